@@ -1,0 +1,585 @@
+//! Answers to the questionnaire: parsing what was given on the command line
+//! or in an answer file, and checking it against the questions.
+//!
+//! [`Answers`] is a partial set (some questions may still be open);
+//! [`AnswerSet`] is complete and valid, and only it can be evaluated. No
+//! I/O happens here: callers read files and pass their text.
+
+use crate::ruleset::{OptionSet, Question, QuestionKind, RuleSet};
+
+/// One valid answer, as indices into the question's options.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Value {
+    /// A one-choice answer: the option's index.
+    Choice(usize),
+    /// A several-choice answer: never empty, exclusive options alone.
+    Several(OptionSet),
+    /// A number within the question's range.
+    Number(i64),
+}
+
+/// Why a given answer was refused. Every message names the question and
+/// says what would be accepted.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum AnswerError {
+    /// The key is not a question id.
+    #[error("unknown question `{key}`; the questions are: {known}")]
+    UnknownQuestion {
+        /// The key given.
+        key: String,
+        /// Every question id, comma-separated.
+        known: String,
+    },
+    /// A choice that is not one of the options.
+    #[error("`{question}` does not accept `{value}`; the options are: {options}")]
+    InvalidOption {
+        /// Question id.
+        question: String,
+        /// The value given.
+        value: String,
+        /// Every option id, comma-separated.
+        options: String,
+    },
+    /// Several answers given to a one-choice question.
+    #[error("`{question}` takes one answer, not several; the options are: {options}")]
+    NotOne {
+        /// Question id.
+        question: String,
+        /// Every option id, comma-separated.
+        options: String,
+    },
+    /// Not a whole number, or out of range.
+    #[error("`{question}` must be a whole number from {min} to {max}, not `{value}`")]
+    InvalidNumber {
+        /// Question id.
+        question: String,
+        /// The value given.
+        value: String,
+        /// Smallest accepted.
+        min: i64,
+        /// Largest accepted.
+        max: i64,
+    },
+    /// No option given to a several-choice question.
+    #[error("`{question}` needs at least one answer; the options are: {options}")]
+    Empty {
+        /// Question id.
+        question: String,
+        /// Every option id, comma-separated.
+        options: String,
+    },
+    /// An exclusive option combined with others.
+    #[error("`{question}`: `{option}` cannot be combined with other answers")]
+    Exclusive {
+        /// Question id.
+        question: String,
+        /// The exclusive option.
+        option: String,
+    },
+    /// A value of a type no question takes (a table, a boolean, ...).
+    #[error("`{question}` has a value of the wrong type: {found}")]
+    WrongType {
+        /// Question id.
+        question: String,
+        /// What was found.
+        found: String,
+    },
+    /// The answer file is not valid TOML or JSON, or not a table of answers.
+    #[error("{0}")]
+    Syntax(String),
+}
+
+/// The kinds of answer file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DocumentFormat {
+    /// A TOML table.
+    Toml,
+    /// A JSON object.
+    Json,
+}
+
+impl DocumentFormat {
+    /// The format for a file name: `.json` is JSON, `.toml` TOML; anything
+    /// else is JSON if its text starts with `{`, TOML otherwise.
+    pub fn guess(name: &str, text: &str) -> DocumentFormat {
+        let lower = name.to_ascii_lowercase();
+        if lower.ends_with(".json") {
+            DocumentFormat::Json
+        } else if lower.ends_with(".toml") {
+            DocumentFormat::Toml
+        } else if text
+            .trim_start_matches('\u{feff}')
+            .trim_start()
+            .starts_with('{')
+        {
+            DocumentFormat::Json
+        } else {
+            DocumentFormat::Toml
+        }
+    }
+}
+
+/// An answer as written, before it is checked against its question.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Given {
+    Text(String),
+    Integer(i64),
+    List(Vec<String>),
+}
+
+/// Answers so far; some questions may be open.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Answers {
+    values: Vec<Option<Value>>,
+}
+
+impl Answers {
+    /// No answers yet, for the questions of `rules`.
+    pub fn new(rules: &RuleSet) -> Answers {
+        Answers {
+            values: vec![None; rules.questions.len()],
+        }
+    }
+
+    /// The answer to question `index`, if given.
+    pub fn get(&self, index: usize) -> Option<Value> {
+        self.values.get(index).copied().flatten()
+    }
+
+    /// Sets the answer to question `index`.
+    pub fn set(&mut self, index: usize, value: Value) {
+        self.values[index] = Some(value);
+    }
+
+    /// The indices of the questions not answered yet, in order.
+    pub fn missing(&self) -> Vec<usize> {
+        (0..self.values.len())
+            .filter(|&i| self.values[i].is_none())
+            .collect()
+    }
+
+    /// Checks `text` as the answer to the question `key` and records it.
+    /// Returns the question's index.
+    pub fn give(&mut self, rules: &RuleSet, key: &str, text: &str) -> Result<usize, AnswerError> {
+        let index = question_index(rules, key)?;
+        let value = parse(&rules.questions[index], Given::Text(text.to_owned()))?;
+        self.set(index, value);
+        Ok(index)
+    }
+
+    /// Records every answer in a TOML or JSON document whose keys are
+    /// question ids. Unknown keys are errors.
+    pub fn give_document(
+        &mut self,
+        rules: &RuleSet,
+        text: &str,
+        format: DocumentFormat,
+    ) -> Result<(), AnswerError> {
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        let entries = match format {
+            DocumentFormat::Json => json_entries(text)?,
+            DocumentFormat::Toml => toml_entries(text)?,
+        };
+        for (key, given) in entries {
+            let index = question_index(rules, &key)?;
+            let value = parse(&rules.questions[index], given?)?;
+            self.set(index, value);
+        }
+        Ok(())
+    }
+
+    /// The complete set, or the indices of the open questions.
+    pub fn complete(self) -> Result<AnswerSet, Vec<usize>> {
+        let missing = self.missing();
+        if missing.is_empty() {
+            Ok(AnswerSet {
+                values: self.values.into_iter().flatten().collect(),
+            })
+        } else {
+            Err(missing)
+        }
+    }
+}
+
+/// A complete, valid set of answers: one per question, in question order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AnswerSet {
+    values: Vec<Value>,
+}
+
+impl AnswerSet {
+    /// The answer to question `index`.
+    pub fn value(&self, index: usize) -> &Value {
+        &self.values[index]
+    }
+
+    /// Every answer, in question order.
+    pub fn values(&self) -> &[Value] {
+        &self.values
+    }
+
+    /// Whether any answer is an option marked `unsure`.
+    pub fn has_unsure(&self, rules: &RuleSet) -> bool {
+        self.values
+            .iter()
+            .zip(&rules.questions)
+            .any(|(v, q)| match v {
+                Value::Choice(i) => q.unsure_options().contains(*i),
+                Value::Several(set) => q.unsure_options().intersects(*set),
+                Value::Number(_) => false,
+            })
+    }
+}
+
+/// Checks a value chosen in the interview or elsewhere as a several-choice
+/// answer: not empty, and an exclusive option alone. Returns the option
+/// breaking the rule on failure.
+pub fn check_several(question: &Question, chosen: OptionSet) -> Result<Value, AnswerError> {
+    let options = question.options();
+    if chosen.is_empty() {
+        return Err(AnswerError::Empty {
+            question: question.id.clone(),
+            options: option_list(question),
+        });
+    }
+    if chosen.len() > 1
+        && let Some(i) = chosen.iter().find(|&i| options[i].exclusive)
+    {
+        return Err(AnswerError::Exclusive {
+            question: question.id.clone(),
+            option: options[i].id.clone(),
+        });
+    }
+    Ok(Value::Several(chosen))
+}
+
+/// Checks the text typed for a number question.
+pub fn parse_number(question: &Question, text: &str) -> Result<i64, AnswerError> {
+    match parse(question, Given::Text(text.to_owned())) {
+        Ok(Value::Number(n)) => Ok(n),
+        Ok(_) => Err(AnswerError::WrongType {
+            question: question.id.clone(),
+            found: "not a number question".to_owned(),
+        }),
+        Err(e) => Err(e),
+    }
+}
+
+fn question_index(rules: &RuleSet, key: &str) -> Result<usize, AnswerError> {
+    rules
+        .question_index(key.trim())
+        .ok_or_else(|| AnswerError::UnknownQuestion {
+            key: key.to_owned(),
+            known: rules
+                .questions
+                .iter()
+                .map(|q| q.id.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
+        })
+}
+
+fn option_list(question: &Question) -> String {
+    question
+        .options()
+        .iter()
+        .map(|o| o.id.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn option(question: &Question, id: &str) -> Result<usize, AnswerError> {
+    question
+        .option_index(id.trim())
+        .ok_or_else(|| AnswerError::InvalidOption {
+            question: question.id.clone(),
+            value: id.to_owned(),
+            options: option_list(question),
+        })
+}
+
+fn parse(question: &Question, given: Given) -> Result<Value, AnswerError> {
+    match (&question.kind, given) {
+        (QuestionKind::Choice(_), Given::Text(text)) => {
+            if text.contains(',') {
+                return Err(AnswerError::NotOne {
+                    question: question.id.clone(),
+                    options: option_list(question),
+                });
+            }
+            option(question, &text).map(Value::Choice)
+        }
+        (QuestionKind::Choice(_), Given::List(_)) => Err(AnswerError::NotOne {
+            question: question.id.clone(),
+            options: option_list(question),
+        }),
+        (QuestionKind::Choice(_), Given::Integer(n)) => {
+            option(question, &n.to_string()).map(Value::Choice)
+        }
+        (QuestionKind::Multi(_), given) => {
+            let items: Vec<String> = match given {
+                Given::Text(text) => text.split(',').map(str::to_owned).collect(),
+                Given::List(items) => items,
+                Given::Integer(n) => vec![n.to_string()],
+            };
+            let mut indices = Vec::new();
+            for item in items.iter().filter(|i| !i.trim().is_empty()) {
+                indices.push(option(question, item)?);
+            }
+            check_several(question, OptionSet::from_indices(indices))
+        }
+        (QuestionKind::Number { min, max }, given) => {
+            let invalid = |value: String| AnswerError::InvalidNumber {
+                question: question.id.clone(),
+                value,
+                min: *min,
+                max: *max,
+            };
+            let n = match given {
+                Given::Integer(n) => n,
+                Given::Text(text) => text.trim().parse::<i64>().map_err(|_| invalid(text))?,
+                Given::List(items) => return Err(invalid(items.join(","))),
+            };
+            if (*min..=*max).contains(&n) {
+                Ok(Value::Number(n))
+            } else {
+                Err(invalid(n.to_string()))
+            }
+        }
+    }
+}
+
+type Entries = Vec<(String, Result<Given, AnswerError>)>;
+
+fn json_entries(text: &str) -> Result<Entries, AnswerError> {
+    let value: serde_json::Value = serde_json::from_str(text)
+        .map_err(|e| AnswerError::Syntax(format!("invalid JSON: {e}")))?;
+    let serde_json::Value::Object(map) = value else {
+        return Err(AnswerError::Syntax(
+            "expected a JSON object whose keys are question ids".to_owned(),
+        ));
+    };
+    Ok(map
+        .into_iter()
+        .map(|(key, value)| {
+            let given = match value {
+                serde_json::Value::String(s) => Ok(Given::Text(s)),
+                serde_json::Value::Number(n) => match n.as_i64() {
+                    Some(n) => Ok(Given::Integer(n)),
+                    None => Ok(Given::Text(n.to_string())),
+                },
+                serde_json::Value::Array(items) => items
+                    .into_iter()
+                    .map(|item| match item {
+                        serde_json::Value::String(s) => Ok(s),
+                        other => Err(wrong_type(&key, &other.to_string())),
+                    })
+                    .collect::<Result<_, _>>()
+                    .map(Given::List),
+                other => Err(wrong_type(&key, &other.to_string())),
+            };
+            (key, given)
+        })
+        .collect())
+}
+
+fn toml_entries(text: &str) -> Result<Entries, AnswerError> {
+    let table: toml::Table = toml::from_str(text)
+        .map_err(|e| AnswerError::Syntax(format!("invalid TOML: {}", e.to_string().trim_end())))?;
+    Ok(table
+        .into_iter()
+        .map(|(key, value)| {
+            let given = match value {
+                toml::Value::String(s) => Ok(Given::Text(s)),
+                toml::Value::Integer(n) => Ok(Given::Integer(n)),
+                toml::Value::Array(items) => items
+                    .into_iter()
+                    .map(|item| match item {
+                        toml::Value::String(s) => Ok(s),
+                        other => Err(wrong_type(&key, &other.to_string())),
+                    })
+                    .collect::<Result<_, _>>()
+                    .map(Given::List),
+                other => Err(wrong_type(&key, &other.to_string())),
+            };
+            (key, given)
+        })
+        .collect())
+}
+
+fn wrong_type(key: &str, found: &str) -> AnswerError {
+    AnswerError::WrongType {
+        question: key.to_owned(),
+        found: found.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rules() -> RuleSet {
+        RuleSet::embedded().unwrap()
+    }
+
+    fn index(rules: &RuleSet, id: &str) -> usize {
+        rules.question_index(id).unwrap()
+    }
+
+    #[test]
+    fn gives_each_kind_of_answer_from_text() {
+        let rules = rules();
+        let mut answers = Answers::new(&rules);
+        answers.give(&rules, "condition", "knee-arthritis").unwrap();
+        answers.give(&rules, "age", " 54 ").unwrap();
+        answers
+            .give(&rules, "prior_treatments", "rest, physical-therapy")
+            .unwrap();
+        let condition = &rules.questions[index(&rules, "condition")];
+        assert_eq!(
+            answers.get(index(&rules, "condition")),
+            Some(Value::Choice(
+                condition.option_index("knee-arthritis").unwrap()
+            ))
+        );
+        assert_eq!(answers.get(index(&rules, "age")), Some(Value::Number(54)));
+        let Some(Value::Several(set)) = answers.get(index(&rules, "prior_treatments")) else {
+            panic!("several-choice answer expected");
+        };
+        assert_eq!(set.len(), 2);
+        assert_eq!(
+            answers.missing().len(),
+            2,
+            "severity and active_infection are open"
+        );
+    }
+
+    #[test]
+    fn refuses_unknown_questions_and_options_naming_what_is_accepted() {
+        let rules = rules();
+        let mut answers = Answers::new(&rules);
+        let err = answers.give(&rules, "colour", "red").unwrap_err();
+        assert!(matches!(err, AnswerError::UnknownQuestion { .. }));
+        assert!(err.to_string().contains("condition, severity, age"));
+        let err = answers.give(&rules, "severity", "terrible").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "`severity` does not accept `terrible`; the options are: mild, moderate, severe, unsure"
+        );
+        let err = answers.give(&rules, "severity", "mild,severe").unwrap_err();
+        assert!(matches!(err, AnswerError::NotOne { .. }));
+    }
+
+    #[test]
+    fn refuses_ages_out_of_range_or_not_whole() {
+        let rules = rules();
+        let mut answers = Answers::new(&rules);
+        for bad in ["121", "-1", "forty", "40.5", ""] {
+            let err = answers.give(&rules, "age", bad).unwrap_err();
+            assert!(
+                matches!(
+                    err,
+                    AnswerError::InvalidNumber {
+                        min: 0,
+                        max: 120,
+                        ..
+                    }
+                ),
+                "{bad}: {err}"
+            );
+        }
+        answers.give(&rules, "age", "0").unwrap();
+        answers.give(&rules, "age", "120").unwrap();
+    }
+
+    #[test]
+    fn none_stands_alone_and_an_empty_list_is_refused() {
+        let rules = rules();
+        let mut answers = Answers::new(&rules);
+        let err = answers
+            .give(&rules, "prior_treatments", "none,rest")
+            .unwrap_err();
+        assert_eq!(
+            err,
+            AnswerError::Exclusive {
+                question: "prior_treatments".into(),
+                option: "none".into()
+            }
+        );
+        let err = answers.give(&rules, "prior_treatments", " , ").unwrap_err();
+        assert!(matches!(err, AnswerError::Empty { .. }));
+        answers.give(&rules, "prior_treatments", "none").unwrap();
+    }
+
+    #[test]
+    fn reads_toml_and_json_documents_alike() {
+        let rules = rules();
+        let toml = "condition = \"hip-arthritis\"\nseverity = \"moderate\"\nage = 61\n\
+                    active_infection = \"no\"\nprior_treatments = [\"medication\"]\n";
+        let json = r#"{"condition":"hip-arthritis","severity":"moderate","age":61,
+                       "active_infection":"no","prior_treatments":["medication"]}"#;
+        let mut from_toml = Answers::new(&rules);
+        from_toml
+            .give_document(&rules, toml, DocumentFormat::Toml)
+            .unwrap();
+        let mut from_json = Answers::new(&rules);
+        from_json
+            .give_document(&rules, &format!("\u{feff}{json}"), DocumentFormat::Json)
+            .unwrap();
+        assert_eq!(from_toml, from_json);
+        assert!(from_toml.complete().is_ok());
+    }
+
+    #[test]
+    fn documents_with_unknown_keys_bad_types_or_bad_syntax_are_refused() {
+        let rules = rules();
+        let mut answers = Answers::new(&rules);
+        let err = answers
+            .give_document(&rules, r#"{"agee": 4}"#, DocumentFormat::Json)
+            .unwrap_err();
+        assert!(matches!(err, AnswerError::UnknownQuestion { .. }));
+        let err = answers
+            .give_document(&rules, r#"{"age": true}"#, DocumentFormat::Json)
+            .unwrap_err();
+        assert!(matches!(err, AnswerError::WrongType { .. }));
+        let err = answers
+            .give_document(&rules, "[1, 2]", DocumentFormat::Json)
+            .unwrap_err();
+        assert!(matches!(err, AnswerError::Syntax(_)));
+        let err = answers
+            .give_document(&rules, "age = ", DocumentFormat::Toml)
+            .unwrap_err();
+        assert!(err.to_string().starts_with("invalid TOML"), "{err}");
+    }
+
+    #[test]
+    fn guesses_the_format_from_the_name_then_the_text() {
+        assert_eq!(DocumentFormat::guess("a.JSON", ""), DocumentFormat::Json);
+        assert_eq!(DocumentFormat::guess("a.toml", "{"), DocumentFormat::Toml);
+        assert_eq!(
+            DocumentFormat::guess("-", " {\"age\":1}"),
+            DocumentFormat::Json
+        );
+        assert_eq!(DocumentFormat::guess("-", "age = 1"), DocumentFormat::Toml);
+    }
+
+    #[test]
+    fn detects_unsure_answers() {
+        let rules = rules();
+        let build = |severity: &str| {
+            let mut answers = Answers::new(&rules);
+            for (k, v) in [
+                ("condition", "knee-arthritis"),
+                ("severity", severity),
+                ("age", "50"),
+                ("active_infection", "no"),
+                ("prior_treatments", "none"),
+            ] {
+                answers.give(&rules, k, v).unwrap();
+            }
+            answers.complete().unwrap()
+        };
+        assert!(build("unsure").has_unsure(&rules));
+        assert!(!build("moderate").has_unsure(&rules));
+    }
+}

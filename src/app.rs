@@ -1,0 +1,135 @@
+//! The screening command from start to end: load the rule set, take the
+//! given answers, ask for the rest, evaluate, render and print.
+//!
+//! This is the only module that reads [`crate::cli`] structs; it decides once
+//! whether a person can be asked and how wide the output is.
+
+use std::collections::HashSet;
+use std::io::{Read, Write};
+use std::path::Path;
+
+use anyhow::Context;
+
+use crate::answers::{Answers, DocumentFormat};
+use crate::cli::{Cli, Command, Format, ScreenArgs};
+use crate::error::Error;
+use crate::evaluate::evaluate;
+use crate::interview;
+use crate::render::{Report, json, text};
+use crate::ruleset::RuleSet;
+
+/// The width of the text summary when standard output is not a terminal:
+/// fixed, so that files and pipes get stable output.
+pub const FIXED_WIDTH: u16 = 80;
+
+/// The widest the text summary gets on a wide terminal.
+pub const MAX_WIDTH: u16 = 100;
+
+/// Runs the command line. Errors carry a library [`Error`] that decides the
+/// exit code (see [`crate::error::exit_code`]).
+pub fn run(cli: Cli) -> anyhow::Result<()> {
+    match cli.command {
+        Some(Command::Screen(args)) => screen(&args),
+        None => screen(&cli.screen),
+    }
+}
+
+/// Loads the rule set in `dir`, or the built-in one.
+pub fn load_rules(dir: Option<&Path>) -> anyhow::Result<RuleSet> {
+    match dir {
+        Some(dir) => RuleSet::load_dir(dir)
+            .map_err(Error::from)
+            .with_context(|| format!("cannot load the rule set in `{}`", dir.display())),
+        None => RuleSet::embedded()
+            .map_err(Error::from)
+            .context("the built-in rule set is invalid"),
+    }
+}
+
+fn screen(args: &ScreenArgs) -> anyhow::Result<()> {
+    let rules = load_rules(args.rules.as_deref())?;
+    let answers = given_answers(&rules, args)?;
+    let reads_stdin = args.answers.as_deref() == Some(Path::new("-"));
+
+    let complete = match answers.clone().complete() {
+        Ok(complete) => complete,
+        Err(_) if interview::can_ask() && !reads_stdin => {
+            interview::install_interrupt_handler()?;
+            interview::collect(&rules, answers, &mut interview::Terminal::new(&rules.text))?
+        }
+        Err(missing) => {
+            let ids = missing
+                .iter()
+                .map(|&i| rules.questions[i].id.clone())
+                .collect();
+            return Err(Error::MissingAnswers(ids).into());
+        }
+    };
+
+    let assessment = evaluate(&rules, &complete);
+    let report = Report {
+        rules: &rules,
+        answers: &complete,
+        assessment: &assessment,
+    };
+    let summary = match args.format {
+        Format::Text => {
+            let width = interview::stdout_width().map_or(FIXED_WIDTH, |w| w.min(MAX_WIDTH));
+            text::render(&report, text::TextOptions { width })
+        }
+        Format::Json => json::render(&report),
+    };
+    print(&summary)
+}
+
+/// The answers from `--answers` and then `--answer`, which may override the
+/// file; one question given twice with `--answer` is a usage error.
+fn given_answers(rules: &RuleSet, args: &ScreenArgs) -> anyhow::Result<Answers> {
+    let mut answers = Answers::new(rules);
+    if let Some(path) = &args.answers {
+        let text = read_input(path)?;
+        let format = DocumentFormat::guess(&path.to_string_lossy(), &text);
+        answers
+            .give_document(rules, &text, format)
+            .map_err(|source| Error::AnswerFile {
+                path: path.clone(),
+                source,
+            })?;
+    }
+    let mut seen = HashSet::new();
+    for (key, value) in &args.answer {
+        let index = answers.give(rules, key, value).map_err(Error::from)?;
+        if !seen.insert(index) {
+            return Err(Error::Usage(format!("`{key}` is given twice with --answer")).into());
+        }
+    }
+    Ok(answers)
+}
+
+/// Reads a file, or standard input for `-`.
+fn read_input(path: &Path) -> Result<String, Error> {
+    let io = |source| Error::Input {
+        path: path.to_owned(),
+        source,
+    };
+    if path == Path::new("-") {
+        let mut text = String::new();
+        std::io::stdin().read_to_string(&mut text).map_err(io)?;
+        Ok(text)
+    } else {
+        std::fs::read_to_string(path).map_err(io)
+    }
+}
+
+/// Writes the whole summary at once.
+fn print(summary: &str) -> anyhow::Result<()> {
+    let mut stdout = std::io::stdout().lock();
+    stdout
+        .write_all(summary.as_bytes())
+        .and_then(|()| stdout.flush())
+        .map_err(|source| Error::Output {
+            what: "cannot write the summary to standard output".to_owned(),
+            source,
+        })?;
+    Ok(())
+}

@@ -1,0 +1,124 @@
+//! The command line, as clap derive structs. The `///` comments are the
+//! help text. Only [`crate::app`] reads these structs.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+const EXAMPLES: &str = "\
+Examples:
+  Run the interview:
+    candidacy
+  Screen without questions (all five answers given):
+    candidacy --answer condition=knee-arthritis --answer severity=moderate \\
+      --answer age=54 --answer active_infection=no \\
+      --answer prior_treatments=rest,physical-therapy
+  Read answers from a file and print JSON:
+    candidacy --answers examples/knee-moderate.toml --format json
+  Ask only what the file does not answer:
+    candidacy --answers partial.toml
+
+Exit codes: 0 summary printed, 2 usage, 65 bad answers, 66 input file missing,
+74 output error, 78 bad rule files, 130 interrupted.";
+
+/// An educational first screen for bone marrow-derived stem cell therapy.
+///
+/// Asks five questions (or takes the answers given), checks them against
+/// rule files built from two clinic documents, and prints what the sources
+/// say about the answers. It is education, not a diagnosis or a decision:
+/// only a clinician can decide after an evaluation.
+#[derive(Debug, Parser)]
+#[command(
+    name = "candidacy",
+    version,
+    after_help = EXAMPLES,
+    args_conflicts_with_subcommands = true
+)]
+pub struct Cli {
+    /// What to do; `screen` when left out.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+
+    /// Options for screening when no subcommand is given.
+    #[command(flatten)]
+    pub screen: ScreenArgs,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Screen one person: ask what is not given, then print the summary (the default)
+    #[command(after_help = EXAMPLES)]
+    Screen(ScreenArgs),
+}
+
+/// Options for screening one person.
+#[derive(Debug, Clone, Args)]
+pub struct ScreenArgs {
+    /// Give an answer instead of being asked (repeatable); several choices comma-separated
+    #[arg(short = 'a', long = "answer", value_name = "KEY=VALUE", value_parser = parse_key_value)]
+    pub answer: Vec<(String, String)>,
+
+    /// Read answers from a TOML or JSON file with question ids as keys ("-" reads standard input)
+    #[arg(long = "answers", value_name = "FILE")]
+    pub answers: Option<PathBuf>,
+
+    /// Output format of the summary
+    #[arg(short = 'f', long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+
+    /// Use the rule files in DIR instead of the built-in rule set
+    #[arg(long, value_name = "DIR")]
+    pub rules: Option<PathBuf>,
+}
+
+/// Output formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Headings and tables for a terminal or a printout
+    Text,
+    /// The machine format (fields documented in the README)
+    Json,
+}
+
+fn parse_key_value(arg: &str) -> Result<(String, String), String> {
+    match arg.split_once('=') {
+        Some((key, value)) if !key.trim().is_empty() => {
+            Ok((key.trim().to_owned(), value.trim().to_owned()))
+        }
+        _ => Err(format!(
+            "expected KEY=VALUE (for example age=54), not `{arg}`"
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn clap_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn screen_is_the_default_and_a_subcommand() {
+        let top = Cli::try_parse_from(["candidacy", "--answer", "age=5", "-f", "json"]).unwrap();
+        assert!(top.command.is_none());
+        assert_eq!(top.screen.answer, [("age".to_owned(), "5".to_owned())]);
+        assert_eq!(top.screen.format, Format::Json);
+        let sub = Cli::try_parse_from(["candidacy", "screen", "--answer", "age=5"]).unwrap();
+        assert!(matches!(sub.command, Some(Command::Screen(ref a)) if a.answer.len() == 1));
+    }
+
+    #[test]
+    fn answers_must_be_key_value() {
+        assert!(parse_key_value("age").is_err());
+        assert!(parse_key_value("=5").is_err());
+        assert_eq!(
+            parse_key_value(" prior_treatments = rest,surgery ").unwrap(),
+            ("prior_treatments".to_owned(), "rest,surgery".to_owned())
+        );
+    }
+}

@@ -1,0 +1,140 @@
+//! Errors a caller must tell apart, and the one table that maps them to
+//! exit codes (sysexits-style, documented in the README).
+
+use std::path::PathBuf;
+
+use crate::answers::AnswerError;
+use crate::ruleset::LoadError;
+
+/// Exit codes. This is the only place they are defined.
+pub mod exit {
+    /// The summary was printed, whatever the outcome.
+    pub const OK: u8 = 0;
+    /// Bad command line, or answers missing with no terminal to ask on.
+    pub const USAGE: u8 = 2;
+    /// An answer is invalid (unknown question, option or out of range).
+    pub const DATA: u8 = 65;
+    /// An input file does not exist or cannot be read.
+    pub const NO_INPUT: u8 = 66;
+    /// An unexpected internal error.
+    pub const SOFTWARE: u8 = 70;
+    /// Writing the output failed.
+    pub const IO: u8 = 74;
+    /// The rule files are invalid.
+    pub const CONFIG: u8 = 78;
+    /// Interrupted with Ctrl-C.
+    pub const INTERRUPTED: u8 = 130;
+}
+
+/// An error of the `candidacy` library.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The rule set could not be loaded.
+    #[error(transparent)]
+    Rules(#[from] LoadError),
+    /// A given answer is invalid.
+    #[error("{0}")]
+    Answer(#[from] AnswerError),
+    /// An answer in a file is invalid.
+    #[error("in `{}`: {source}", path.display())]
+    AnswerFile {
+        /// The answer file.
+        path: PathBuf,
+        /// What is wrong in it.
+        source: AnswerError,
+    },
+    /// An input file does not exist or cannot be read.
+    #[error("cannot read `{}`: {source}", path.display())]
+    Input {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// Questions left unanswered where nobody can be asked.
+    #[error(
+        "standard input is not a terminal, so every answer must be given with --answer or --answers; missing: {}",
+        .0.join(", ")
+    )]
+    MissingAnswers(Vec<String>),
+    /// The command line is inconsistent in a way clap cannot see.
+    #[error("{0}")]
+    Usage(String),
+    /// The interview was interrupted (Ctrl-C).
+    #[error("interrupted")]
+    Interrupted,
+    /// Writing the output or talking to the terminal failed.
+    #[error("{what}")]
+    Output {
+        /// What was being written.
+        what: String,
+        /// Why it failed.
+        source: std::io::Error,
+    },
+}
+
+impl Error {
+    /// The process exit code for this error.
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            Error::Rules(LoadError::NotFound(_)) => exit::NO_INPUT,
+            Error::Rules(_) => exit::CONFIG,
+            Error::Answer(_) | Error::AnswerFile { .. } => exit::DATA,
+            Error::Input { .. } => exit::NO_INPUT,
+            Error::MissingAnswers(_) | Error::Usage(_) => exit::USAGE,
+            Error::Interrupted => exit::INTERRUPTED,
+            Error::Output { .. } => exit::IO,
+        }
+    }
+
+    /// Whether the error is a closed pipe on output (`candidacy | head`),
+    /// which is not worth reporting.
+    pub fn is_broken_pipe(&self) -> bool {
+        matches!(self, Error::Output { source, .. } if source.kind() == std::io::ErrorKind::BrokenPipe)
+    }
+}
+
+/// The exit code for any error reaching the binary's edge: the first
+/// library [`Error`] in the chain decides; anything else is internal.
+pub fn exit_code(err: &anyhow::Error) -> u8 {
+    err.chain()
+        .find_map(|e| e.downcast_ref::<Error>())
+        .map_or(exit::SOFTWARE, Error::exit_code)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn maps_each_error_to_its_documented_code() {
+        let io = || std::io::Error::other("x");
+        let cases = [
+            (Error::Rules(LoadError::NotFound("r".into())), 66),
+            (Error::Rules(LoadError::Invalid(vec![])), 78),
+            (Error::Answer(AnswerError::Syntax("x".into())), 65),
+            (
+                Error::Input {
+                    path: "a".into(),
+                    source: io(),
+                },
+                66,
+            ),
+            (Error::MissingAnswers(vec!["age".into()]), 2),
+            (Error::Usage("x".into()), 2),
+            (Error::Interrupted, 130),
+            (
+                Error::Output {
+                    what: "x".into(),
+                    source: io(),
+                },
+                74,
+            ),
+        ];
+        for (error, code) in cases {
+            assert_eq!(error.exit_code(), code, "{error:?}");
+            assert_eq!(exit_code(&anyhow::Error::new(error).context("outer")), code);
+        }
+        assert_eq!(exit_code(&anyhow::anyhow!("other")), exit::SOFTWARE);
+    }
+}

@@ -1,0 +1,77 @@
+//! The evaluator: a pure function from a rule set and a complete answer set
+//! to an assessment. No I/O, no randomness, no clock.
+//!
+//! Invariants (tested exhaustively over the default rule set's answer space
+//! in `tests/engine.rs`):
+//! - the outcome is never `info`;
+//! - the outcome is the most serious level among the findings, except that
+//!   it is raised to `clinician-review` when no rule other than `info`
+//!   matched, or when the only outcome left would be `may-be-suitable` while
+//!   an answer is "not sure". So an unmatched or unsure case goes to a
+//!   clinician whatever the rule files say.
+
+use crate::answers::AnswerSet;
+use crate::level::Level;
+use crate::ruleset::{Rule, RuleSet};
+
+/// Why the outcome was raised above what the findings say.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fallback {
+    /// No rule other than `info` matched.
+    NoRuleMatched,
+    /// Only `may-be-suitable` matched, but an answer was "not sure".
+    UnsureAnswer,
+}
+
+impl Fallback {
+    /// The id used in JSON.
+    pub fn id(self) -> &'static str {
+        match self {
+            Fallback::NoRuleMatched => "no-rule-matched",
+            Fallback::UnsureAnswer => "unsure-answer",
+        }
+    }
+}
+
+/// The result of evaluating one answer set.
+#[derive(Debug, Clone)]
+pub struct Assessment<'r> {
+    /// The overall level: never `info`.
+    pub outcome: Level,
+    /// Every matching rule, most serious first, in rule order within a level.
+    pub findings: Vec<&'r Rule>,
+    /// Set when the outcome was raised above the findings.
+    pub fallback: Option<Fallback>,
+}
+
+impl<'r> Assessment<'r> {
+    /// The findings that report a disagreement between sources.
+    pub fn conflicts(&self) -> impl Iterator<Item = &'r Rule> + '_ {
+        self.findings
+            .iter()
+            .copied()
+            .filter(|r| r.conflict.is_some())
+    }
+}
+
+/// Evaluates `answers` against every rule of `rules`.
+pub fn evaluate<'r>(rules: &'r RuleSet, answers: &AnswerSet) -> Assessment<'r> {
+    let mut findings: Vec<&Rule> = rules.rules.iter().filter(|r| r.matches(answers)).collect();
+    findings.sort_by_key(|r| r.level);
+    let most_serious = findings
+        .iter()
+        .map(|r| r.level)
+        .find(|l| l.decides_outcome());
+    let (outcome, fallback) = match most_serious {
+        None => (Level::ClinicianReview, Some(Fallback::NoRuleMatched)),
+        Some(Level::MayBeSuitable) if answers.has_unsure(rules) => {
+            (Level::ClinicianReview, Some(Fallback::UnsureAnswer))
+        }
+        Some(level) => (level, None),
+    };
+    Assessment {
+        outcome,
+        findings,
+        fallback,
+    }
+}

@@ -1,0 +1,177 @@
+//! The JSON summary: the machine format other tools read.
+//!
+//! Field names are a contract (README, "JSON output"). Changing or removing
+//! a field needs a new `schema_version`; adding one does not.
+
+use serde::Serialize;
+use serde::ser::SerializeMap;
+
+use super::Report;
+use crate::answers::Value;
+use crate::level::Level;
+use crate::ruleset::{Question, Rule, RuleSet, SourceKind};
+
+/// The version of this JSON layout.
+pub const SCHEMA_VERSION: u32 = 1;
+
+#[derive(Serialize)]
+struct Summary<'a> {
+    schema_version: u32,
+    tool: Tool,
+    outcome: Level,
+    outcome_label: &'a str,
+    fallback: Option<&'static str>,
+    findings: Vec<Finding<'a>>,
+    conflicts: Vec<Conflict<'a>>,
+    answers: Answers<'a>,
+    disclaimer: &'a str,
+    ruleset: RuleSetInfo<'a>,
+    sources: Vec<SourceInfo<'a>>,
+}
+
+#[derive(Serialize)]
+struct Tool {
+    name: &'static str,
+    version: &'static str,
+}
+
+#[derive(Serialize)]
+struct Finding<'a> {
+    rule: &'a str,
+    level: Level,
+    message: &'a str,
+    citations: Vec<CitationOut<'a>>,
+}
+
+#[derive(Serialize)]
+struct Conflict<'a> {
+    rule: &'a str,
+    topic: &'a str,
+    citations: Vec<CitationOut<'a>>,
+}
+
+#[derive(Serialize)]
+struct CitationOut<'a> {
+    source: &'a str,
+    quote: &'a str,
+}
+
+#[derive(Serialize)]
+struct RuleSetInfo<'a> {
+    name: &'a str,
+    version: &'a str,
+    language: &'a str,
+    reviewed: &'a str,
+    review_by: &'a str,
+    sha256: &'a str,
+}
+
+#[derive(Serialize)]
+struct SourceInfo<'a> {
+    id: &'a str,
+    name: &'a str,
+    title: &'a str,
+    publisher: &'a str,
+    date: Option<&'a str>,
+    kind: SourceKind,
+    url: Option<&'a str>,
+}
+
+/// Answers keyed by question id, in question order; option ids as strings,
+/// several choices as arrays, numbers as numbers.
+struct Answers<'a> {
+    questions: &'a [Question],
+    values: &'a [Value],
+}
+
+impl Serialize for Answers<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(self.values.len()))?;
+        for (question, value) in self.questions.iter().zip(self.values) {
+            let options = question.options();
+            match value {
+                Value::Choice(i) => map.serialize_entry(&question.id, &options[*i].id)?,
+                Value::Several(set) => {
+                    let ids: Vec<&str> = set.iter().map(|i| options[i].id.as_str()).collect();
+                    map.serialize_entry(&question.id, &ids)?;
+                }
+                Value::Number(n) => map.serialize_entry(&question.id, n)?,
+            }
+        }
+        map.end()
+    }
+}
+
+fn citations<'a>(rules: &'a RuleSet, rule: &'a Rule) -> Vec<CitationOut<'a>> {
+    rule.citations
+        .iter()
+        .map(|c| CitationOut {
+            source: &rules.sources[c.source].id,
+            quote: &c.quote,
+        })
+        .collect()
+}
+
+/// The summary as pretty-printed JSON, ending with a newline.
+pub fn render(report: &Report<'_>) -> String {
+    let rules = report.rules;
+    let assessment = report.assessment;
+    let summary = Summary {
+        schema_version: SCHEMA_VERSION,
+        tool: Tool {
+            name: env!("CARGO_PKG_NAME"),
+            version: env!("CARGO_PKG_VERSION"),
+        },
+        outcome: assessment.outcome,
+        outcome_label: &rules.levels.get(assessment.outcome).label,
+        fallback: assessment.fallback.map(|f| f.id()),
+        findings: assessment
+            .findings
+            .iter()
+            .map(|rule| Finding {
+                rule: &rule.id,
+                level: rule.level,
+                message: &rule.message,
+                citations: citations(rules, rule),
+            })
+            .collect(),
+        conflicts: assessment
+            .conflicts()
+            .map(|rule| Conflict {
+                rule: &rule.id,
+                topic: rule.conflict.as_deref().unwrap_or_default(),
+                citations: citations(rules, rule),
+            })
+            .collect(),
+        answers: Answers {
+            questions: &rules.questions,
+            values: report.answers.values(),
+        },
+        disclaimer: &rules.meta.disclaimer,
+        ruleset: RuleSetInfo {
+            name: &rules.meta.name,
+            version: &rules.meta.version,
+            language: &rules.meta.language,
+            reviewed: &rules.meta.reviewed,
+            review_by: &rules.meta.review_by,
+            sha256: &rules.sha256,
+        },
+        sources: rules
+            .sources
+            .iter()
+            .map(|s| SourceInfo {
+                id: &s.id,
+                name: &s.name,
+                title: &s.title,
+                publisher: &s.publisher,
+                date: s.date.as_deref(),
+                kind: s.kind,
+                url: s.url.as_deref(),
+            })
+            .collect(),
+    };
+    // Serializing plain structs, strings and numbers cannot fail.
+    let mut out = serde_json::to_string_pretty(&summary).unwrap_or_default();
+    out.push('\n');
+    out
+}

@@ -1,0 +1,60 @@
+//! Renderers: each turns the same assessment into one output format. They
+//! return strings and never write, so the caller prints a summary in one go
+//! (nothing half-written on an interrupt) and tests compare output directly.
+
+pub mod json;
+pub mod text;
+
+use crate::answers::{AnswerSet, Value};
+use crate::evaluate::Assessment;
+use crate::ruleset::{Citation, Question, RuleSet, fill};
+
+/// Everything a renderer needs.
+#[derive(Debug, Clone, Copy)]
+pub struct Report<'a> {
+    /// The rule set the assessment came from.
+    pub rules: &'a RuleSet,
+    /// The answers evaluated.
+    pub answers: &'a AnswerSet,
+    /// The result.
+    pub assessment: &'a Assessment<'a>,
+}
+
+impl Report<'_> {
+    /// One citation as a line: the source's name and the quote.
+    pub fn citation_line(&self, citation: &Citation) -> String {
+        let source = &self.rules.sources[citation.source];
+        fill(
+            &self.rules.text.citation,
+            &[("source", &source.name), ("quote", &citation.quote)],
+        )
+    }
+
+    /// The rule set line: version, review dates and sha256.
+    pub fn ruleset_line(&self) -> String {
+        let meta = &self.rules.meta;
+        fill(
+            &self.rules.text.ruleset_line,
+            &[
+                ("version", &meta.version),
+                ("reviewed", &meta.reviewed),
+                ("review_by", &meta.review_by),
+                ("sha256", &self.rules.sha256),
+            ],
+        )
+    }
+}
+
+/// The words for an answer: option labels (one per line) or the number.
+pub fn answer_words(question: &Question, value: &Value) -> String {
+    let options = question.options();
+    match value {
+        Value::Choice(i) => options[*i].label.clone(),
+        Value::Several(set) => set
+            .iter()
+            .map(|i| options[i].label.as_str())
+            .collect::<Vec<_>>()
+            .join("\n"),
+        Value::Number(n) => n.to_string(),
+    }
+}

@@ -1,0 +1,233 @@
+//! The text summary for a terminal or a printout: headings, comfy-table
+//! tables and wrapped paragraphs, at a given width.
+//!
+//! Every string that comes from a rule file or an answer file goes through
+//! [`sanitize`]. The outcome is always printed in words; nothing relies on
+//! color.
+
+use comfy_table::{Cell, ColumnConstraint, ContentArrangement, Table, Width, presets};
+
+use super::{Report, answer_words};
+use crate::level::Level;
+use crate::ruleset::Rule;
+use crate::sanitize::sanitize;
+
+/// The narrowest width the layout is laid out for.
+pub const MIN_WIDTH: u16 = 40;
+
+/// Layout settings.
+#[derive(Debug, Clone, Copy)]
+pub struct TextOptions {
+    /// Total width in columns; at least [`MIN_WIDTH`] is used.
+    pub width: u16,
+}
+
+/// The summary as text, ending with a newline.
+pub fn render(report: &Report<'_>, options: TextOptions) -> String {
+    let width = options.width.max(MIN_WIDTH);
+    let rules = report.rules;
+    let text = &rules.text;
+    let assessment = report.assessment;
+    let mut out = Out {
+        buf: String::new(),
+        width: usize::from(width),
+    };
+
+    out.heading(&text.title, '=');
+    let level = rules.levels.get(assessment.outcome);
+    out.paragraph(&format!("{}: {}", text.outcome_heading, level.label));
+    out.paragraph(&level.explanation);
+    if let Some(fallback) = assessment.fallback {
+        out.paragraph(match fallback {
+            crate::evaluate::Fallback::NoRuleMatched => &text.no_rule_matched,
+            crate::evaluate::Fallback::UnsureAnswer => &text.unsure_answer,
+        });
+    }
+
+    let conflicts: Vec<&Rule> = assessment.conflicts().collect();
+    if !conflicts.is_empty() {
+        out.heading(&text.conflicts_heading, '-');
+        for rule in conflicts {
+            out.line(rule.conflict.as_deref().unwrap_or_default());
+            for citation in &rule.citations {
+                out.indented(&report.citation_line(citation));
+            }
+            out.blank();
+        }
+    }
+
+    let (info, decisive): (Vec<&Rule>, Vec<&Rule>) = assessment
+        .findings
+        .iter()
+        .partition(|r| r.level == Level::Info);
+    if !decisive.is_empty() {
+        out.heading(&text.findings_heading, '-');
+        let mut table = new_table(width, &[&text.column_level, &text.column_finding]);
+        for rule in decisive {
+            table.add_row(vec![
+                Cell::new(sanitize(&rules.levels.get(rule.level).label)),
+                Cell::new(sanitize(&finding_cell(report, rule))),
+            ]);
+        }
+        out.table(&table);
+    }
+    if !info.is_empty() {
+        out.heading(&text.info_heading, '-');
+        let mut table = new_table(width, &[&text.column_finding]);
+        for rule in info {
+            table.add_row(vec![Cell::new(sanitize(&finding_cell(report, rule)))]);
+        }
+        out.table(&table);
+    }
+
+    out.heading(&text.answers_heading, '-');
+    let mut table = new_table(width, &[&text.column_question, &text.column_answer]);
+    for (question, value) in rules.questions.iter().zip(report.answers.values()) {
+        table.add_row(vec![
+            Cell::new(sanitize(&question.prompt)),
+            Cell::new(sanitize(&answer_words(question, value))),
+        ]);
+    }
+    out.table(&table);
+
+    out.heading(&text.sources_heading, '-');
+    let mut table = new_table(width, &[&text.column_source, &text.column_kind]);
+    for source in &rules.sources {
+        let mut description = format!("{}: “{}”, {}", source.name, source.title, source.publisher);
+        if let Some(date) = &source.date {
+            description.push_str(&format!(", {date}"));
+        }
+        if let Some(url) = &source.url {
+            description.push_str(&format!("\n{url}"));
+        }
+        table.add_row(vec![
+            Cell::new(sanitize(&description)),
+            Cell::new(sanitize(text.source_kind(source.kind))),
+        ]);
+    }
+    out.table(&table);
+
+    out.heading(&text.disclaimer_heading, '-');
+    out.paragraph(&rules.meta.disclaimer);
+    out.paragraph(&report.ruleset_line());
+    out.finish()
+}
+
+fn finding_cell(report: &Report<'_>, rule: &Rule) -> String {
+    let mut cell = rule.message.clone();
+    cell.push('\n');
+    for citation in &rule.citations {
+        cell.push('\n');
+        cell.push_str(&report.citation_line(citation));
+    }
+    cell
+}
+
+/// A table filling `width`. With two columns the first, a label, takes at
+/// most a third of the width, so the text beside it has room.
+fn new_table(width: u16, header: &[&String]) -> Table {
+    let mut table = Table::new();
+    table
+        .load_style(presets::UTF8_FULL)
+        .set_content_arrangement(ContentArrangement::DynamicFullWidth)
+        .set_width(width)
+        .set_header(header.iter().map(|h| Cell::new(sanitize(h))));
+    if header.len() == 2
+        && let Some(first) = table.column_mut(0)
+    {
+        first.set_constraint(ColumnConstraint::UpperBoundary(Width::Percentage(33)));
+    }
+    table
+}
+
+struct Out {
+    buf: String,
+    width: usize,
+}
+
+impl Out {
+    fn heading(&mut self, heading: &str, underline: char) {
+        let heading = sanitize(heading);
+        let lines = wrap(&heading, self.width);
+        let longest = lines.iter().map(|l| l.chars().count()).max().unwrap_or(0);
+        for line in lines {
+            self.line(&line);
+        }
+        self.buf.extend(std::iter::repeat_n(underline, longest));
+        self.buf.push('\n');
+    }
+
+    fn paragraph(&mut self, text: &str) {
+        for line in wrap(&sanitize(text), self.width) {
+            self.line(&line);
+        }
+        self.blank();
+    }
+
+    fn indented(&mut self, text: &str) {
+        for line in wrap(&sanitize(text), self.width.saturating_sub(2)) {
+            self.buf.push_str("  ");
+            self.line(&line);
+        }
+    }
+
+    fn line(&mut self, text: &str) {
+        self.buf.push_str(&sanitize(text));
+        self.buf.push('\n');
+    }
+
+    fn blank(&mut self) {
+        self.buf.push('\n');
+    }
+
+    fn table(&mut self, table: &Table) {
+        self.buf.push_str(&table.to_string());
+        self.buf.push_str("\n\n");
+    }
+
+    fn finish(mut self) -> String {
+        while self.buf.ends_with("\n\n") {
+            self.buf.pop();
+        }
+        self.buf
+    }
+}
+
+/// Greedy word wrap by characters; a word longer than the width gets a line
+/// of its own. Existing line breaks are kept.
+fn wrap(text: &str, width: usize) -> Vec<String> {
+    let width = width.max(1);
+    let mut lines = Vec::new();
+    for paragraph in text.split('\n') {
+        let mut line = String::new();
+        for word in paragraph.split_whitespace() {
+            let needed =
+                line.chars().count() + usize::from(!line.is_empty()) + word.chars().count();
+            if !line.is_empty() && needed > width {
+                lines.push(std::mem::take(&mut line));
+            }
+            if !line.is_empty() {
+                line.push(' ');
+            }
+            line.push_str(word);
+        }
+        lines.push(line);
+    }
+    lines
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wrap_keeps_lines_within_width_and_keeps_breaks() {
+        let lines = wrap("one two three four\nfive", 9);
+        assert_eq!(lines, ["one two", "three", "four", "five"]);
+        assert!(lines.iter().all(|l| l.chars().count() <= 9));
+        assert_eq!(
+            wrap("supercalifragilistic x", 5),
+            ["supercalifragilistic", "x"]
+        );
+    }
+}

@@ -1,0 +1,52 @@
+//! The default rule set, compiled into the binary so that an installed
+//! `candidacy` works from any folder with no set-up.
+//!
+//! A unit test checks that this list names exactly the `*.toml` files under
+//! `rules/`, so a new rule file cannot be forgotten here.
+
+/// `(file name, contents)` of every file under `rules/`.
+pub const EMBEDDED_FILES: &[(&str, &str)] = &[
+    ("age.toml", include_str!("../../rules/age.toml")),
+    (
+        "conditions.toml",
+        include_str!("../../rules/conditions.toml"),
+    ),
+    ("infection.toml", include_str!("../../rules/infection.toml")),
+    (
+        "questionnaire.toml",
+        include_str!("../../rules/questionnaire.toml"),
+    ),
+    ("ruleset.toml", include_str!("../../rules/ruleset.toml")),
+    ("severity.toml", include_str!("../../rules/severity.toml")),
+    ("sources.toml", include_str!("../../rules/sources.toml")),
+    (
+        "treatments.toml",
+        include_str!("../../rules/treatments.toml"),
+    ),
+    (
+        "what-to-expect.toml",
+        include_str!("../../rules/what-to-expect.toml"),
+    ),
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn embeds_exactly_the_files_under_rules() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("rules");
+        let mut on_disk: Vec<String> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.is_file() && p.extension().is_some_and(|e| e == "toml"))
+            .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
+            .collect();
+        on_disk.sort();
+        let embedded: Vec<&str> = EMBEDDED_FILES.iter().map(|(n, _)| *n).collect();
+        assert_eq!(embedded, on_disk);
+        for (name, text) in EMBEDDED_FILES {
+            assert_eq!(*text, std::fs::read_to_string(dir.join(name)).unwrap());
+        }
+    }
+}

@@ -1,0 +1,905 @@
+//! Loading and validating rule files.
+//!
+//! Parsing is strict (unknown keys are errors) and every problem becomes a
+//! [`Diagnostic`] naming the file, line and column with the offending line
+//! shown. All problems of a rule set are reported together, not just the
+//! first; syntax errors stop the load before reference checks, which would
+//! only repeat them.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use sha2::{Digest, Sha256};
+use toml::Spanned;
+use toml::value::Datetime;
+
+use super::raw::{RawFile, RawKind, RawMatcher, RawQuestion, RawRule, RawSource};
+use super::{
+    AnswerOption, Citation, Levels, Matcher, Meta, OptionSet, Question, QuestionKind, Rule,
+    RuleSet, Source, Test, Text,
+};
+
+/// One rule file's name (as shown in messages) and contents.
+#[derive(Debug, Clone)]
+pub struct RuleFile {
+    /// Path or name shown in diagnostics; its last component is hashed.
+    pub name: String,
+    /// The TOML text.
+    pub text: String,
+}
+
+impl RuleFile {
+    fn base_name(&self) -> &str {
+        self.name.rsplit(['/', '\\']).next().unwrap_or(&self.name)
+    }
+}
+
+/// A place in a rule file; line and column count from 1, columns in
+/// characters.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Location {
+    /// The file's name as given to the loader.
+    pub file: String,
+    /// Line, from 1.
+    pub line: usize,
+    /// Column in characters, from 1.
+    pub column: usize,
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}:{}", self.file, self.line, self.column)
+    }
+}
+
+/// One problem in a rule set.
+#[derive(Debug, Clone)]
+pub struct Diagnostic {
+    /// What is wrong, in one sentence.
+    pub message: String,
+    /// Where, when the problem has a place (a missing section has none).
+    pub location: Option<Location>,
+    /// The offending line and the part of it to underline.
+    snippet: Option<(String, usize, usize)>,
+}
+
+impl Diagnostic {
+    fn at(file: &RuleFile, span: Range<usize>, message: String) -> Diagnostic {
+        let text = &file.text;
+        let start = floor_char_boundary(text, span.start.min(text.len()));
+        let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+        let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+        let line = text[..start].matches('\n').count() + 1;
+        let column = text[line_start..start].chars().count() + 1;
+        let end = floor_char_boundary(text, span.end.clamp(start, line_end));
+        let width = text[start..end].chars().count().max(1);
+        Diagnostic {
+            message,
+            location: Some(Location {
+                file: file.name.clone(),
+                line,
+                column,
+            }),
+            snippet: Some((
+                text[line_start..line_end].trim_end_matches('\r').to_owned(),
+                column,
+                width,
+            )),
+        }
+    }
+
+    fn general(message: String) -> Diagnostic {
+        Diagnostic {
+            message,
+            location: None,
+            snippet: None,
+        }
+    }
+}
+
+fn floor_char_boundary(text: &str, mut i: usize) -> usize {
+    while !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.message)?;
+        if let Some(location) = &self.location {
+            write!(f, "\n  --> {location}")?;
+            if let Some((line_text, column, width)) = &self.snippet {
+                let number = location.line.to_string();
+                let pad = " ".repeat(number.len());
+                let caret_pad: String = line_text
+                    .chars()
+                    .take(column - 1)
+                    .map(|c| if c == '\t' { '\t' } else { ' ' })
+                    .collect();
+                write!(
+                    f,
+                    "\n{pad} |\n{number} | {}\n{pad} | {caret_pad}{}",
+                    crate::sanitize::sanitize(line_text),
+                    "^".repeat(*width)
+                )?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Why a rule set could not be loaded.
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    /// The folder given with `--rules` does not exist.
+    #[error("rule folder `{}` does not exist", .0.display())]
+    NotFound(PathBuf),
+    /// A file or folder could not be read.
+    #[error("cannot read `{}`", path.display())]
+    Io {
+        /// What could not be read.
+        path: PathBuf,
+        /// Why.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The files were read but are not a valid rule set.
+    #[error("{}", render_diagnostics(.0))]
+    Invalid(Vec<Diagnostic>),
+}
+
+fn render_diagnostics(diagnostics: &[Diagnostic]) -> String {
+    let count = diagnostics.len();
+    let mut out = format!(
+        "the rule files have {count} error{}:",
+        if count == 1 { "" } else { "s" }
+    );
+    for d in diagnostics {
+        out.push_str("\n\nerror: ");
+        out.push_str(&d.to_string());
+    }
+    out
+}
+
+/// Reads every `*.toml` file directly inside `dir`, sorted by name.
+pub(super) fn read_dir(dir: &Path) -> Result<Vec<RuleFile>, LoadError> {
+    if !dir.exists() {
+        return Err(LoadError::NotFound(dir.to_owned()));
+    }
+    let io = |source| LoadError::Io {
+        path: dir.to_owned(),
+        source,
+    };
+    let mut paths = Vec::new();
+    for entry in std::fs::read_dir(dir).map_err(io)? {
+        let path = entry.map_err(io)?.path();
+        if path.extension().is_some_and(|e| e == "toml") && path.is_file() {
+            paths.push(path);
+        }
+    }
+    paths.sort();
+    if paths.is_empty() {
+        return Err(LoadError::Invalid(vec![Diagnostic::general(format!(
+            "no *.toml rule files in `{}`",
+            dir.display()
+        ))]));
+    }
+    paths
+        .into_iter()
+        .map(|path| {
+            let text = std::fs::read_to_string(&path).map_err(|source| LoadError::Io {
+                path: path.clone(),
+                source,
+            })?;
+            Ok(RuleFile {
+                name: path.display().to_string(),
+                text,
+            })
+        })
+        .collect()
+}
+
+/// Validates `files` into a rule set, reporting every problem found.
+pub(super) fn build(mut files: Vec<RuleFile>) -> Result<RuleSet, LoadError> {
+    files.sort_by(|a, b| a.base_name().cmp(b.base_name()));
+    let sha256 = hash(&files);
+
+    let mut diagnostics = Vec::new();
+    let mut parsed = Vec::new();
+    for (index, file) in files.iter().enumerate() {
+        match toml::from_str::<RawFile>(&file.text) {
+            Ok(raw) => parsed.push((index, raw)),
+            Err(e) => diagnostics.push(Diagnostic::at(
+                file,
+                e.span().unwrap_or(0..0),
+                e.message().trim_end().to_owned(),
+            )),
+        }
+    }
+    if !diagnostics.is_empty() {
+        return Err(LoadError::Invalid(diagnostics));
+    }
+
+    let mut builder = Builder {
+        files: &files,
+        diagnostics,
+    };
+    let set = builder.build(parsed, sha256);
+    match set {
+        Some(set) if builder.diagnostics.is_empty() => Ok(set),
+        _ => Err(LoadError::Invalid(builder.diagnostics)),
+    }
+}
+
+fn hash(files: &[RuleFile]) -> String {
+    let mut hasher = Sha256::new();
+    for file in files {
+        hasher.update(file.base_name().as_bytes());
+        hasher.update([0]);
+        hasher.update(file.text.as_bytes());
+        hasher.update([0]);
+    }
+    hasher
+        .finalize()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// A one-off section found in a file, remembered with where it came from.
+type Found<T> = Option<(usize, Spanned<T>)>;
+
+struct Builder<'f> {
+    files: &'f [RuleFile],
+    diagnostics: Vec<Diagnostic>,
+}
+
+impl Builder<'_> {
+    fn error(&mut self, file: usize, span: Range<usize>, message: String) {
+        self.diagnostics
+            .push(Diagnostic::at(&self.files[file], span, message));
+    }
+
+    fn location(&self, file: usize, span: Range<usize>) -> Location {
+        Diagnostic::at(&self.files[file], span, String::new())
+            .location
+            .unwrap_or(Location {
+                file: self.files[file].name.clone(),
+                line: 1,
+                column: 1,
+            })
+    }
+
+    fn one_off<T>(
+        &mut self,
+        slot: &mut Found<T>,
+        file: usize,
+        value: Option<Spanned<T>>,
+        name: &str,
+    ) {
+        let Some(value) = value else { return };
+        if let Some((first_file, first)) = slot {
+            let first_at = self.location(*first_file, first.span());
+            self.error(
+                file,
+                value.span(),
+                format!("[{name}] is declared twice; the first is at {first_at}"),
+            );
+        } else {
+            *slot = Some((file, value));
+        }
+    }
+
+    fn build(&mut self, parsed: Vec<(usize, RawFile)>, sha256: String) -> Option<RuleSet> {
+        let mut meta: Found<super::raw::RawMeta> = None;
+        let mut text: Found<Text> = None;
+        let mut levels: Found<Levels> = None;
+        let mut raw_questions = Vec::new();
+        let mut raw_sources = Vec::new();
+        let mut raw_rules = Vec::new();
+        for (file, raw) in parsed {
+            self.one_off(&mut meta, file, raw.ruleset, "ruleset");
+            self.one_off(&mut text, file, raw.text, "text");
+            self.one_off(&mut levels, file, raw.levels, "levels");
+            raw_questions.extend(raw.question.into_iter().map(|q| (file, q)));
+            raw_sources.extend(raw.source.into_iter().map(|s| (file, s)));
+            raw_rules.extend(raw.rule.into_iter().map(|r| (file, r)));
+        }
+
+        let meta = match meta {
+            Some((file, meta)) => self.meta(file, meta.into_inner()),
+            None => {
+                self.diagnostics.push(Diagnostic::general(
+                    "no rule file declares [ruleset] (name, version, review dates and the disclaimer); \
+                     a rule set without a disclaimer does not load"
+                        .to_owned(),
+                ));
+                None
+            }
+        };
+        for (name, missing) in [
+            ("text", text.is_none()),
+            ("levels", levels.is_none()),
+            ("question", raw_questions.is_empty()),
+            ("rule", raw_rules.is_empty()),
+        ] {
+            if missing {
+                self.diagnostics.push(Diagnostic::general(format!(
+                    "no rule file declares any [{name}]"
+                )));
+            }
+        }
+
+        let questions = self.questions(raw_questions);
+        let sources = self.sources(raw_sources);
+        let rules = self.rules(raw_rules, &questions, &sources);
+
+        Some(RuleSet {
+            meta: meta?,
+            text: text?.1.into_inner(),
+            levels: levels?.1.into_inner(),
+            questions,
+            sources,
+            rules,
+            sha256,
+        })
+    }
+
+    fn meta(&mut self, file: usize, raw: super::raw::RawMeta) -> Option<Meta> {
+        if raw.disclaimer.get_ref().trim().is_empty() {
+            self.error(
+                file,
+                raw.disclaimer.span(),
+                "the disclaimer is empty".to_owned(),
+            );
+        }
+        if raw.version.get_ref().trim().is_empty() {
+            self.error(file, raw.version.span(), "the version is empty".to_owned());
+        }
+        let reviewed = self.date(file, &raw.reviewed, "reviewed");
+        let review_by = self.date(file, &raw.review_by, "review_by");
+        if let (Some(reviewed), Some(review_by)) = (&reviewed, &review_by)
+            && review_by < reviewed
+        {
+            self.error(
+                file,
+                raw.review_by.span(),
+                format!("review_by ({review_by}) is before reviewed ({reviewed})"),
+            );
+        }
+        Some(Meta {
+            name: raw.name,
+            version: raw.version.into_inner(),
+            language: raw.language,
+            reviewed: reviewed?,
+            review_by: review_by?,
+            disclaimer: raw.disclaimer.into_inner(),
+        })
+    }
+
+    /// A plain `YYYY-MM-DD` date, as text that sorts in date order.
+    fn date(&mut self, file: usize, value: &Spanned<Datetime>, what: &str) -> Option<String> {
+        let d = value.get_ref();
+        match (d.date, d.time, d.offset) {
+            (Some(date), None, None) => Some(date.to_string()),
+            _ => {
+                self.error(
+                    file,
+                    value.span(),
+                    format!("{what} must be a plain date such as 2026-01-31, without a time"),
+                );
+                None
+            }
+        }
+    }
+
+    fn questions(&mut self, raw: Vec<(usize, Spanned<RawQuestion>)>) -> Vec<Question> {
+        let mut seen: HashMap<String, Location> = HashMap::new();
+        let mut questions = Vec::new();
+        for (file, q) in raw {
+            let q = q.into_inner();
+            let id = q.id.get_ref().clone();
+            if !self.id_ok(file, &q.id, "question") {
+                continue;
+            }
+            if let Some(first) = seen.get(&id) {
+                let message = format!("question `{id}` is declared twice; the first is at {first}");
+                self.error(file, q.id.span(), message);
+                continue;
+            }
+            seen.insert(id.clone(), self.location(file, q.id.span()));
+            if q.prompt.get_ref().trim().is_empty() {
+                self.error(
+                    file,
+                    q.prompt.span(),
+                    format!("question `{id}` has an empty prompt"),
+                );
+            }
+            if let Some(kind) = self.question_kind(file, &q) {
+                questions.push(Question {
+                    id,
+                    kind,
+                    prompt: q.prompt.into_inner(),
+                    help: q.help,
+                });
+            }
+        }
+        questions
+    }
+
+    fn question_kind(&mut self, file: usize, q: &RawQuestion) -> Option<QuestionKind> {
+        let id = q.id.get_ref();
+        match q.kind.get_ref() {
+            RawKind::Number => {
+                if let Some(option) = q.option.first() {
+                    self.error(
+                        file,
+                        option.span(),
+                        format!("question `{id}` takes a number, so it cannot have options"),
+                    );
+                }
+                let (Some(min), Some(max)) = (&q.min, &q.max) else {
+                    self.error(
+                        file,
+                        q.kind.span(),
+                        format!("number question `{id}` needs both `min` and `max`"),
+                    );
+                    return None;
+                };
+                if min.get_ref() > max.get_ref() {
+                    self.error(
+                        file,
+                        max.span(),
+                        format!("question `{id}` has max below min"),
+                    );
+                    return None;
+                }
+                Some(QuestionKind::Number {
+                    min: *min.get_ref(),
+                    max: *max.get_ref(),
+                })
+            }
+            kind @ (RawKind::Choice | RawKind::Multi) => {
+                for bound in [&q.min, &q.max].into_iter().flatten() {
+                    self.error(
+                        file,
+                        bound.span(),
+                        format!(
+                            "`min` and `max` are only for number questions, and `{id}` is not one"
+                        ),
+                    );
+                }
+                if q.option.len() < 2 || q.option.len() > OptionSet::CAPACITY {
+                    self.error(
+                        file,
+                        q.id.span(),
+                        format!(
+                            "question `{id}` needs from 2 to {} options, not {}",
+                            OptionSet::CAPACITY,
+                            q.option.len()
+                        ),
+                    );
+                    return None;
+                }
+                let mut options: Vec<AnswerOption> = Vec::new();
+                for option in &q.option {
+                    let option = option.get_ref();
+                    if !self.id_ok(file, &option.id, "option") {
+                        continue;
+                    }
+                    let option_id = option.id.get_ref();
+                    if options.iter().any(|o| &o.id == option_id) {
+                        self.error(
+                            file,
+                            option.id.span(),
+                            format!("question `{id}` has option `{option_id}` twice"),
+                        );
+                        continue;
+                    }
+                    if option.label.get_ref().trim().is_empty() {
+                        self.error(
+                            file,
+                            option.label.span(),
+                            format!("option `{option_id}` has an empty label"),
+                        );
+                    }
+                    if option.exclusive && *kind == RawKind::Choice {
+                        self.error(
+                            file,
+                            option.id.span(),
+                            format!("`exclusive` is only for several-choice questions, and `{id}` takes one answer"),
+                        );
+                    }
+                    options.push(AnswerOption {
+                        id: option_id.clone(),
+                        label: option.label.get_ref().clone(),
+                        unsure: option.unsure,
+                        exclusive: option.exclusive,
+                    });
+                }
+                Some(if *kind == RawKind::Choice {
+                    QuestionKind::Choice(options)
+                } else {
+                    QuestionKind::Multi(options)
+                })
+            }
+        }
+    }
+
+    fn sources(&mut self, raw: Vec<(usize, Spanned<RawSource>)>) -> Vec<Source> {
+        let mut sources: Vec<Source> = Vec::new();
+        for (file, s) in raw {
+            let span = s.span();
+            let s = s.into_inner();
+            if !self.id_ok(file, &s.id, "source") {
+                continue;
+            }
+            let id = s.id.get_ref().clone();
+            if sources.iter().any(|other| other.id == id) {
+                self.error(
+                    file,
+                    s.id.span(),
+                    format!("source `{id}` is declared twice"),
+                );
+                continue;
+            }
+            if s.file.is_none() && s.url.is_none() {
+                self.error(
+                    file,
+                    span,
+                    format!("source `{id}` needs a `file` or a `url`"),
+                );
+            }
+            let date = match &s.date {
+                Some(date) => self.date(file, date, "date"),
+                None => None,
+            };
+            sources.push(Source {
+                id,
+                name: s.name,
+                title: s.title,
+                publisher: s.publisher,
+                date,
+                kind: s.kind,
+                file: s.file,
+                url: s.url,
+            });
+        }
+        sources
+    }
+
+    fn rules(
+        &mut self,
+        raw: Vec<(usize, Spanned<RawRule>)>,
+        questions: &[Question],
+        sources: &[Source],
+    ) -> Vec<Rule> {
+        let mut seen: HashMap<String, Location> = HashMap::new();
+        let mut rules = Vec::new();
+        for (file, r) in raw {
+            let rule_span = r.span();
+            let r = r.into_inner();
+            if !self.id_ok(file, &r.id, "rule") {
+                continue;
+            }
+            let id = r.id.get_ref().clone();
+            if let Some(first) = seen.get(&id) {
+                let message = format!("rule `{id}` is declared twice; the first is at {first}");
+                self.error(file, r.id.span(), message);
+                continue;
+            }
+            let origin = self.location(file, r.id.span());
+            seen.insert(id.clone(), origin.clone());
+            if r.message.get_ref().trim().is_empty() {
+                self.error(
+                    file,
+                    r.message.span(),
+                    format!("rule `{id}` has an empty message"),
+                );
+            }
+            let when = self.when(file, &r, rule_span.clone(), questions);
+            let citations = self.citations(file, &r, rule_span, sources);
+            let conflict = self.conflict(file, &r, &citations);
+            rules.push(Rule {
+                id,
+                level: r.level,
+                message: r.message.into_inner(),
+                conflict,
+                when,
+                citations,
+                origin,
+            });
+        }
+        rules
+    }
+
+    fn id_ok(&mut self, file: usize, id: &Spanned<String>, what: &str) -> bool {
+        let text = id.get_ref();
+        let ok = !text.is_empty() && !text.chars().any(|c| c.is_whitespace() || c.is_control());
+        if !ok {
+            self.error(
+                file,
+                id.span(),
+                format!("{what} id `{text}` must be non-empty, without spaces"),
+            );
+        }
+        ok
+    }
+
+    fn when(
+        &mut self,
+        file: usize,
+        r: &RawRule,
+        rule_span: Range<usize>,
+        questions: &[Question],
+    ) -> Vec<Matcher> {
+        let id = r.id.get_ref();
+        let always = r.always.as_ref().is_some_and(|a| *a.get_ref());
+        let entries = r.when.as_ref().map_or(0, |w| w.get_ref().len());
+        match (entries, always) {
+            (0, false) => {
+                let span = r.when.as_ref().map_or(rule_span, |w| w.span());
+                self.error(
+                    file,
+                    span,
+                    format!(
+                        "rule `{id}` has an empty `when`; give it conditions, or `always = true` \
+                         if it is meant to match every answer"
+                    ),
+                );
+                return Vec::new();
+            }
+            (1.., true) => {
+                let span = r.always.as_ref().map_or(rule_span, |a| a.span());
+                self.error(
+                    file,
+                    span,
+                    format!("rule `{id}` has both `always = true` and a `when`; keep one"),
+                );
+            }
+            _ => {}
+        }
+        let mut when = Vec::new();
+        for (key, matcher) in r.when.iter().flat_map(|w| w.get_ref()) {
+            let Some(question) = questions.iter().position(|q| &q.id == key.get_ref()) else {
+                let known: Vec<&str> = questions.iter().map(|q| q.id.as_str()).collect();
+                self.error(
+                    file,
+                    key.span(),
+                    format!(
+                        "unknown question `{}` in rule `{id}`; the questions are: {}",
+                        key.get_ref(),
+                        known.join(", ")
+                    ),
+                );
+                continue;
+            };
+            if let Some(test) = self.test(file, &questions[question], matcher) {
+                when.push(Matcher { question, test });
+            }
+        }
+        when.sort_by_key(|m| m.question);
+        when
+    }
+
+    fn test(&mut self, file: usize, q: &Question, m: &Spanned<RawMatcher>) -> Option<Test> {
+        let raw = m.get_ref();
+        let qid = &q.id;
+        // Keys that do not apply to this kind of question, with a hint.
+        let (misplaced, hint): (Vec<Range<usize>>, &str) = match &q.kind {
+            QuestionKind::Choice(_) => (
+                spans([&raw.any, &raw.all, &raw.none], [&raw.min, &raw.max]),
+                "a one-choice question takes `in = [...]`",
+            ),
+            QuestionKind::Multi(_) => (
+                spans([&raw.one_of], [&raw.min, &raw.max]),
+                "a several-choice question takes `any`, `all` and `none`",
+            ),
+            QuestionKind::Number { .. } => (
+                spans([&raw.one_of, &raw.any, &raw.all, &raw.none], []),
+                "a number question takes `min` and `max`",
+            ),
+        };
+        if !misplaced.is_empty() {
+            for span in misplaced {
+                self.error(
+                    file,
+                    span,
+                    format!("wrong matcher for question `{qid}`: {hint}"),
+                );
+            }
+            return None;
+        }
+        match &q.kind {
+            QuestionKind::Choice(_) => {
+                let Some(list) = &raw.one_of else {
+                    self.error(
+                        file,
+                        m.span(),
+                        format!("matcher for `{qid}` needs `in = [...]`"),
+                    );
+                    return None;
+                };
+                Some(Test::OneOf(self.option_set(file, q, list)?))
+            }
+            QuestionKind::Multi(_) => {
+                if raw.any.is_none() && raw.all.is_none() && raw.none.is_none() {
+                    self.error(
+                        file,
+                        m.span(),
+                        format!("matcher for `{qid}` needs `any`, `all` or `none`"),
+                    );
+                    return None;
+                }
+                let mut set = |list: &Option<Spanned<Vec<Spanned<String>>>>| match list {
+                    Some(list) => self.option_set(file, q, list),
+                    None => Some(OptionSet::default()),
+                };
+                let (any, all, none) = (set(&raw.any), set(&raw.all), set(&raw.none));
+                Some(Test::Several {
+                    any: any?,
+                    all: all?,
+                    none: none?,
+                })
+            }
+            QuestionKind::Number { min, max } => {
+                if raw.min.is_none() && raw.max.is_none() {
+                    self.error(
+                        file,
+                        m.span(),
+                        format!("matcher for `{qid}` needs `min`, `max` or both"),
+                    );
+                    return None;
+                }
+                let mut ok = true;
+                for bound in [&raw.min, &raw.max].into_iter().flatten() {
+                    if !(*min..=*max).contains(bound.get_ref()) {
+                        self.error(
+                            file,
+                            bound.span(),
+                            format!(
+                                "{} is outside question `{qid}`'s range of {min} to {max}",
+                                bound.get_ref()
+                            ),
+                        );
+                        ok = false;
+                    }
+                }
+                let low = raw.min.as_ref().map_or(*min, |b| *b.get_ref());
+                let high = raw.max.as_ref().map_or(*max, |b| *b.get_ref());
+                if ok && low > high {
+                    self.error(
+                        file,
+                        m.span(),
+                        format!("matcher for `{qid}` has min above max"),
+                    );
+                    ok = false;
+                }
+                ok.then_some(Test::Range {
+                    min: low,
+                    max: high,
+                })
+            }
+        }
+    }
+
+    fn option_set(
+        &mut self,
+        file: usize,
+        q: &Question,
+        list: &Spanned<Vec<Spanned<String>>>,
+    ) -> Option<OptionSet> {
+        if list.get_ref().is_empty() {
+            self.error(
+                file,
+                list.span(),
+                format!("empty option list for question `{}`", q.id),
+            );
+            return None;
+        }
+        let mut indices = Vec::new();
+        for option in list.get_ref() {
+            match q.option_index(option.get_ref()) {
+                Some(i) => indices.push(i),
+                None => {
+                    let known: Vec<&str> = q.options().iter().map(|o| o.id.as_str()).collect();
+                    self.error(
+                        file,
+                        option.span(),
+                        format!(
+                            "unknown option `{}` for question `{}`; the options are: {}",
+                            option.get_ref(),
+                            q.id,
+                            known.join(", ")
+                        ),
+                    );
+                }
+            }
+        }
+        (indices.len() == list.get_ref().len()).then(|| OptionSet::from_indices(indices))
+    }
+
+    fn citations(
+        &mut self,
+        file: usize,
+        r: &RawRule,
+        rule_span: Range<usize>,
+        sources: &[Source],
+    ) -> Vec<Citation> {
+        let id = r.id.get_ref();
+        if r.cite.is_empty() {
+            self.error(
+                file,
+                rule_span,
+                format!(
+                    "rule `{id}` cites nothing; every rule needs a `cite` with a source and a quote"
+                ),
+            );
+        }
+        let mut citations = Vec::new();
+        for cite in &r.cite {
+            let cite = cite.get_ref();
+            let Some(source) = sources.iter().position(|s| &s.id == cite.source.get_ref()) else {
+                let known: Vec<&str> = sources.iter().map(|s| s.id.as_str()).collect();
+                self.error(
+                    file,
+                    cite.source.span(),
+                    format!(
+                        "rule `{id}` cites undeclared source `{}`; the sources are: {}",
+                        cite.source.get_ref(),
+                        known.join(", ")
+                    ),
+                );
+                continue;
+            };
+            if cite.quote.get_ref().trim().is_empty() {
+                self.error(
+                    file,
+                    cite.quote.span(),
+                    format!("rule `{id}` has an empty quote"),
+                );
+                continue;
+            }
+            citations.push(Citation {
+                source,
+                quote: cite.quote.get_ref().clone(),
+            });
+        }
+        citations
+    }
+
+    fn conflict(&mut self, file: usize, r: &RawRule, citations: &[Citation]) -> Option<String> {
+        let topic = r.conflict.as_ref()?;
+        let mut cited: Vec<usize> = citations.iter().map(|c| c.source).collect();
+        cited.sort_unstable();
+        cited.dedup();
+        if topic.get_ref().trim().is_empty() {
+            self.error(file, topic.span(), "the conflict topic is empty".to_owned());
+        } else if cited.len() < 2 {
+            self.error(
+                file,
+                topic.span(),
+                format!(
+                    "rule `{}` reports a disagreement between sources, so it must cite at least two sources",
+                    r.id.get_ref()
+                ),
+            );
+        }
+        Some(topic.get_ref().clone())
+    }
+}
+
+fn spans<const A: usize, const B: usize>(
+    lists: [&Option<Spanned<Vec<Spanned<String>>>>; A],
+    bounds: [&Option<Spanned<i64>>; B],
+) -> Vec<Range<usize>> {
+    lists
+        .into_iter()
+        .flatten()
+        .map(|l| l.span())
+        .chain(bounds.into_iter().flatten().map(|b| b.span()))
+        .collect()
+}

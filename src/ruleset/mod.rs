@@ -1,0 +1,453 @@
+//! The rule set: questionnaire, sources, rules and every piece of text a
+//! person reads, loaded from TOML files and validated once.
+//!
+//! Invariants once a `RuleSet` exists (the loader guarantees them):
+//! - ids are unique within questions, options of one question, sources and
+//!   rules;
+//! - every matcher refers to an existing question by index, with a test of
+//!   the question's kind and option sets within its options;
+//! - every citation refers to a declared source and has a non-empty quote;
+//! - a disclaimer is declared and is not empty.
+//!
+//! Matching is done on indices and bit sets, so evaluation never looks up a
+//! string or allocates per rule.
+
+mod embedded;
+mod load;
+mod raw;
+
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+pub use embedded::EMBEDDED_FILES;
+pub use load::{Diagnostic, LoadError, Location, RuleFile};
+
+use crate::level::Level;
+
+/// A validated rule set.
+#[derive(Debug, Clone)]
+pub struct RuleSet {
+    /// Name, version, review dates and the disclaimer.
+    pub meta: Meta,
+    /// Text around the rules: headings, labels, interview messages.
+    pub text: Text,
+    /// How each level is named and explained to people.
+    pub levels: Levels,
+    /// The questions, in the order they are asked.
+    pub questions: Vec<Question>,
+    /// The documents rules cite.
+    pub sources: Vec<Source>,
+    /// The rules, in file order (files sorted by name).
+    pub rules: Vec<Rule>,
+    /// sha256 of the files, see [`RuleSet::from_files`].
+    pub sha256: String,
+}
+
+impl RuleSet {
+    /// The rule set under `rules/`, compiled into the binary.
+    pub fn embedded() -> Result<RuleSet, LoadError> {
+        let files = EMBEDDED_FILES
+            .iter()
+            .map(|(name, text)| RuleFile {
+                name: format!("rules/{name}"),
+                text: (*text).to_owned(),
+            })
+            .collect();
+        RuleSet::from_files(files)
+    }
+
+    /// Loads every `*.toml` file directly inside `dir` (not below it).
+    pub fn load_dir(dir: &Path) -> Result<RuleSet, LoadError> {
+        RuleSet::from_files(load::read_dir(dir)?)
+    }
+
+    /// Validates a set of files. The sha256 covers, for each file in name
+    /// order, its file name (without folder), a NUL byte, its bytes and a NUL
+    /// byte; so the same files give the same hash wherever they are loaded
+    /// from.
+    pub fn from_files(files: Vec<RuleFile>) -> Result<RuleSet, LoadError> {
+        load::build(files)
+    }
+
+    /// The index of the question with this id.
+    pub fn question_index(&self, id: &str) -> Option<usize> {
+        self.questions.iter().position(|q| q.id == id)
+    }
+}
+
+/// The rule set's identity.
+#[derive(Debug, Clone)]
+pub struct Meta {
+    /// What the rule set is for.
+    pub name: String,
+    /// The clinic's version of the rules.
+    pub version: String,
+    /// Language of the text, as a BCP 47 tag (for example `en`).
+    pub language: String,
+    /// When the rules were last reviewed, `YYYY-MM-DD`.
+    pub reviewed: String,
+    /// When they must be reviewed again, `YYYY-MM-DD`.
+    pub review_by: String,
+    /// Shown with every summary, whatever the outcome and format.
+    pub disclaimer: String,
+}
+
+/// Text printed around the rules. Fields with `{name}` are templates, filled
+/// with [`fill`].
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(missing_docs)]
+pub struct Text {
+    pub title: String,
+    pub outcome_heading: String,
+    pub findings_heading: String,
+    pub info_heading: String,
+    pub conflicts_heading: String,
+    pub answers_heading: String,
+    pub sources_heading: String,
+    pub disclaimer_heading: String,
+    pub column_level: String,
+    pub column_finding: String,
+    pub column_sources: String,
+    pub column_question: String,
+    pub column_answer: String,
+    pub column_source: String,
+    pub column_kind: String,
+    /// `{source}`, `{quote}`.
+    pub citation: String,
+    pub no_rule_matched: String,
+    pub unsure_answer: String,
+    /// `{version}`, `{reviewed}`, `{review_by}`, `{sha256}`.
+    pub ruleset_line: String,
+    pub kind_clinic_marketing: String,
+    pub kind_clinical_guidance: String,
+    pub kind_regulator: String,
+    /// `{number}`, `{total}`.
+    pub progress: String,
+    /// `{min}`, `{max}`.
+    pub number_invalid: String,
+    pub choose_at_least_one: String,
+    /// `{option}`.
+    pub exclusive_option: String,
+    pub multi_hint: String,
+    pub back_hint: String,
+}
+
+impl Text {
+    /// The words for a kind of source.
+    pub fn source_kind(&self, kind: SourceKind) -> &str {
+        match kind {
+            SourceKind::ClinicMarketing => &self.kind_clinic_marketing,
+            SourceKind::ClinicalGuidance => &self.kind_clinical_guidance,
+            SourceKind::Regulator => &self.kind_regulator,
+        }
+    }
+}
+
+/// Fills `{name}` placeholders in a template. Unknown placeholders are left
+/// as they are.
+pub fn fill(template: &str, values: &[(&str, &str)]) -> String {
+    let mut out = template.to_owned();
+    for (name, value) in values {
+        out = out.replace(&format!("{{{name}}}"), value);
+    }
+    out
+}
+
+/// How one level is named and explained.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LevelText {
+    /// A few words, shown as the outcome.
+    pub label: String,
+    /// A sentence or two on what the outcome means.
+    pub explanation: String,
+}
+
+/// The words for every level.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+#[allow(missing_docs)]
+pub struct Levels {
+    pub urgent_care: LevelText,
+    pub not_suitable_now: LevelText,
+    pub clinician_review: LevelText,
+    pub may_be_suitable: LevelText,
+    pub info: LevelText,
+}
+
+impl Levels {
+    /// The words for `level`.
+    pub fn get(&self, level: Level) -> &LevelText {
+        match level {
+            Level::UrgentCare => &self.urgent_care,
+            Level::NotSuitableNow => &self.not_suitable_now,
+            Level::ClinicianReview => &self.clinician_review,
+            Level::MayBeSuitable => &self.may_be_suitable,
+            Level::Info => &self.info,
+        }
+    }
+}
+
+/// One question of the questionnaire.
+#[derive(Debug, Clone)]
+pub struct Question {
+    /// The contract id (`condition`, `age`, ...).
+    pub id: String,
+    /// What kind of answer it takes.
+    pub kind: QuestionKind,
+    /// The question as asked.
+    pub prompt: String,
+    /// A short plain-language help text.
+    pub help: String,
+}
+
+impl Question {
+    /// The options of a choice or multi question; empty for a number.
+    pub fn options(&self) -> &[AnswerOption] {
+        match &self.kind {
+            QuestionKind::Choice(options) | QuestionKind::Multi(options) => options,
+            QuestionKind::Number { .. } => &[],
+        }
+    }
+
+    /// The index of the option with this id.
+    pub fn option_index(&self, id: &str) -> Option<usize> {
+        self.options().iter().position(|o| o.id == id)
+    }
+
+    /// The options marked `unsure`.
+    pub fn unsure_options(&self) -> OptionSet {
+        OptionSet::from_indices(
+            self.options()
+                .iter()
+                .enumerate()
+                .filter(|(_, o)| o.unsure)
+                .map(|(i, _)| i),
+        )
+    }
+}
+
+/// The kinds of question.
+#[derive(Debug, Clone)]
+pub enum QuestionKind {
+    /// Exactly one option.
+    Choice(Vec<AnswerOption>),
+    /// One or more options; an `exclusive` option stands alone.
+    Multi(Vec<AnswerOption>),
+    /// A whole number within `min..=max`.
+    Number {
+        /// Smallest accepted answer.
+        min: i64,
+        /// Largest accepted answer.
+        max: i64,
+    },
+}
+
+/// One option of a choice or multi question.
+#[derive(Debug, Clone)]
+pub struct AnswerOption {
+    /// The contract id.
+    pub id: String,
+    /// The words shown for it.
+    pub label: String,
+    /// A "not sure" answer: never counts as a pass.
+    pub unsure: bool,
+    /// Cannot be combined with other options (`none`).
+    pub exclusive: bool,
+}
+
+/// What kind of document a source is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SourceKind {
+    /// A clinic's own web page or blog: marketing, not evidence.
+    ClinicMarketing,
+    /// A clinical guideline.
+    ClinicalGuidance,
+    /// A regulator's page.
+    Regulator,
+}
+
+/// A document that rules cite.
+#[derive(Debug, Clone)]
+pub struct Source {
+    /// The id citations use.
+    pub id: String,
+    /// How the summary names it ("Defiage blog post").
+    pub name: String,
+    /// The document's title.
+    pub title: String,
+    /// Who published it.
+    pub publisher: String,
+    /// Publication date, `YYYY-MM-DD`, where known.
+    pub date: Option<String>,
+    /// What kind of document it is.
+    pub kind: SourceKind,
+    /// File name of its text in the source folder, where there is one.
+    pub file: Option<String>,
+    /// Where it was published, where known.
+    pub url: Option<String>,
+}
+
+/// A rule: when every matcher holds, it adds a finding at its level.
+#[derive(Debug, Clone)]
+pub struct Rule {
+    /// Unique id.
+    pub id: String,
+    /// How serious the finding is.
+    pub level: Level,
+    /// The plain-language, attributed message.
+    pub message: String,
+    /// Set when the rule reports a disagreement between sources: its topic.
+    pub conflict: Option<String>,
+    /// All must hold; sorted by question order. Empty only for `always`.
+    pub when: Vec<Matcher>,
+    /// At least one.
+    pub citations: Vec<Citation>,
+    /// Where the rule is written.
+    pub origin: Location,
+}
+
+impl Rule {
+    /// Whether every matcher holds for these answers.
+    pub fn matches(&self, answers: &crate::answers::AnswerSet) -> bool {
+        self.when
+            .iter()
+            .all(|m| m.test.matches(answers.value(m.question)))
+    }
+}
+
+/// A test on one question's answer.
+#[derive(Debug, Clone)]
+pub struct Matcher {
+    /// Index into [`RuleSet::questions`].
+    pub question: usize,
+    /// What the answer must satisfy.
+    pub test: Test,
+}
+
+/// The test a matcher applies, by question kind.
+#[derive(Debug, Clone)]
+pub enum Test {
+    /// A choice answer is one of these options.
+    OneOf(OptionSet),
+    /// A number answer lies within `min..=max`.
+    Range {
+        /// Inclusive lower bound.
+        min: i64,
+        /// Inclusive upper bound.
+        max: i64,
+    },
+    /// A multi answer has at least one of `any` (when not empty), all of
+    /// `all`, and none of `none`.
+    Several {
+        /// At least one of these, when not empty.
+        any: OptionSet,
+        /// Every one of these.
+        all: OptionSet,
+        /// None of these.
+        none: OptionSet,
+    },
+}
+
+impl Test {
+    /// Whether `value` satisfies the test. A value of another kind never
+    /// does (the loader and the answer parser make that impossible).
+    pub fn matches(&self, value: &crate::answers::Value) -> bool {
+        use crate::answers::Value;
+        match (self, value) {
+            (Test::OneOf(set), Value::Choice(i)) => set.contains(*i),
+            (Test::Range { min, max }, Value::Number(n)) => (*min..=*max).contains(n),
+            (Test::Several { any, all, none }, Value::Several(chosen)) => {
+                (any.is_empty() || any.intersects(*chosen))
+                    && chosen.contains_all(*all)
+                    && !none.intersects(*chosen)
+            }
+            _ => false,
+        }
+    }
+}
+
+/// A set of option indices of one question (at most 64 options).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub struct OptionSet(u64);
+
+impl OptionSet {
+    /// The most options a question may have.
+    pub const CAPACITY: usize = 64;
+
+    /// The set of these indices; each must be below [`Self::CAPACITY`].
+    pub fn from_indices(indices: impl IntoIterator<Item = usize>) -> OptionSet {
+        OptionSet(indices.into_iter().fold(0, |bits, i| bits | (1 << i)))
+    }
+
+    /// Whether index `i` is in the set.
+    pub fn contains(self, i: usize) -> bool {
+        i < Self::CAPACITY && self.0 & (1 << i) != 0
+    }
+
+    /// Whether every member of `other` is in the set.
+    pub fn contains_all(self, other: OptionSet) -> bool {
+        self.0 & other.0 == other.0
+    }
+
+    /// Whether the two sets share a member.
+    pub fn intersects(self, other: OptionSet) -> bool {
+        self.0 & other.0 != 0
+    }
+
+    /// Whether the set is empty.
+    pub fn is_empty(self) -> bool {
+        self.0 == 0
+    }
+
+    /// How many members.
+    pub fn len(self) -> usize {
+        self.0.count_ones() as usize
+    }
+
+    /// The members, in increasing order.
+    pub fn iter(self) -> impl Iterator<Item = usize> {
+        (0..Self::CAPACITY).filter(move |&i| self.contains(i))
+    }
+}
+
+/// A citation: a declared source and the short quote the rule rests on.
+#[derive(Debug, Clone)]
+pub struct Citation {
+    /// Index into [`RuleSet::sources`].
+    pub source: usize,
+    /// The exact phrase from the source.
+    pub quote: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn option_sets_behave_as_sets() {
+        let a = OptionSet::from_indices([0, 3]);
+        let b = OptionSet::from_indices([3]);
+        assert!(a.contains(0) && a.contains(3) && !a.contains(1));
+        assert!(a.contains_all(b) && !b.contains_all(a));
+        assert!(a.intersects(b) && !b.intersects(OptionSet::from_indices([1])));
+        assert_eq!(a.iter().collect::<Vec<_>>(), [0, 3]);
+        assert_eq!(a.len(), 2);
+        assert!(OptionSet::default().is_empty());
+        assert!(!a.contains(200), "out-of-range indices are never members");
+    }
+
+    #[test]
+    fn fill_replaces_named_placeholders_only() {
+        assert_eq!(
+            fill(
+                "Question {number} of {total} {other}",
+                &[("number", "2"), ("total", "5")]
+            ),
+            "Question 2 of 5 {other}"
+        );
+    }
+}

@@ -1,0 +1,121 @@
+//! The rule files exactly as written: serde structs that mirror the TOML.
+//!
+//! Every struct denies unknown fields, and every value a later check may need
+//! to point at is `Spanned`, so that errors found after parsing still name a
+//! line and column. No `flatten` and no untagged enums: both lose spans.
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+use toml::Spanned;
+use toml::value::Datetime;
+
+use crate::level::Level;
+use crate::ruleset::{Levels, SourceKind, Text};
+
+/// One rule file. Every section is optional here; the loader checks that the
+/// set as a whole has each one-off section exactly once.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawFile {
+    pub ruleset: Option<Spanned<RawMeta>>,
+    pub text: Option<Spanned<Text>>,
+    pub levels: Option<Spanned<Levels>>,
+    #[serde(default)]
+    pub question: Vec<Spanned<RawQuestion>>,
+    #[serde(default)]
+    pub source: Vec<Spanned<RawSource>>,
+    #[serde(default)]
+    pub rule: Vec<Spanned<RawRule>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawMeta {
+    pub name: String,
+    pub version: Spanned<String>,
+    pub language: String,
+    pub reviewed: Spanned<Datetime>,
+    pub review_by: Spanned<Datetime>,
+    pub disclaimer: Spanned<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub(crate) enum RawKind {
+    Choice,
+    Multi,
+    Number,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawQuestion {
+    pub id: Spanned<String>,
+    pub kind: Spanned<RawKind>,
+    pub prompt: Spanned<String>,
+    pub help: String,
+    #[serde(default)]
+    pub option: Vec<Spanned<RawOption>>,
+    pub min: Option<Spanned<i64>>,
+    pub max: Option<Spanned<i64>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawOption {
+    pub id: Spanned<String>,
+    pub label: Spanned<String>,
+    #[serde(default)]
+    pub unsure: bool,
+    #[serde(default)]
+    pub exclusive: bool,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawSource {
+    pub id: Spanned<String>,
+    pub name: String,
+    pub title: String,
+    pub publisher: String,
+    pub date: Option<Spanned<Datetime>>,
+    pub kind: SourceKind,
+    pub file: Option<String>,
+    pub url: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawRule {
+    pub id: Spanned<String>,
+    pub level: Level,
+    pub message: Spanned<String>,
+    pub when: Option<Spanned<BTreeMap<Spanned<String>, Spanned<RawMatcher>>>>,
+    #[serde(default)]
+    pub always: Option<Spanned<bool>>,
+    pub conflict: Option<Spanned<String>>,
+    #[serde(default)]
+    pub cite: Vec<Spanned<RawCitation>>,
+}
+
+/// A matcher on one question. Which keys are allowed depends on the
+/// question's kind; the loader checks that.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawMatcher {
+    #[serde(rename = "in")]
+    pub one_of: Option<Spanned<Vec<Spanned<String>>>>,
+    pub min: Option<Spanned<i64>>,
+    pub max: Option<Spanned<i64>>,
+    pub any: Option<Spanned<Vec<Spanned<String>>>>,
+    pub all: Option<Spanned<Vec<Spanned<String>>>>,
+    pub none: Option<Spanned<Vec<Spanned<String>>>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawCitation {
+    pub source: Spanned<String>,
+    pub quote: Spanned<String>,
+}

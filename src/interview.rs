@@ -244,10 +244,12 @@ impl Terminal {
         }
     }
 
-    fn header(&self, ask: &Ask<'_>, hint: Option<&str>) -> Result<(), Error> {
-        let mut lines = vec![String::new(), format!("{} · {}", ask.progress, ask.help)];
+    /// Progress, help and key hints above a prompt. `can_go_back` is false
+    /// where the prompt has no Esc (dialoguer's `Input`), whatever `ask` says.
+    fn header(&self, ask: &Ask<'_>, hint: Option<&str>, can_go_back: bool) -> Result<(), Error> {
+        let mut lines = vec![String::new(), ask.progress.clone(), ask.help.to_owned()];
         let mut hints: Vec<&str> = hint.into_iter().collect();
-        if ask.can_go_back {
+        if can_go_back && ask.can_go_back {
             hints.push(&self.back_hint);
         }
         if !hints.is_empty() {
@@ -291,7 +293,7 @@ impl Prompter for Terminal {
         labels: &[&str],
         default: Option<usize>,
     ) -> Result<Reply<usize>, Error> {
-        self.header(ask, None)?;
+        self.header(ask, None, true)?;
         let choice = Select::with_theme(&self.theme)
             .with_prompt(sanitize(ask.prompt))
             .items(clean(labels))
@@ -307,7 +309,7 @@ impl Prompter for Terminal {
         labels: &[&str],
         checked: &[bool],
     ) -> Result<Reply<Vec<usize>>, Error> {
-        self.header(ask, Some(&self.multi_hint))?;
+        self.header(ask, Some(&self.multi_hint), true)?;
         let items: Vec<(String, bool)> = clean(labels)
             .into_iter()
             .zip(checked.iter().copied())
@@ -326,7 +328,7 @@ impl Prompter for Terminal {
         initial: Option<i64>,
         check: &dyn Fn(&str) -> Result<i64, String>,
     ) -> Result<i64, Error> {
-        self.header(ask, None)?;
+        self.header(ask, None, false)?;
         let mut input = Input::<String>::with_theme(&self.theme)
             .with_prompt(sanitize(ask.prompt))
             .validate_with(|typed: &String| check(typed).map(|_| ()));

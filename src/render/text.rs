@@ -193,8 +193,8 @@ impl Out {
     }
 }
 
-/// Greedy word wrap by characters; a word longer than the width gets a line
-/// of its own. Existing line breaks are kept.
+/// Greedy word wrap by characters. A word longer than the width (a hash,
+/// a URL) is split across lines. Existing line breaks are kept.
 fn wrap(text: &str, width: usize) -> Vec<String> {
     let width = width.max(1);
     let mut lines = Vec::new();
@@ -209,7 +209,12 @@ fn wrap(text: &str, width: usize) -> Vec<String> {
             if !line.is_empty() {
                 line.push(' ');
             }
-            line.push_str(word);
+            for ch in word.chars() {
+                if line.chars().count() == width {
+                    lines.push(std::mem::take(&mut line));
+                }
+                line.push(ch);
+            }
         }
         lines.push(line);
     }
@@ -225,9 +230,6 @@ mod tests {
         let lines = wrap("one two three four\nfive", 9);
         assert_eq!(lines, ["one two", "three", "four", "five"]);
         assert!(lines.iter().all(|l| l.chars().count() <= 9));
-        assert_eq!(
-            wrap("supercalifragilistic x", 5),
-            ["supercalifragilistic", "x"]
-        );
+        assert_eq!(wrap("abcdefghijk x", 5), ["abcde", "fghij", "k x"]);
     }
 }

@@ -1,0 +1,491 @@
+//! The binary end to end, without a terminal: answer files from
+//! `examples/`, the JSON contract, every exit code, broken rule sets, and
+//! that nothing is written.
+#![allow(clippy::unwrap_used)] // a panic is how a test reports failure
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use assert_cmd::cargo::cargo_bin_cmd;
+use predicates::prelude::*;
+
+fn candidacy() -> Command {
+    let mut cmd = cargo_bin_cmd!("candidacy");
+    cmd.env_remove("NO_COLOR").env("TERM", "dumb");
+    cmd
+}
+
+fn example(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("examples")
+        .join(name)
+}
+
+fn json(args: &[&str]) -> serde_json::Value {
+    let output = candidacy()
+        .args(args)
+        .args(["--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    serde_json::from_slice(&output.stdout).expect("valid JSON")
+}
+
+const COMPLETE: [&str; 10] = [
+    "-a",
+    "condition=knee-arthritis",
+    "-a",
+    "severity=moderate",
+    "-a",
+    "age=54",
+    "-a",
+    "active_infection=no",
+    "-a",
+    "prior_treatments=rest,physical-therapy",
+];
+
+#[test]
+fn each_example_screens_to_its_documented_outcome() {
+    for (file, outcome) in [
+        ("knee-moderate.toml", "may-be-suitable"),
+        ("knee-severe.json", "clinician-review"),
+        ("active-infection.toml", "not-suitable-now"),
+        ("unsure-severity.toml", "clinician-review"),
+        ("teen-sports-injury.toml", "clinician-review"),
+    ] {
+        let path = example(file);
+        let summary = json(&["--answers", path.to_str().unwrap()]);
+        assert_eq!(summary["outcome"], outcome, "{file}");
+    }
+}
+
+#[test]
+fn the_json_summary_has_the_contract_fields() {
+    let path = example("knee-severe.json");
+    let summary = json(&["--answers", path.to_str().unwrap()]);
+    assert_eq!(summary["schema_version"], 1);
+    assert_eq!(summary["outcome"], "clinician-review");
+    let finding = &summary["findings"][0];
+    assert_eq!(finding["rule"], "severe-joint-damage-sources-disagree");
+    assert_eq!(finding["level"], "clinician-review");
+    assert!(
+        finding["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("The sources disagree")
+    );
+    assert_eq!(finding["citations"][0]["source"], "johnson-medical-center");
+    assert!(finding["citations"][0]["quote"].is_string());
+    let conflict = &summary["conflicts"][0];
+    assert_eq!(conflict["topic"], "Severe joint damage");
+    let sources: Vec<&str> = conflict["citations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["source"].as_str().unwrap())
+        .collect();
+    assert!(sources.contains(&"johnson-medical-center") && sources.contains(&"defiage"));
+    assert_eq!(
+        summary["answers"],
+        serde_json::json!({
+            "condition": "knee-arthritis", "severity": "severe", "age": 67,
+            "active_infection": "no", "prior_treatments": ["medication", "injections"]
+        })
+    );
+    assert!(
+        summary["disclaimer"]
+            .as_str()
+            .unwrap()
+            .contains("qualified clinician")
+    );
+    assert_eq!(summary["ruleset"]["version"], "1.0.0");
+    let sha = summary["ruleset"]["sha256"].as_str().unwrap();
+    assert!(sha.len() == 64 && sha.chars().all(|c| c.is_ascii_hexdigit()));
+}
+
+#[test]
+fn the_disclaimer_is_printed_in_every_format_whatever_the_outcome() {
+    for file in [
+        "knee-moderate.toml",
+        "active-infection.toml",
+        "unsure-severity.toml",
+    ] {
+        let path = example(file);
+        let text = candidacy()
+            .args(["--answers", path.to_str().unwrap()])
+            .output()
+            .unwrap();
+        let text = String::from_utf8(text.stdout).unwrap();
+        assert!(
+            text.contains("Only a qualified clinician can decide"),
+            "{file}"
+        );
+        assert!(text.contains("Outcome: "), "{file}");
+        let summary = json(&["--answers", path.to_str().unwrap()]);
+        assert!(
+            summary["disclaimer"]
+                .as_str()
+                .unwrap()
+                .contains("Only a qualified clinician can decide")
+        );
+    }
+}
+
+#[test]
+fn answers_can_come_from_flags_a_file_or_standard_input() {
+    let from_flags = json(&COMPLETE);
+    let path = example("knee-moderate.toml");
+    let from_file = json(&["--answers", path.to_str().unwrap()]);
+    assert_eq!(from_flags["answers"], from_file["answers"]);
+    let output = candidacy()
+        .args(["--answers", "-", "--format", "json"])
+        .write_stdin(std::fs::read_to_string(example("knee-severe.json")).unwrap())
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    let from_stdin: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(from_stdin["answers"]["age"], 67);
+}
+
+#[test]
+fn an_answer_flag_overrides_the_file() {
+    let path = example("knee-moderate.toml");
+    let summary = json(&[
+        "--answers",
+        path.to_str().unwrap(),
+        "-a",
+        "active_infection=yes",
+    ]);
+    assert_eq!(summary["answers"]["active_infection"], "yes");
+    assert_eq!(summary["outcome"], "not-suitable-now");
+}
+
+#[test]
+fn missing_answers_without_a_terminal_exit_2_naming_each_question() {
+    let path = example("partial.toml");
+    candidacy()
+        .args(["--answers", path.to_str().unwrap()])
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(predicate::str::contains(
+            "missing: severity, active_infection, prior_treatments",
+        ));
+    candidacy()
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "missing: condition, severity, age, active_infection, prior_treatments",
+        ));
+}
+
+#[test]
+fn invalid_answers_exit_65_naming_the_question_and_what_is_accepted() {
+    let cases: [(&str, &str); 5] = [
+        (
+            "age=121",
+            "`age` must be a whole number from 0 to 120, not `121`",
+        ),
+        (
+            "age=abc",
+            "`age` must be a whole number from 0 to 120, not `abc`",
+        ),
+        (
+            "severity=bad",
+            "`severity` does not accept `bad`; the options are: mild, moderate, severe, unsure",
+        ),
+        (
+            "prior_treatments=none,rest",
+            "`prior_treatments`: `none` cannot be combined with other answers",
+        ),
+        (
+            "colour=red",
+            "unknown question `colour`; the questions are: condition, severity",
+        ),
+    ];
+    for (answer, message) in cases {
+        candidacy()
+            .args(["-a", answer])
+            .assert()
+            .code(65)
+            .stdout("")
+            .stderr(predicate::str::contains(message));
+    }
+}
+
+#[test]
+fn a_bad_answer_file_exits_65_naming_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("bad.json");
+    std::fs::write(&file, r#"{"condition": "knee-arthritis", "age": "old"}"#).unwrap();
+    candidacy()
+        .args(["--answers", file.to_str().unwrap()])
+        .assert()
+        .code(65)
+        .stderr(
+            predicate::str::contains("bad.json")
+                .and(predicate::str::contains("`age` must be a whole number")),
+        );
+    std::fs::write(&file, "{not json").unwrap();
+    candidacy()
+        .args(["--answers", file.to_str().unwrap()])
+        .assert()
+        .code(65)
+        .stderr(predicate::str::contains("invalid JSON"));
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    candidacy()
+        .args(["-a", "age"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("KEY=VALUE"));
+    candidacy().args(["--format", "pdf"]).assert().code(2);
+    candidacy()
+        .args(COMPLETE)
+        .args(["-a", "age=60"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("`age` is given twice"));
+}
+
+#[test]
+fn a_missing_input_exits_66() {
+    candidacy()
+        .args(["--answers", "no-such-file.toml"])
+        .assert()
+        .code(66)
+        .stderr(predicate::str::contains("cannot read `no-such-file.toml`"));
+    candidacy()
+        .args(COMPLETE)
+        .args(["--rules", "no-such-folder"])
+        .assert()
+        .code(66)
+        .stderr(predicate::str::contains(
+            "rule folder `no-such-folder` does not exist",
+        ));
+}
+
+/// A copy of the default rule set in a temporary folder, with `patch`
+/// applied to one file (`from` replaced by `to`).
+fn broken_rules(file: &str, from: &str, to: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, text) in candidacy::ruleset::EMBEDDED_FILES {
+        let text = if *name == file {
+            assert!(text.contains(from), "{file} contains {from:?}");
+            text.replacen(from, to, 1)
+        } else {
+            (*text).to_owned()
+        };
+        std::fs::write(dir.path().join(name), text).unwrap();
+    }
+    dir
+}
+
+/// Line and column (from 1, in characters) of the `|` in `needle`, where
+/// `needle` without its `|` first appears in `text`.
+fn position(text: &str, needle: &str) -> (usize, usize) {
+    let bar = needle.find('|').expect("needle marks the spot with |");
+    let plain = needle.replacen('|', "", 1);
+    let at = text.find(&plain).expect("needle is in the text") + bar;
+    let line = text[..at].matches('\n').count() + 1;
+    let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    (line, text[line_start..at].chars().count() + 1)
+}
+
+/// Breaks one rule file, runs a screening on it, and checks the exit code,
+/// the message, and that the location printed is where `needle`'s `|` is.
+fn check_broken(file: &str, from: &str, to: &str, message: &str, needle: &str) {
+    let dir = broken_rules(file, from, to);
+    let text = std::fs::read_to_string(dir.path().join(file)).unwrap();
+    let (line, column) = position(&text, needle);
+    let output = candidacy()
+        .args(COMPLETE)
+        .arg("--rules")
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(78), "{stderr}");
+    assert!(output.stdout.is_empty());
+    assert!(
+        stderr.contains(message),
+        "expected {message:?} in:\n{stderr}"
+    );
+    let location = format!("{file}:{line}:{column}\n");
+    assert!(
+        stderr.contains(&location),
+        "expected {location} in:\n{stderr}"
+    );
+    let shown = text.lines().nth(line - 1).unwrap();
+    assert!(
+        stderr.contains(&format!("{line} | {shown}")),
+        "the offending line is shown:\n{stderr}"
+    );
+}
+
+#[test]
+fn broken_rule_files_exit_78_with_file_line_and_column() {
+    let cases = [
+        (
+            "age.toml",
+            "level = \"info\"",
+            "level = \"info\"\ncolour = \"red\"",
+            "unknown field `colour`",
+            "|colour",
+        ),
+        (
+            "age.toml",
+            "when.age = { max = 17 }",
+            "when.agee = { max = 17 }",
+            "unknown question `agee`",
+            "when.|agee",
+        ),
+        (
+            "conditions.toml",
+            "[\"other\"]",
+            "[\"otherwise\"]",
+            "unknown option `otherwise` for question `condition`",
+            "[|\"otherwise",
+        ),
+        (
+            "age.toml",
+            "{ max = 17 }",
+            "{ max = 170 }",
+            "170 is outside question `age`'s range of 0 to 120",
+            "max = |170",
+        ),
+        (
+            "age.toml",
+            "id = \"jmc-middle-age\"",
+            "id = \"age-under-18-not-addressed\"",
+            "rule `age-under-18-not-addressed` is declared twice",
+            "id = |\"age-under-18-not-addressed\"\nlevel = \"info\"",
+        ),
+        (
+            "infection.toml",
+            "source = \"defiage\"",
+            "source = \"nobody\"",
+            "undeclared source `nobody`",
+            "source = |\"nobody",
+        ),
+        (
+            "age.toml",
+            "when.age = { max = 17 }",
+            "",
+            "has an empty `when`",
+            "|[[rule]]",
+        ),
+        (
+            "ruleset.toml",
+            "version = \"1.0.0\"",
+            "version = ",
+            "string values must be quoted",
+            "version = |\n",
+        ),
+        (
+            "severity.toml",
+            "when.severity = { in = [\"unsure\"] }",
+            "when.severity = { any = [\"unsure\"] }",
+            "wrong matcher for question `severity`",
+            "any = |[\"unsure",
+        ),
+        (
+            "questionnaire.toml",
+            "max = 120",
+            "max = 120\nunit = \"years\"",
+            "unknown field `unit`",
+            "|unit",
+        ),
+        (
+            "questionnaire.toml",
+            "id = \"surgery\"",
+            "id = \"rest\"",
+            "question `prior_treatments` has option `rest` twice",
+            "id = |\"rest\"\nlabel = \"Surgery\"",
+        ),
+    ];
+    for (file, from, to, message, needle) in cases {
+        check_broken(file, from, to, message, needle);
+    }
+}
+
+#[test]
+fn a_rule_set_without_a_disclaimer_does_not_load() {
+    let dir = broken_rules(
+        "ruleset.toml",
+        "disclaimer = \"\"\"",
+        "old_disclaimer = \"\"\"",
+    );
+    candidacy()
+        .args(COMPLETE)
+        .arg("--rules")
+        .arg(dir.path())
+        .assert()
+        .code(78)
+        .stderr(predicate::str::contains("unknown field `old_disclaimer`"));
+    let dir = broken_rules("ruleset.toml", "[ruleset]", "[not_the_ruleset]");
+    candidacy()
+        .args(COMPLETE)
+        .arg("--rules")
+        .arg(dir.path())
+        .assert()
+        .code(78);
+}
+
+#[test]
+fn the_rules_folder_gives_the_same_result_and_hash_as_the_built_in_set() {
+    let builtin = json(&COMPLETE);
+    let rules = Path::new(env!("CARGO_MANIFEST_DIR")).join("rules");
+    let mut args = COMPLETE.to_vec();
+    args.extend(["--rules", rules.to_str().unwrap()]);
+    let folder = json(&args);
+    assert_eq!(builtin, folder);
+}
+
+#[test]
+fn text_from_rule_files_cannot_drive_the_terminal() {
+    let dir = broken_rules(
+        "ruleset.toml",
+        "title = \"",
+        "title = \"\\u001b[2J\\u001b[31m",
+    );
+    let output = candidacy()
+        .args(COMPLETE)
+        .arg("--rules")
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    let text = String::from_utf8(output.stdout).unwrap();
+    assert!(!text.contains('\u{1b}'));
+    assert!(text.starts_with("[2J[31mBone marrow"));
+}
+
+#[test]
+fn a_screening_writes_no_file() {
+    let work = tempfile::tempdir().unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let path = example("knee-moderate.toml");
+    candidacy()
+        .current_dir(work.path())
+        .env("TMPDIR", tmp.path())
+        .args(["--answers", path.to_str().unwrap()])
+        .assert()
+        .code(0);
+    assert_eq!(std::fs::read_dir(work.path()).unwrap().count(), 0);
+    assert_eq!(std::fs::read_dir(tmp.path()).unwrap().count(), 0);
+}
+
+#[test]
+fn help_lists_examples_and_exit_codes() {
+    candidacy().arg("--help").assert().code(0).stdout(
+        predicate::str::contains("Examples:").and(predicate::str::contains("78 bad rule files")),
+    );
+}

@@ -1,0 +1,419 @@
+//! The evaluator on the default rule set: one test per rule behaviour the
+//! foundation issue asks for, then invariants checked exhaustively over the
+//! whole answer space (every option, every age band the rules distinguish,
+//! every several-choice combination).
+#![allow(clippy::unwrap_used)] // a panic is how a test reports failure
+
+use std::collections::BTreeSet;
+
+use candidacy::answers::{AnswerSet, Answers, Value, check_several};
+use candidacy::evaluate::{Assessment, Fallback, evaluate};
+use candidacy::level::Level;
+use candidacy::ruleset::{OptionSet, QuestionKind, RuleSet, Test};
+
+fn rules() -> RuleSet {
+    RuleSet::embedded().expect("the default rule set loads")
+}
+
+fn answers(rules: &RuleSet, pairs: &[(&str, &str)]) -> AnswerSet {
+    let mut answers = Answers::new(rules);
+    for (key, value) in pairs {
+        answers.give(rules, key, value).expect("valid answer");
+    }
+    answers.complete().expect("complete answers")
+}
+
+/// A baseline that the sources describe, with one answer replaced.
+fn with(rules: &RuleSet, key: &str, value: &str) -> AnswerSet {
+    let mut pairs = vec![
+        ("condition", "knee-arthritis"),
+        ("severity", "moderate"),
+        ("age", "54"),
+        ("active_infection", "no"),
+        ("prior_treatments", "rest,physical-therapy"),
+    ];
+    pairs.retain(|(k, _)| *k != key);
+    pairs.push((key, value));
+    answers(rules, &pairs)
+}
+
+fn fired<'r>(assessment: &Assessment<'r>) -> Vec<&'r str> {
+    assessment.findings.iter().map(|r| r.id.as_str()).collect()
+}
+
+fn cited_sources(rules: &RuleSet, assessment: &Assessment<'_>, level: Level) -> BTreeSet<String> {
+    assessment
+        .findings
+        .iter()
+        .filter(|r| r.level == level)
+        .flat_map(|r| &r.citations)
+        .map(|c| rules.sources[c.source].id.clone())
+        .collect()
+}
+
+#[test]
+fn each_listed_condition_may_be_suitable_citing_the_documents_that_list_it() {
+    let rules = rules();
+    let cases: &[(&str, &[&str])] = &[
+        ("knee-arthritis", &["defiage", "johnson-medical-center"]),
+        ("hip-arthritis", &["johnson-medical-center"]),
+        ("shoulder-arthritis", &["johnson-medical-center"]),
+        ("hip-or-shoulder-injury", &["defiage"]),
+        ("disc-degeneration", &["johnson-medical-center"]),
+        ("non-healing-fracture", &["johnson-medical-center"]),
+        ("tendon-injury", &["defiage", "johnson-medical-center"]),
+        ("ligament-tear", &["defiage"]),
+        ("sports-injury", &["johnson-medical-center"]),
+        ("cartilage-degeneration", &["defiage"]),
+    ];
+    for (condition, sources) in cases {
+        let assessment = evaluate(&rules, &with(&rules, "condition", condition));
+        assert_eq!(
+            assessment.outcome,
+            Level::MayBeSuitable,
+            "{condition}: {:?}",
+            fired(&assessment)
+        );
+        assert_eq!(assessment.fallback, None);
+        let cited = cited_sources(&rules, &assessment, Level::MayBeSuitable);
+        assert_eq!(
+            cited.iter().map(String::as_str).collect::<Vec<_>>(),
+            *sources,
+            "{condition}"
+        );
+    }
+}
+
+#[test]
+fn a_condition_no_source_lists_goes_to_a_clinician() {
+    let rules = rules();
+    let assessment = evaluate(&rules, &with(&rules, "condition", "other"));
+    assert_eq!(assessment.outcome, Level::ClinicianReview);
+    assert!(fired(&assessment).contains(&"condition-not-listed"));
+}
+
+#[test]
+fn severe_joint_damage_shows_both_sources_disagreeing_and_goes_to_a_clinician() {
+    let rules = rules();
+    for condition in [
+        "knee-arthritis",
+        "hip-arthritis",
+        "ligament-tear",
+        "cartilage-degeneration",
+    ] {
+        let mut pairs = vec![("severity", "severe"), ("condition", condition)];
+        pairs.extend([
+            ("age", "54"),
+            ("active_infection", "no"),
+            ("prior_treatments", "rest"),
+        ]);
+        let assessment = evaluate(&rules, &answers(&rules, &pairs));
+        assert_eq!(assessment.outcome, Level::ClinicianReview, "{condition}");
+        let conflicts: Vec<_> = assessment.conflicts().collect();
+        assert_eq!(conflicts.len(), 1, "{condition}");
+        let quotes: Vec<(&str, &str)> = conflicts[0]
+            .citations
+            .iter()
+            .map(|c| (rules.sources[c.source].id.as_str(), c.quote.as_str()))
+            .collect();
+        assert!(quotes.contains(&(
+            "johnson-medical-center",
+            "may be better suited for more advanced degeneration"
+        )));
+        assert!(quotes.contains(&(
+            "johnson-medical-center",
+            "more severe wear-and-tear injuries"
+        )));
+        assert!(quotes.contains(&(
+            "defiage",
+            "may not be suitable for patients with severe joint damage"
+        )));
+    }
+}
+
+#[test]
+fn severe_problems_outside_joints_show_no_disagreement() {
+    let rules = rules();
+    let mut pairs = vec![("severity", "severe"), ("condition", "disc-degeneration")];
+    pairs.extend([
+        ("age", "54"),
+        ("active_infection", "no"),
+        ("prior_treatments", "rest"),
+    ]);
+    let assessment = evaluate(&rules, &answers(&rules, &pairs));
+    assert_eq!(assessment.conflicts().count(), 0);
+    assert_eq!(assessment.outcome, Level::MayBeSuitable);
+    assert!(fired(&assessment).contains(&"jmc-severe-wear-and-tear"));
+}
+
+#[test]
+fn unsure_severity_goes_to_a_clinician() {
+    let rules = rules();
+    let assessment = evaluate(&rules, &with(&rules, "severity", "unsure"));
+    assert_eq!(assessment.outcome, Level::ClinicianReview);
+    assert!(fired(&assessment).contains(&"severity-unsure"));
+}
+
+#[test]
+fn mild_arthritis_is_not_described_by_either_source() {
+    let rules = rules();
+    let assessment = evaluate(&rules, &with(&rules, "severity", "mild"));
+    assert_eq!(assessment.outcome, Level::ClinicianReview);
+    assert!(fired(&assessment).contains(&"mild-joint-problem-not-described"));
+}
+
+#[test]
+fn an_active_infection_is_not_suitable_now_and_unsure_goes_to_a_clinician() {
+    let rules = rules();
+    let yes = evaluate(&rules, &with(&rules, "active_infection", "yes"));
+    assert_eq!(yes.outcome, Level::NotSuitableNow);
+    assert_eq!(
+        cited_sources(&rules, &yes, Level::NotSuitableNow),
+        BTreeSet::from(["defiage".to_owned()])
+    );
+    let unsure = evaluate(&rules, &with(&rules, "active_infection", "unsure"));
+    assert_eq!(unsure.outcome, Level::ClinicianReview);
+    assert!(fired(&unsure).contains(&"active-infection-unsure"));
+}
+
+#[test]
+fn middle_age_is_an_info_note_and_under_18_goes_to_a_clinician() {
+    let rules = rules();
+    for (age, note) in [("40", true), ("65", true), ("39", false), ("66", false)] {
+        let assessment = evaluate(&rules, &with(&rules, "age", age));
+        assert_eq!(
+            fired(&assessment).contains(&"jmc-middle-age"),
+            note,
+            "age {age}"
+        );
+        assert_eq!(assessment.outcome, Level::MayBeSuitable, "age {age}");
+    }
+    for age in ["0", "17"] {
+        let assessment = evaluate(&rules, &with(&rules, "age", age));
+        assert_eq!(assessment.outcome, Level::ClinicianReview, "age {age}");
+        assert!(fired(&assessment).contains(&"age-under-18-not-addressed"));
+    }
+    assert_eq!(
+        evaluate(&rules, &with(&rules, "age", "18")).outcome,
+        Level::MayBeSuitable
+    );
+}
+
+#[test]
+fn a_sports_injury_needs_rest_or_therapy_tried_first() {
+    let rules = rules();
+    let base = [
+        ("condition", "sports-injury"),
+        ("severity", "moderate"),
+        ("age", "30"),
+        ("active_infection", "no"),
+    ];
+    for (tried, outcome) in [
+        ("rest", Level::MayBeSuitable),
+        ("physical-therapy,surgery", Level::MayBeSuitable),
+        ("none", Level::ClinicianReview),
+        ("medication,injections", Level::ClinicianReview),
+    ] {
+        let mut pairs = base.to_vec();
+        pairs.push(("prior_treatments", tried));
+        let assessment = evaluate(&rules, &answers(&rules, &pairs));
+        assert_eq!(assessment.outcome, outcome, "{tried}");
+        if outcome == Level::ClinicianReview {
+            let rule = rules
+                .rules
+                .iter()
+                .find(|r| r.id == "sports-injury-rest-or-therapy-not-tried")
+                .unwrap();
+            assert!(assessment.findings.iter().any(|r| r.id == rule.id));
+            assert_eq!(
+                rule.citations[0].quote,
+                "Sports injuries that haven't responded to rest or therapy"
+            );
+        }
+    }
+}
+
+#[test]
+fn what_to_expect_notes_come_with_every_summary() {
+    let rules = rules();
+    let expect: Vec<&str> = rules
+        .rules
+        .iter()
+        .filter(|r| r.id.starts_with("expect-"))
+        .map(|r| r.id.as_str())
+        .collect();
+    assert_eq!(expect.len(), 5);
+    for answers in [
+        with(&rules, "active_infection", "yes"),
+        with(&rules, "condition", "other"),
+    ] {
+        let assessment = evaluate(&rules, &answers);
+        for id in &expect {
+            assert!(fired(&assessment).contains(id), "{id}");
+        }
+    }
+    assert!(
+        rules
+            .rules
+            .iter()
+            .filter(|r| r.id.starts_with("expect-"))
+            .all(|r| r.level == Level::Info)
+    );
+}
+
+/// Every answer set the rules can tell apart: each option of a choice
+/// question, each several-choice combination that is valid, and one age per
+/// band between the bounds any rule uses.
+fn answer_space(rules: &RuleSet) -> Vec<AnswerSet> {
+    let mut per_question: Vec<Vec<Value>> = Vec::new();
+    for (index, question) in rules.questions.iter().enumerate() {
+        per_question.push(match &question.kind {
+            QuestionKind::Choice(options) => (0..options.len()).map(Value::Choice).collect(),
+            QuestionKind::Multi(options) => (1u64..(1 << options.len()))
+                .filter_map(|bits| {
+                    let set = OptionSet::from_indices(
+                        (0..options.len()).filter(|i| bits & (1 << i) != 0),
+                    );
+                    check_several(question, set).ok()
+                })
+                .collect(),
+            QuestionKind::Number { min, max } => {
+                let mut points = BTreeSet::from([*min, *max]);
+                for rule in &rules.rules {
+                    for m in rule.when.iter().filter(|m| m.question == index) {
+                        if let Test::Range {
+                            min: low,
+                            max: high,
+                        } = m.test
+                        {
+                            points.extend([low, high, low - 1, high + 1]);
+                        }
+                    }
+                }
+                points
+                    .into_iter()
+                    .filter(|n| (*min..=*max).contains(n))
+                    .map(Value::Number)
+                    .collect()
+            }
+        });
+    }
+    let mut space = vec![Vec::new()];
+    for values in &per_question {
+        space = space
+            .into_iter()
+            .flat_map(|prefix: Vec<Value>| {
+                values.iter().map(move |v| {
+                    let mut next = prefix.clone();
+                    next.push(*v);
+                    next
+                })
+            })
+            .collect();
+    }
+    space
+        .into_iter()
+        .map(|values| {
+            let mut answers = Answers::new(rules);
+            for (i, v) in values.into_iter().enumerate() {
+                answers.set(i, v);
+            }
+            answers.complete().expect("complete")
+        })
+        .collect()
+}
+
+#[test]
+fn safety_invariants_hold_for_every_answer_set() {
+    let rules = rules();
+    let space = answer_space(&rules);
+    assert!(
+        space.len() > 10_000,
+        "the space is enumerated, not sampled: {}",
+        space.len()
+    );
+    let infection = rules.question_index("active_infection").unwrap();
+    let yes = rules.questions[infection].option_index("yes").unwrap();
+    let mut fired_rules = BTreeSet::new();
+    for answers in &space {
+        let assessment = evaluate(&rules, answers);
+        fired_rules.extend(assessment.findings.iter().map(|r| r.id.clone()));
+        let most_serious = assessment
+            .findings
+            .iter()
+            .map(|r| r.level)
+            .find(|l| *l != Level::Info);
+
+        assert_ne!(assessment.outcome, Level::Info);
+        match assessment.fallback {
+            None => assert_eq!(Some(assessment.outcome), most_serious),
+            Some(_) => assert_eq!(assessment.outcome, Level::ClinicianReview),
+        }
+        assert!(
+            assessment
+                .findings
+                .windows(2)
+                .all(|w| w[0].level <= w[1].level),
+            "findings are ordered most serious first"
+        );
+        if answers.has_unsure(&rules) {
+            assert_ne!(assessment.outcome, Level::MayBeSuitable, "{answers:?}");
+        }
+        if *answers.value(infection) == Value::Choice(yes) {
+            assert_eq!(assessment.outcome, Level::NotSuitableNow, "{answers:?}");
+        }
+        // The default rule set has no gaps: some rule other than info always
+        // speaks, so the fallback is never needed.
+        assert_eq!(assessment.fallback, None, "gap at {answers:?}");
+        // No source is cited both for a pass and for a caution on the same
+        // answers, except in a rule that reports a disagreement.
+        let pass = cited_sources(&rules, &assessment, Level::MayBeSuitable);
+        for rule in assessment
+            .findings
+            .iter()
+            .filter(|r| r.level < Level::MayBeSuitable && r.conflict.is_none())
+        {
+            for citation in &rule.citations {
+                let source = &rules.sources[citation.source].id;
+                assert!(
+                    !pass.contains(source),
+                    "{source} both passes and cautions via {} at {answers:?}",
+                    rule.id
+                );
+            }
+        }
+    }
+    let all: BTreeSet<String> = rules.rules.iter().map(|r| r.id.clone()).collect();
+    assert_eq!(fired_rules, all, "every rule fires for some answers");
+}
+
+#[test]
+fn the_fallback_is_a_real_path_on_an_edited_rule_set() {
+    // Drop every rule but the info notes: nothing decides, so the outcome
+    // must fall back to a clinician, never to may-be-suitable.
+    let mut rules = rules();
+    rules.rules.retain(|r| r.level == Level::Info);
+    let assessment = evaluate(&rules, &with(&rules, "condition", "knee-arthritis"));
+    assert_eq!(assessment.outcome, Level::ClinicianReview);
+    assert_eq!(assessment.fallback, Some(Fallback::NoRuleMatched));
+}
+
+#[test]
+fn an_unsure_answer_never_passes_even_if_an_edited_rule_says_so() {
+    // Widen the arthritis rule to every severity, "unsure" included.
+    let mut rules = rules();
+    let severity = rules.question_index("severity").unwrap();
+    let rule = rules
+        .rules
+        .iter_mut()
+        .find(|r| r.id == "jmc-advanced-arthritis")
+        .unwrap();
+    for m in rule.when.iter_mut().filter(|m| m.question == severity) {
+        m.test = Test::OneOf(OptionSet::from_indices(0..4));
+    }
+    rules.rules.retain(|r| r.id != "severity-unsure");
+    let assessment = evaluate(&rules, &with(&rules, "severity", "unsure"));
+    assert!(fired(&assessment).contains(&"jmc-advanced-arthritis"));
+    assert_eq!(assessment.outcome, Level::ClinicianReview);
+    assert_eq!(assessment.fallback, Some(Fallback::UnsureAnswer));
+}

@@ -1,0 +1,78 @@
+//! Snapshots of the rendered summaries for representative answer sets. The
+//! text is rendered at the fixed width used when standard output is not a
+//! terminal. Review changes with `cargo insta review`.
+#![allow(clippy::unwrap_used)] // a panic is how a test reports failure
+
+use std::path::Path;
+
+use assert_cmd::cargo::cargo_bin_cmd;
+use candidacy::answers::{Answers, DocumentFormat};
+use candidacy::evaluate::evaluate;
+use candidacy::render::{Report, text};
+use candidacy::ruleset::RuleSet;
+
+const EXAMPLES: [&str; 5] = [
+    "knee-moderate.toml",
+    "knee-severe.json",
+    "active-infection.toml",
+    "unsure-severity.toml",
+    "teen-sports-injury.toml",
+];
+
+fn run(example: &str, format: &str) -> String {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("examples")
+        .join(example);
+    let output = cargo_bin_cmd!("candidacy")
+        .args(["--format", format, "--answers"])
+        .arg(path)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    String::from_utf8(output.stdout).unwrap()
+}
+
+#[test]
+fn text_summaries() {
+    for example in EXAMPLES {
+        insta::assert_snapshot!(format!("text-{example}"), run(example, "text"));
+    }
+}
+
+#[test]
+fn json_summaries() {
+    for example in ["knee-severe.json", "teen-sports-injury.toml"] {
+        insta::assert_snapshot!(format!("json-{example}"), run(example, "json"));
+    }
+}
+
+#[test]
+fn the_text_summary_fits_60_columns() {
+    let rules = RuleSet::embedded().unwrap();
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/knee-severe.json");
+    let mut answers = Answers::new(&rules);
+    answers
+        .give_document(
+            &rules,
+            &std::fs::read_to_string(path).unwrap(),
+            DocumentFormat::Json,
+        )
+        .unwrap();
+    let answers = answers.complete().unwrap();
+    let assessment = evaluate(&rules, &answers);
+    let report = Report {
+        rules: &rules,
+        answers: &answers,
+        assessment: &assessment,
+    };
+    let summary = text::render(&report, text::TextOptions { width: 60 });
+    for line in summary.lines() {
+        assert!(
+            line.chars().count() <= 60,
+            "{} columns: {line}",
+            line.chars().count()
+        );
+    }
+    assert!(summary.contains("Where the sources disagree"));
+    assert!(summary.contains("Only a qualified clinician can decide"));
+}

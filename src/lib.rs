@@ -7,6 +7,33 @@
 //! function from rule set and answers to an [`evaluate::Assessment`]; the
 //! [`render`] modules turn that into text or JSON; [`app`] wires it together
 //! for the binary. See `docs/architecture.md`.
+//!
+//! Screening one person without a terminal:
+//!
+//! ```
+//! use candidacy::answers::Answers;
+//! use candidacy::evaluate::evaluate;
+//! use candidacy::level::Level;
+//! use candidacy::ruleset::RuleSet;
+//!
+//! let rules = RuleSet::embedded()?;
+//! let mut answers = Answers::new(&rules);
+//! for (question, answer) in [
+//!     ("condition", "knee-arthritis"),
+//!     ("severity", "moderate"),
+//!     ("age", "54"),
+//!     ("active_infection", "unsure"),
+//!     ("prior_treatments", "rest,physical-therapy"),
+//! ] {
+//!     answers.give(&rules, question, answer)?;
+//! }
+//! let answers = answers.complete().expect("all five questions answered");
+//! let assessment = evaluate(&rules, &answers);
+//! // "Not sure" about an infection is never a pass.
+//! assert_eq!(assessment.outcome, Level::ClinicianReview);
+//! assert!(assessment.findings.iter().any(|r| r.id == "active-infection-unsure"));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 pub mod answers;
 pub mod app;

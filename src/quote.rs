@@ -6,6 +6,10 @@
 
 /// Folds typographic single and double quotes to ASCII and collapses every
 /// run of whitespace to one space, trimming both ends.
+///
+/// ```
+/// assert_eq!(candidacy::quote::normalize(" haven\u{2019}t\n  responded "), "haven't responded");
+/// ```
 pub fn normalize(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut pending_space = false;

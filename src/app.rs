@@ -106,11 +106,18 @@ fn given_answers(rules: &RuleSet, args: &ScreenArgs) -> anyhow::Result<Answers> 
     Ok(answers)
 }
 
-/// Reads a file, or standard input for `-`.
+/// Reads a file, or standard input for `-`. Text that is not UTF-8 is bad
+/// data (65), not a missing input (66).
 fn read_input(path: &Path) -> Result<String, Error> {
-    let io = |source| Error::Input {
-        path: path.to_owned(),
-        source,
+    let io = |source: std::io::Error| match source.kind() {
+        std::io::ErrorKind::InvalidData => Error::AnswerFile {
+            path: path.to_owned(),
+            source: crate::answers::AnswerError::Syntax("the file is not UTF-8 text".to_owned()),
+        },
+        _ => Error::Input {
+            path: path.to_owned(),
+            source,
+        },
     };
     if path == Path::new("-") {
         let mut text = String::new();

@@ -77,7 +77,7 @@ impl Error {
     /// The process exit code for this error.
     pub fn exit_code(&self) -> u8 {
         match self {
-            Error::Rules(LoadError::NotFound(_)) => exit::NO_INPUT,
+            Error::Rules(LoadError::NotFound(_) | LoadError::Io { .. }) => exit::NO_INPUT,
             Error::Rules(_) => exit::CONFIG,
             Error::Answer(_) | Error::AnswerFile { .. } => exit::DATA,
             Error::Input { .. } => exit::NO_INPUT,
@@ -112,6 +112,13 @@ mod tests {
         let cases = [
             (Error::Rules(LoadError::NotFound("r".into())), 66),
             (Error::Rules(LoadError::Invalid(vec![])), 78),
+            (
+                Error::Rules(LoadError::Io {
+                    path: "r".into(),
+                    source: io(),
+                }),
+                66,
+            ),
             (Error::Answer(AnswerError::Syntax("x".into())), 65),
             (
                 Error::Input {

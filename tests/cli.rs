@@ -256,6 +256,35 @@ fn usage_errors_exit_2() {
 }
 
 #[test]
+fn files_that_are_not_text_are_bad_data() {
+    let dir = tempfile::tempdir().unwrap();
+    let answers = dir.path().join("answers.toml");
+    std::fs::write(&answers, b"age = \xff\xfe").unwrap();
+    candidacy()
+        .arg("--answers")
+        .arg(&answers)
+        .assert()
+        .code(65)
+        .stderr(predicate::str::contains("not UTF-8 text"));
+    let rules = broken_rules("age.toml", "x", "x");
+    std::fs::write(rules.path().join("age.toml"), b"\xff").unwrap();
+    candidacy()
+        .args(COMPLETE)
+        .arg("--rules")
+        .arg(rules.path())
+        .assert()
+        .code(78)
+        .stderr(predicate::str::contains("age.toml` is not UTF-8 text"));
+    candidacy()
+        .args(COMPLETE)
+        .arg("--rules")
+        .arg(&answers)
+        .assert()
+        .code(66)
+        .stderr(predicate::str::contains("cannot read"));
+}
+
+#[test]
 fn a_missing_input_exits_66() {
     candidacy()
         .args(["--answers", "no-such-file.toml"])

@@ -190,14 +190,14 @@ pub(super) fn read_dir(dir: &Path) -> Result<Vec<RuleFile>, LoadError> {
     paths
         .into_iter()
         .map(|path| {
-            let text = std::fs::read_to_string(&path).map_err(|source| LoadError::Io {
-                path: path.clone(),
-                source,
-            })?;
-            Ok(RuleFile {
-                name: path.display().to_string(),
-                text,
-            })
+            let name = path.display().to_string();
+            match std::fs::read_to_string(&path) {
+                Ok(text) => Ok(RuleFile { name, text }),
+                Err(e) if e.kind() == std::io::ErrorKind::InvalidData => Err(LoadError::Invalid(
+                    vec![Diagnostic::general(format!("`{name}` is not UTF-8 text"))],
+                )),
+                Err(source) => Err(LoadError::Io { path, source }),
+            }
         })
         .collect()
 }

@@ -176,11 +176,7 @@ impl Answers {
         format: DocumentFormat,
     ) -> Result<(), AnswerError> {
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-        let entries = match format {
-            DocumentFormat::Json => json_entries(text)?,
-            DocumentFormat::Toml => toml_entries(text)?,
-        };
-        for (key, given) in entries {
+        for (key, given) in entries(text, format)? {
             let index = question_index(rules, &key)?;
             let value = parse(&rules.questions[index], given?)?;
             self.set(index, value);
@@ -351,12 +347,19 @@ fn parse(question: &Question, given: Given) -> Result<Value, AnswerError> {
 
 type Entries = Vec<(String, Result<Given, AnswerError>)>;
 
-fn json_entries(text: &str) -> Result<Entries, AnswerError> {
-    let value: serde_json::Value = serde_json::from_str(text)
-        .map_err(|e| AnswerError::Syntax(format!("invalid JSON: {e}")))?;
-    let serde_json::Value::Object(map) = value else {
+/// Parses a JSON or TOML answer document into its entries. TOML is read
+/// into the same JSON value model, so both kinds of file follow one path.
+fn entries(text: &str, format: DocumentFormat) -> Result<Entries, AnswerError> {
+    let document: serde_json::Value = match format {
+        DocumentFormat::Json => serde_json::from_str(text)
+            .map_err(|e| AnswerError::Syntax(format!("invalid JSON: {e}")))?,
+        DocumentFormat::Toml => toml::from_str(text).map_err(|e| {
+            AnswerError::Syntax(format!("invalid TOML: {}", e.to_string().trim_end()))
+        })?,
+    };
+    let serde_json::Value::Object(map) = document else {
         return Err(AnswerError::Syntax(
-            "expected a JSON object whose keys are question ids".to_owned(),
+            "expected a table whose keys are question ids".to_owned(),
         ));
     };
     Ok(map
@@ -372,30 +375,6 @@ fn json_entries(text: &str) -> Result<Entries, AnswerError> {
                     .into_iter()
                     .map(|item| match item {
                         serde_json::Value::String(s) => Ok(s),
-                        other => Err(wrong_type(&key, &other.to_string())),
-                    })
-                    .collect::<Result<_, _>>()
-                    .map(Given::List),
-                other => Err(wrong_type(&key, &other.to_string())),
-            };
-            (key, given)
-        })
-        .collect())
-}
-
-fn toml_entries(text: &str) -> Result<Entries, AnswerError> {
-    let table: toml::Table = toml::from_str(text)
-        .map_err(|e| AnswerError::Syntax(format!("invalid TOML: {}", e.to_string().trim_end())))?;
-    Ok(table
-        .into_iter()
-        .map(|(key, value)| {
-            let given = match value {
-                toml::Value::String(s) => Ok(Given::Text(s)),
-                toml::Value::Integer(n) => Ok(Given::Integer(n)),
-                toml::Value::Array(items) => items
-                    .into_iter()
-                    .map(|item| match item {
-                        toml::Value::String(s) => Ok(s),
                         other => Err(wrong_type(&key, &other.to_string())),
                     })
                     .collect::<Result<_, _>>()

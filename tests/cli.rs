@@ -268,17 +268,11 @@ fn files_that_are_not_text_are_bad_data() {
         .stderr(predicate::str::contains("not UTF-8 text"));
     let rules = broken_rules("age.toml", "x", "x");
     std::fs::write(rules.path().join("age.toml"), b"\xff").unwrap();
-    candidacy()
-        .args(COMPLETE)
-        .arg("--rules")
-        .arg(rules.path())
+    with_rules(rules.path())
         .assert()
         .code(78)
         .stderr(predicate::str::contains("age.toml` is not UTF-8 text"));
-    candidacy()
-        .args(COMPLETE)
-        .arg("--rules")
-        .arg(&answers)
+    with_rules(&answers)
         .assert()
         .code(66)
         .stderr(predicate::str::contains("cannot read"));
@@ -299,6 +293,13 @@ fn a_missing_input_exits_66() {
         .stderr(predicate::str::contains(
             "rule folder `no-such-folder` does not exist",
         ));
+}
+
+/// A complete screening against the rule set in `dir`.
+fn with_rules(dir: &Path) -> Command {
+    let mut cmd = candidacy();
+    cmd.args(COMPLETE).arg("--rules").arg(dir);
+    cmd
 }
 
 /// A copy of the default rule set in a temporary folder, with `patch`
@@ -334,12 +335,7 @@ fn check_broken(file: &str, from: &str, to: &str, message: &str, needle: &str) {
     let dir = broken_rules(file, from, to);
     let text = std::fs::read_to_string(dir.path().join(file)).unwrap();
     let (line, column) = position(&text, needle);
-    let output = candidacy()
-        .args(COMPLETE)
-        .arg("--rules")
-        .arg(dir.path())
-        .output()
-        .unwrap();
+    let output = with_rules(dir.path()).output().unwrap();
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(78), "{stderr}");
     assert!(output.stdout.is_empty());
@@ -452,20 +448,12 @@ fn a_rule_set_without_a_disclaimer_does_not_load() {
         "disclaimer = \"\"\"",
         "old_disclaimer = \"\"\"",
     );
-    candidacy()
-        .args(COMPLETE)
-        .arg("--rules")
-        .arg(dir.path())
+    with_rules(dir.path())
         .assert()
         .code(78)
         .stderr(predicate::str::contains("unknown field `old_disclaimer`"));
     let dir = broken_rules("ruleset.toml", "[ruleset]", "[not_the_ruleset]");
-    candidacy()
-        .args(COMPLETE)
-        .arg("--rules")
-        .arg(dir.path())
-        .assert()
-        .code(78);
+    with_rules(dir.path()).assert().code(78);
 }
 
 #[test]
@@ -485,12 +473,7 @@ fn text_from_rule_files_cannot_drive_the_terminal() {
         "title = \"",
         "title = \"\\u001b[2J\\u001b[31m",
     );
-    let output = candidacy()
-        .args(COMPLETE)
-        .arg("--rules")
-        .arg(dir.path())
-        .output()
-        .unwrap();
+    let output = with_rules(dir.path()).output().unwrap();
     assert_eq!(output.status.code(), Some(0));
     let text = String::from_utf8(output.stdout).unwrap();
     assert!(!text.contains('\u{1b}'));

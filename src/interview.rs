@@ -68,6 +68,11 @@ pub trait Prompter {
 
     /// Shows a message (why an answer was not accepted).
     fn notice(&mut self, message: &str) -> Result<(), Error>;
+
+    /// Called once every question is answered, before the summary.
+    fn finish(&mut self) -> Result<(), Error> {
+        Ok(())
+    }
 }
 
 /// Asks every question that `given` leaves open, in questionnaire order,
@@ -103,6 +108,7 @@ pub fn collect(
             Reply::Back => step = step.saturating_sub(1),
         }
     }
+    prompter.finish()?;
     answers.complete().map_err(|missing| {
         Error::MissingAnswers(
             missing
@@ -347,6 +353,11 @@ impl Prompter for Terminal {
         self.term
             .write_line(&console::style(sanitize(message)).yellow().to_string())
             .map_err(terminal_error)
+    }
+
+    /// A blank line between the last answer and the summary.
+    fn finish(&mut self) -> Result<(), Error> {
+        self.term.write_line("").map_err(terminal_error)
     }
 }
 

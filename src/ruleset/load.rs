@@ -67,26 +67,21 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     fn at(file: &RuleFile, span: Range<usize>, message: String) -> Diagnostic {
+        let location = locate(file, span.start);
         let text = &file.text;
         let start = floor_char_boundary(text, span.start.min(text.len()));
         let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
         let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
-        let line = text[..start].matches('\n').count() + 1;
-        let column = text[line_start..start].chars().count() + 1;
         let end = floor_char_boundary(text, span.end.clamp(start, line_end));
         let width = text[start..end].chars().count().max(1);
         Diagnostic {
             message,
-            location: Some(Location {
-                file: file.name.clone(),
-                line,
-                column,
-            }),
             snippet: Some((
                 text[line_start..line_end].trim_end_matches('\r').to_owned(),
-                column,
+                location.column,
                 width,
             )),
+            location: Some(location),
         }
     }
 
@@ -96,6 +91,18 @@ impl Diagnostic {
             location: None,
             snippet: None,
         }
+    }
+}
+
+/// The line and column of byte `offset` in `file`.
+fn locate(file: &RuleFile, offset: usize) -> Location {
+    let text = &file.text;
+    let at = floor_char_boundary(text, offset.min(text.len()));
+    let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    Location {
+        file: file.name.clone(),
+        line: text[..at].matches('\n').count() + 1,
+        column: text[line_start..at].chars().count() + 1,
     }
 }
 
@@ -264,13 +271,7 @@ impl Builder<'_> {
     }
 
     fn location(&self, file: usize, span: Range<usize>) -> Location {
-        Diagnostic::at(&self.files[file], span, String::new())
-            .location
-            .unwrap_or(Location {
-                file: self.files[file].name.clone(),
-                line: 1,
-                column: 1,
-            })
+        locate(&self.files[file], span.start)
     }
 
     fn one_off<T>(

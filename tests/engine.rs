@@ -6,10 +6,11 @@
 
 use std::collections::BTreeSet;
 
-use candidacy::answers::{AnswerSet, Answers, Value, check_several};
+use candidacy::analysis::{AnswerSpace, analyse};
+use candidacy::answers::{AnswerSet, Answers, Value};
 use candidacy::evaluate::{Assessment, Fallback, evaluate};
 use candidacy::level::Level;
-use candidacy::ruleset::{OptionSet, QuestionKind, RuleSet, Test};
+use candidacy::ruleset::{OptionSet, RuleSet, Test};
 
 fn rules() -> RuleSet {
     RuleSet::embedded().expect("the default rule set loads")
@@ -261,72 +262,10 @@ fn what_to_expect_notes_come_with_every_summary() {
     );
 }
 
-/// Every answer set the rules can tell apart: each option of a choice
-/// question, each several-choice combination that is valid, and one age per
-/// band between the bounds any rule uses.
-fn answer_space(rules: &RuleSet) -> Vec<AnswerSet> {
-    let mut per_question: Vec<Vec<Value>> = Vec::new();
-    for (index, question) in rules.questions.iter().enumerate() {
-        per_question.push(match &question.kind {
-            QuestionKind::Choice(options) => (0..options.len()).map(Value::Choice).collect(),
-            QuestionKind::Multi(options) => (1u64..(1 << options.len()))
-                .filter_map(|bits| {
-                    let set = OptionSet::from_indices(
-                        (0..options.len()).filter(|i| bits & (1 << i) != 0),
-                    );
-                    check_several(question, set).ok()
-                })
-                .collect(),
-            QuestionKind::Number { min, max } => {
-                let mut points = BTreeSet::from([*min, *max]);
-                for rule in &rules.rules {
-                    for m in rule.when.iter().filter(|m| m.question == index) {
-                        if let Test::Range {
-                            min: low,
-                            max: high,
-                        } = m.test
-                        {
-                            points.extend([low, high, low - 1, high + 1]);
-                        }
-                    }
-                }
-                points
-                    .into_iter()
-                    .filter(|n| (*min..=*max).contains(n))
-                    .map(Value::Number)
-                    .collect()
-            }
-        });
-    }
-    let mut space = vec![Vec::new()];
-    for values in &per_question {
-        space = space
-            .into_iter()
-            .flat_map(|prefix: Vec<Value>| {
-                values.iter().map(move |v| {
-                    let mut next = prefix.clone();
-                    next.push(*v);
-                    next
-                })
-            })
-            .collect();
-    }
-    space
-        .into_iter()
-        .map(|values| {
-            let mut answers = Answers::new(rules);
-            for (i, v) in values.into_iter().enumerate() {
-                answers.set(i, v);
-            }
-            answers.complete().expect("complete")
-        })
-        .collect()
-}
-
 #[test]
 fn safety_invariants_hold_for_every_answer_set() {
     let rules = rules();
-    let space = answer_space(&rules);
+    let space = AnswerSpace::new(&rules);
     assert!(
         space.len() > 10_000,
         "the space is enumerated, not sampled: {}",
@@ -335,7 +274,8 @@ fn safety_invariants_hold_for_every_answer_set() {
     let infection = rules.question_index("active_infection").unwrap();
     let yes = rules.questions[infection].option_index("yes").unwrap();
     let mut fired_rules = BTreeSet::new();
-    for answers in &space {
+    for answers in space.iter(&rules) {
+        let answers = &answers;
         let assessment = evaluate(&rules, answers);
         fired_rules.extend(assessment.findings.iter().map(|r| r.id.clone()));
         let most_serious = assessment
@@ -385,6 +325,26 @@ fn safety_invariants_hold_for_every_answer_set() {
     }
     let all: BTreeSet<String> = rules.rules.iter().map(|r| r.id.clone()).collect();
     assert_eq!(fired_rules, all, "every rule fires for some answers");
+}
+
+#[test]
+fn the_analysis_of_the_default_rule_set_is_clean() {
+    let rules = rules();
+    let analysis = analyse(&rules);
+    assert_eq!(analysis.combinations, AnswerSpace::new(&rules).len());
+    assert_eq!(analysis.gaps, 0, "{:?}", analysis.gap_examples);
+    assert!(analysis.never_fire.is_empty() && analysis.masked.is_empty());
+    assert!(
+        analysis.contradictions.is_empty(),
+        "{:?}",
+        analysis.contradictions
+    );
+    let notes: Vec<&str> = analysis
+        .disagreements
+        .iter()
+        .map(|&i| rules.rules[i].id.as_str())
+        .collect();
+    assert_eq!(notes, ["severe-joint-damage-sources-disagree"]);
 }
 
 #[test]

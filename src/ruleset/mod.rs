@@ -320,7 +320,7 @@ impl Rule {
 }
 
 /// A test on one question's answer.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Matcher {
     /// Index into [`RuleSet::questions`].
     pub question: usize,
@@ -329,7 +329,7 @@ pub struct Matcher {
 }
 
 /// The test a matcher applies, by question kind.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Test {
     /// A choice answer is one of these options.
     OneOf(OptionSet),

@@ -1,0 +1,358 @@
+//! Exhaustive analysis of a rule set over its whole answer space.
+//!
+//! Every question has finitely many answers that the rules can tell apart:
+//! each option of a choice question, each valid combination of a
+//! several-choice question, and one age per band between the bounds any
+//! rule uses. So every check here is exact, not sampled.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::answers::{AnswerSet, Answers, Value, check_several};
+use crate::level::Level;
+use crate::ruleset::{OptionSet, QuestionKind, RuleSet, Test};
+
+/// The answers the rules can tell apart, question by question.
+#[derive(Debug, Clone)]
+pub struct AnswerSpace {
+    /// For each question, its representative values.
+    values: Vec<Vec<Value>>,
+    /// For number questions, the band `(low, high)` each representative
+    /// stands for, in the same order as `values`.
+    bands: Vec<Vec<(i64, i64)>>,
+}
+
+impl AnswerSpace {
+    /// The space of `rules`.
+    pub fn new(rules: &RuleSet) -> AnswerSpace {
+        let mut values = Vec::new();
+        let mut bands = Vec::new();
+        for (index, question) in rules.questions.iter().enumerate() {
+            match &question.kind {
+                QuestionKind::Choice(options) => {
+                    values.push((0..options.len()).map(Value::Choice).collect());
+                    bands.push(Vec::new());
+                }
+                QuestionKind::Multi(options) => {
+                    let all = (1u64..(1 << options.len())).filter_map(|bits| {
+                        let set = OptionSet::from_indices(
+                            (0..options.len()).filter(|i| bits & (1 << i) != 0),
+                        );
+                        check_several(question, set).ok()
+                    });
+                    values.push(all.collect());
+                    bands.push(Vec::new());
+                }
+                QuestionKind::Number { min, max } => {
+                    // Cut points: where some rule's range starts or ends.
+                    let mut cuts = BTreeSet::from([*min, max + 1]);
+                    for rule in &rules.rules {
+                        for m in rule.when.iter().filter(|m| m.question == index) {
+                            if let Test::Range {
+                                min: low,
+                                max: high,
+                            } = m.test
+                            {
+                                cuts.extend([low, high + 1]);
+                            }
+                        }
+                    }
+                    let cuts: Vec<i64> = cuts
+                        .into_iter()
+                        .filter(|c| (*min..=max + 1).contains(c))
+                        .collect();
+                    let question_bands: Vec<(i64, i64)> =
+                        cuts.windows(2).map(|w| (w[0], w[1] - 1)).collect();
+                    values.push(
+                        question_bands
+                            .iter()
+                            .map(|(low, _)| Value::Number(*low))
+                            .collect(),
+                    );
+                    bands.push(question_bands);
+                }
+            }
+        }
+        AnswerSpace { values, bands }
+    }
+
+    /// How many answer sets the space holds.
+    pub fn len(&self) -> usize {
+        self.values.iter().map(Vec::len).product()
+    }
+
+    /// Whether the space is empty (a question with no valid answer).
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Every answer set, each question's values varying fastest last.
+    pub fn iter<'a>(&'a self, rules: &'a RuleSet) -> impl Iterator<Item = AnswerSet> + 'a {
+        let total = self.len();
+        (0..total).map(move |mut n| {
+            let mut answers = Answers::new(rules);
+            for (question, values) in self.values.iter().enumerate().rev() {
+                answers.set(question, values[n % values.len()]);
+                n /= values.len();
+            }
+            // Every question got a value just above.
+            answers
+                .complete()
+                .unwrap_or_else(|_| unreachable!("every question is set"))
+        })
+    }
+
+    /// `question=value` pairs for an answer set, with ages as their band.
+    pub fn describe(&self, rules: &RuleSet, answers: &AnswerSet) -> String {
+        rules
+            .questions
+            .iter()
+            .enumerate()
+            .map(|(i, q)| {
+                let value = answers.value(i);
+                let text = match value {
+                    Value::Choice(o) => q.options()[*o].id.clone(),
+                    Value::Several(set) => set
+                        .iter()
+                        .map(|o| q.options()[o].id.as_str())
+                        .collect::<Vec<_>>()
+                        .join("+"),
+                    Value::Number(n) => match self.bands[i]
+                        .iter()
+                        .find(|(low, high)| (low..=high).contains(&n))
+                    {
+                        Some((low, high)) if low == high => low.to_string(),
+                        Some((low, high)) => format!("{low}-{high}"),
+                        None => n.to_string(),
+                    },
+                };
+                format!("{}={text}", q.id)
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+/// A source cited both for a pass and for a caution on the same answers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Contradiction {
+    /// Index of the source.
+    pub source: usize,
+    /// Index of the `may-be-suitable` rule.
+    pub pass_rule: usize,
+    /// Index of the more serious rule.
+    pub caution_rule: usize,
+    /// How many answer sets show it.
+    pub count: usize,
+    /// One of them, described.
+    pub example: String,
+}
+
+/// What the analysis found.
+#[derive(Debug, Clone)]
+pub struct Analysis {
+    /// How many answer sets were evaluated.
+    pub combinations: usize,
+    /// How many answer sets no rule other than `info` decides.
+    pub gaps: usize,
+    /// A few of them, described.
+    pub gap_examples: Vec<String>,
+    /// Rules that no answer set fires.
+    pub never_fire: Vec<usize>,
+    /// `(rule, by)`: a rule with the same `when` as a more serious rule,
+    /// which therefore never changes the outcome.
+    pub masked: Vec<(usize, usize)>,
+    /// Sources contradicting themselves (disagreement rules excluded).
+    pub contradictions: Vec<Contradiction>,
+    /// Rules reporting a disagreement between sources that some answer set
+    /// fires: expected, listed as notes.
+    pub disagreements: Vec<usize>,
+}
+
+/// How many gap examples to keep.
+pub const GAP_EXAMPLES: usize = 5;
+
+/// Analyses `rules` over its whole answer space.
+pub fn analyse(rules: &RuleSet) -> Analysis {
+    let space = AnswerSpace::new(rules);
+    let mut fired = vec![false; rules.rules.len()];
+    let mut gaps = 0;
+    let mut gap_examples = Vec::new();
+    let mut contradictions: BTreeMap<(usize, usize, usize), Contradiction> = BTreeMap::new();
+    for answers in space.iter(rules) {
+        let indices: Vec<usize> = (0..rules.rules.len())
+            .filter(|&i| rules.rules[i].matches(&answers))
+            .collect();
+        for &i in &indices {
+            fired[i] = true;
+        }
+        if !indices
+            .iter()
+            .any(|&i| rules.rules[i].level.decides_outcome())
+        {
+            gaps += 1;
+            if gap_examples.len() < GAP_EXAMPLES {
+                gap_examples.push(space.describe(rules, &answers));
+            }
+        }
+        let passes = indices
+            .iter()
+            .filter(|&&i| rules.rules[i].level == Level::MayBeSuitable);
+        for &pass in passes {
+            let cautions = indices.iter().filter(|&&i| {
+                let r = &rules.rules[i];
+                r.level < Level::MayBeSuitable && r.conflict.is_none()
+            });
+            for &caution in cautions {
+                let pass_sources: BTreeSet<usize> = rules.rules[pass]
+                    .citations
+                    .iter()
+                    .map(|c| c.source)
+                    .collect();
+                let shared = rules.rules[caution]
+                    .citations
+                    .iter()
+                    .map(|c| c.source)
+                    .filter(|s| pass_sources.contains(s));
+                for source in shared.collect::<BTreeSet<_>>() {
+                    contradictions
+                        .entry((source, pass, caution))
+                        .and_modify(|c| c.count += 1)
+                        .or_insert_with(|| Contradiction {
+                            source,
+                            pass_rule: pass,
+                            caution_rule: caution,
+                            count: 1,
+                            example: space.describe(rules, &answers),
+                        });
+                }
+            }
+        }
+    }
+    let mut masked = Vec::new();
+    for (i, rule) in rules.rules.iter().enumerate() {
+        let by = rules.rules.iter().enumerate().find(|(j, other)| {
+            *j != i
+                && other.when == rule.when
+                && other.level < rule.level
+                && rule.level.decides_outcome()
+        });
+        if let Some((j, _)) = by {
+            masked.push((i, j));
+        }
+    }
+    Analysis {
+        combinations: space.len(),
+        gaps,
+        gap_examples,
+        never_fire: (0..rules.rules.len()).filter(|&i| !fired[i]).collect(),
+        masked,
+        contradictions: contradictions.into_values().collect(),
+        disagreements: (0..rules.rules.len())
+            .filter(|&i| fired[i] && rules.rules[i].conflict.is_some())
+            .collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rules() -> RuleSet {
+        RuleSet::embedded().unwrap()
+    }
+
+    fn index(rules: &RuleSet, id: &str) -> usize {
+        rules.rules.iter().position(|r| r.id == id).unwrap()
+    }
+
+    #[test]
+    fn age_bands_split_at_every_rule_bound() {
+        let rules = rules();
+        let space = AnswerSpace::new(&rules);
+        let age = rules.question_index("age").unwrap();
+        // Rules use max 17, min 18, and 40 to 65.
+        assert_eq!(space.bands[age], [(0, 17), (18, 39), (40, 65), (66, 120)]);
+        // 11 conditions, 4 severities, 4 age bands, 3 infection answers,
+        // 31 + 1 valid treatment combinations (any non-empty subset of the
+        // five, or `none` alone).
+        assert_eq!(space.len(), 11 * 4 * 4 * 3 * 32);
+        assert_eq!(space.iter(&rules).count(), space.len());
+    }
+
+    #[test]
+    fn finds_gaps_with_described_examples() {
+        let mut rules = rules();
+        rules.rules.retain(|r| r.id != "condition-not-listed");
+        let analysis = analyse(&rules);
+        assert!(analysis.gaps > 0);
+        assert!(
+            analysis.gap_examples[0].starts_with("condition=other, "),
+            "{:?}",
+            analysis.gap_examples
+        );
+        assert!(
+            analysis.gap_examples[0].contains("age=18-39"),
+            "under 18 is still covered by the age rule"
+        );
+        assert_eq!(analysis.gap_examples.len(), GAP_EXAMPLES);
+    }
+
+    #[test]
+    fn finds_rules_that_never_fire_and_rules_masked_by_a_more_serious_twin() {
+        let mut rules = rules();
+        // Needs a treatment both in `all` and in `none`: impossible.
+        let sports = index(&rules, "jmc-sports-injury-after-rest-or-therapy");
+        let treatments = rules.question_index("prior_treatments").unwrap();
+        rules.rules[sports]
+            .when
+            .retain(|m| m.question != treatments);
+        rules.rules[sports].when.push(crate::ruleset::Matcher {
+            question: treatments,
+            test: Test::Several {
+                any: OptionSet::default(),
+                all: OptionSet::from_indices([0]),
+                none: OptionSet::from_indices([0]),
+            },
+        });
+        // A copy of the infection rule at a less serious level.
+        let infection = index(&rules, "active-infection");
+        let mut twin = rules.rules[infection].clone();
+        twin.id = "twin".into();
+        twin.level = Level::ClinicianReview;
+        rules.rules.push(twin);
+        let analysis = analyse(&rules);
+        assert_eq!(analysis.never_fire, [sports]);
+        assert_eq!(analysis.masked, [(rules.rules.len() - 1, infection)]);
+    }
+
+    #[test]
+    fn finds_a_source_citing_both_a_pass_and_a_caution() {
+        let mut rules = rules();
+        // Let the Defiage knee rule fire with an active infection too.
+        let knee = index(&rules, "defiage-knee-osteoarthritis");
+        let infection = rules.question_index("active_infection").unwrap();
+        rules.rules[knee].when.retain(|m| m.question != infection);
+        let analysis = analyse(&rules);
+        let found: Vec<(&str, &str, &str)> = analysis
+            .contradictions
+            .iter()
+            .map(|c| {
+                (
+                    rules.sources[c.source].id.as_str(),
+                    rules.rules[c.pass_rule].id.as_str(),
+                    rules.rules[c.caution_rule].id.as_str(),
+                )
+            })
+            .collect();
+        assert!(
+            found.contains(&("defiage", "defiage-knee-osteoarthritis", "active-infection")),
+            "{found:?}"
+        );
+        assert!(
+            analysis
+                .contradictions
+                .iter()
+                .all(|c| c.count > 0 && c.example.contains("condition=knee-arthritis"))
+        );
+    }
+}

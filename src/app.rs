@@ -8,15 +8,14 @@ use std::collections::HashSet;
 use std::io::{Read, Write};
 use std::path::Path;
 
-use anyhow::Context;
-
 use crate::answers::{Answers, DocumentFormat};
-use crate::cli::{Cli, Command, Format, ScreenArgs};
+use crate::check::{CheckReport, Severity, check};
+use crate::cli::{CheckArgs, Cli, Command, Format, RulesCommand, ScreenArgs};
 use crate::error::Error;
 use crate::evaluate::evaluate;
 use crate::interview;
 use crate::render::{Report, json, text};
-use crate::ruleset::RuleSet;
+use crate::ruleset::{LoadError, RuleSet};
 
 /// The width of the text summary when standard output is not a terminal:
 /// fixed, so that files and pipes get stable output.
@@ -30,19 +29,61 @@ pub const MAX_WIDTH: u16 = 100;
 pub fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Some(Command::Screen(args)) => screen(&args),
+        Some(Command::Rules {
+            command: RulesCommand::Check(args),
+        }) => rules_check(&args),
         None => screen(&cli.screen),
+    }
+}
+
+/// `rules check`: prints the report, and fails (exit 78) when it has errors.
+/// A rule set that does not load is reported like any other error; in JSON
+/// the loader's problems become the report's errors.
+fn rules_check(args: &CheckArgs) -> anyhow::Result<()> {
+    if let Some(dir) = &args.sources
+        && !dir.is_dir()
+    {
+        return Err(Error::Input {
+            path: dir.clone(),
+            source: std::io::Error::new(std::io::ErrorKind::NotFound, "no such folder"),
+        }
+        .into());
+    }
+    let report = match read_rules(args.dir.as_deref()) {
+        Ok(rules) => check(&rules, args.sources.as_deref(), &crate::date::today_utc()),
+        Err(LoadError::Invalid(diagnostics)) if args.format == Format::Json => {
+            CheckReport::load_failed(&diagnostics)
+        }
+        Err(e) => return Err(rules_error(args.dir.as_deref(), e)),
+    };
+    print(&match args.format {
+        Format::Text => report.render_text(),
+        Format::Json => report.render_json(),
+    })?;
+    match report.count(Severity::Error) {
+        0 => Ok(()),
+        errors => Err(Error::CheckFailed(errors).into()),
     }
 }
 
 /// Loads the rule set in `dir`, or the built-in one.
 pub fn load_rules(dir: Option<&Path>) -> anyhow::Result<RuleSet> {
+    read_rules(dir).map_err(|e| rules_error(dir, e))
+}
+
+fn read_rules(dir: Option<&Path>) -> Result<RuleSet, LoadError> {
     match dir {
-        Some(dir) => RuleSet::load_dir(dir)
-            .map_err(Error::from)
-            .with_context(|| format!("cannot load the rule set in `{}`", dir.display())),
-        None => RuleSet::embedded()
-            .map_err(Error::from)
-            .context("the built-in rule set is invalid"),
+        Some(dir) => RuleSet::load_dir(dir),
+        None => RuleSet::embedded(),
+    }
+}
+
+/// A load error with the folder it came from.
+fn rules_error(dir: Option<&Path>, err: LoadError) -> anyhow::Error {
+    let err = anyhow::Error::new(Error::from(err));
+    match dir {
+        Some(dir) => err.context(format!("cannot load the rule set in `{}`", dir.display())),
+        None => err.context("the built-in rule set is invalid"),
     }
 }
 

@@ -50,6 +50,43 @@ pub enum Command {
     /// Screen one person: ask what is not given, then print the summary (the default)
     #[command(after_help = EXAMPLES)]
     Screen(ScreenArgs),
+    /// Work with rule files
+    Rules {
+        /// What to do with the rule files.
+        #[command(subcommand)]
+        command: RulesCommand,
+    },
+}
+
+/// The `rules` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum RulesCommand {
+    /// Check a rule set: schema, quotes, gaps, unreachable rules, contradictions, review date
+    #[command(after_help = "\
+Examples:
+  candidacy rules check
+  candidacy rules check my-clinic-rules/ --sources ../shared/seeds
+  candidacy rules check --format json
+
+Exit codes: 0 no errors (warnings may be printed), 66 a folder does not exist,
+78 errors found.")]
+    Check(CheckArgs),
+}
+
+/// Options for `rules check`.
+#[derive(Debug, Clone, Args)]
+pub struct CheckArgs {
+    /// The rule folder to check (default: the built-in rule set)
+    #[arg(value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+
+    /// Compare every quote with the source documents in this folder
+    #[arg(long, value_name = "DIR")]
+    pub sources: Option<PathBuf>,
+
+    /// Output format of the report
+    #[arg(short = 'f', long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
 }
 
 /// Options for screening one person.
@@ -110,6 +147,13 @@ mod tests {
         assert_eq!(top.screen.format, Format::Json);
         let sub = Cli::try_parse_from(["candidacy", "screen", "--answer", "age=5"]).unwrap();
         assert!(matches!(sub.command, Some(Command::Screen(ref a)) if a.answer.len() == 1));
+        let check =
+            Cli::try_parse_from(["candidacy", "rules", "check", "dir", "--sources", "s"]).unwrap();
+        assert!(matches!(
+            check.command,
+            Some(Command::Rules { command: RulesCommand::Check(ref a) })
+                if a.dir.as_deref() == Some(std::path::Path::new("dir")) && a.sources.is_some()
+        ));
     }
 
     #[test]

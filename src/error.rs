@@ -60,6 +60,9 @@ pub enum Error {
     /// The command line is inconsistent in a way clap cannot see.
     #[error("{0}")]
     Usage(String),
+    /// `rules check` found errors (the report says which).
+    #[error("the rule set check found {0} error(s)")]
+    CheckFailed(usize),
     /// The interview was interrupted (Ctrl-C).
     #[error("interrupted")]
     Interrupted,
@@ -78,7 +81,7 @@ impl Error {
     pub fn exit_code(&self) -> u8 {
         match self {
             Error::Rules(LoadError::NotFound(_) | LoadError::Io { .. }) => exit::NO_INPUT,
-            Error::Rules(_) => exit::CONFIG,
+            Error::Rules(_) | Error::CheckFailed(_) => exit::CONFIG,
             Error::Answer(_) | Error::AnswerFile { .. } => exit::DATA,
             Error::Input { .. } => exit::NO_INPUT,
             Error::MissingAnswers(_) | Error::Usage(_) => exit::USAGE,
@@ -129,6 +132,7 @@ mod tests {
             ),
             (Error::MissingAnswers(vec!["age".into()]), 2),
             (Error::Usage("x".into()), 2),
+            (Error::CheckFailed(1), 78),
             (Error::Interrupted, 130),
             (
                 Error::Output {

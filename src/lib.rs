@@ -38,7 +38,9 @@
 pub mod analysis;
 pub mod answers;
 pub mod app;
+pub mod check;
 pub mod cli;
+pub mod date;
 pub mod error;
 pub mod evaluate;
 pub mod interview;

@@ -501,3 +501,152 @@ fn help_lists_examples_and_exit_codes() {
         predicate::str::contains("Examples:").and(predicate::str::contains("78 bad rule files")),
     );
 }
+
+fn rules_check(dir: &Path, extra: &[&str]) -> std::process::Output {
+    candidacy()
+        .args(["rules", "check"])
+        .arg(dir)
+        .args(extra)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn rules_check_passes_the_default_rule_set_with_one_expected_note() {
+    candidacy()
+        .args(["rules", "check"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("16896 answer combinations"))
+        .stdout(predicate::str::contains(
+            "note[disagreement]: sources disagree",
+        ))
+        .stdout(predicate::str::ends_with("0 errors, 0 warnings, 1 note\n"));
+    let seeds = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/seeds");
+    if seeds.is_dir() {
+        candidacy()
+            .args(["rules", "check", "--sources"])
+            .arg(&seeds)
+            .assert()
+            .code(0)
+            .stdout(predicate::str::contains(
+                "39 quotes against source documents",
+            ));
+    }
+}
+
+#[test]
+fn rules_check_fails_on_a_quote_missing_from_its_source() {
+    let dir = broken_rules(
+        "treatments.toml",
+        "quote = \"Sports injuries that haven't responded",
+        "quote = \"Sports injuries that have responded",
+    );
+    let sources = tempfile::tempdir().unwrap();
+    std::fs::write(
+        sources.path().join("000_b219f91b885ed06c.txt"),
+        "Sports injuries that haven\u{2019}t responded to rest or therapy",
+    )
+    .unwrap();
+    std::fs::write(sources.path().join("003_18ba051c41344b17.txt"), "").unwrap();
+    let output = rules_check(dir.path(), &["--sources", sources.path().to_str().unwrap()]);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(78), "{stdout}");
+    assert!(stdout.contains("error[quote-not-found]: rule `sports-injury-rest-or-therapy-not-tried` quotes \"Sports injuries that have responded"), "{stdout}");
+    assert!(stdout.contains("treatments.toml:5:6"), "{stdout}");
+    let missing = tempfile::tempdir().unwrap();
+    candidacy()
+        .args(["rules", "check", "--sources"])
+        .arg(missing.path().join("nope"))
+        .assert()
+        .code(66);
+}
+
+#[test]
+fn rules_check_warns_about_gaps_unreachable_rules_and_contradictions() {
+    // A gap: nothing decides for `other` (adults; under-18s have a rule).
+    let dir = broken_rules(
+        "conditions.toml",
+        "when.condition = { in = [\"other\"] }",
+        "when.condition = { in = [\"other\"] }\nwhen.age = { max = 1 }",
+    );
+    let stdout = String::from_utf8(rules_check(dir.path(), &[]).stdout).unwrap();
+    // condition=other, adult (3 bands), a known severity (3), no infection
+    // (an infection decides by itself), any of the 32 treatment answers.
+    assert!(
+        stdout.contains(
+            "warning[gap]: 288 of 21120 answer combinations match no rule other than `info`"
+        ),
+        "{stdout}"
+    );
+    assert!(stdout.contains("e.g. condition=other, severity=mild, age=18-39, active_infection=no, prior_treatments=rest\n"), "{stdout}");
+
+    // Unreachable: a treatment both required and excluded.
+    let dir = broken_rules(
+        "treatments.toml",
+        "{ none = [\"rest\", \"physical-therapy\"] }",
+        "{ all = [\"rest\"], none = [\"rest\"] }",
+    );
+    let output = rules_check(dir.path(), &[]);
+    assert_eq!(output.status.code(), Some(0));
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    assert!(
+        stdout.contains(
+            "warning[unreachable]: rule `sports-injury-rest-or-therapy-not-tried` never fires"
+        ),
+        "{stdout}"
+    );
+
+    // A contradiction inside one source: the Defiage knee rule no longer
+    // requires the absence of an infection, which the same post cautions on.
+    let dir = broken_rules(
+        "conditions.toml",
+        "when.severity = { in = [\"moderate\"] }\nwhen.age = { min = 18 }\nwhen.active_infection = { in = [\"no\"] }\ncite = [\n  { source = \"defiage\", quote = \"Knee",
+        "when.severity = { in = [\"moderate\"] }\nwhen.age = { min = 18 }\ncite = [\n  { source = \"defiage\", quote = \"Knee",
+    );
+    let stdout = String::from_utf8(rules_check(dir.path(), &[]).stdout).unwrap();
+    assert!(
+        stdout.contains("warning[contradiction]: the Defiage blog post is cited for may-be-suitable by `defiage-knee-osteoarthritis` and for not-suitable-now by `active-infection`"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn rules_check_warns_when_the_review_date_has_passed() {
+    let dir = broken_rules(
+        "ruleset.toml",
+        "reviewed = 2026-11-21\nreview_by = 2027-05-21",
+        "reviewed = 2020-01-01\nreview_by = 2020-07-01",
+    );
+    let output = rules_check(dir.path(), &[]);
+    assert_eq!(output.status.code(), Some(0));
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    assert!(
+        stdout.contains("warning[review-overdue]: the rules were due for review by 2020-07-01"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn rules_check_reports_rule_files_that_do_not_load() {
+    let dir = broken_rules(
+        "age.toml",
+        "when.age = { max = 17 }",
+        "when.agee = { max = 17 }",
+    );
+    let output = rules_check(dir.path(), &[]);
+    assert_eq!(output.status.code(), Some(78));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("unknown question `agee`"));
+    let output = rules_check(dir.path(), &["--format", "json"]);
+    assert_eq!(output.status.code(), Some(78));
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let item = &report["items"][0];
+    assert_eq!(item["severity"], "error");
+    assert!(
+        item["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("unknown question `agee`")
+    );
+    assert!(item["location"].as_str().unwrap().ends_with("age.toml:9:6"));
+}

@@ -21,9 +21,21 @@ pub struct AnswerSpace {
     bands: Vec<Vec<(i64, i64)>>,
 }
 
+/// The most answer sets the analysis enumerates; about a second of work.
+pub const MAX_COMBINATIONS: usize = 2_000_000;
+
+/// The most options of a several-choice question whose combinations are
+/// enumerated (2^16 subsets).
+pub const MAX_SEVERAL_OPTIONS: usize = 16;
+
+/// The answer space is too large to enumerate.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("the answer space is too large to analyse exhaustively: {0}")]
+pub struct TooLarge(pub String);
+
 impl AnswerSpace {
-    /// The space of `rules`.
-    pub fn new(rules: &RuleSet) -> AnswerSpace {
+    /// The space of `rules`, or why it is too large to enumerate.
+    pub fn new(rules: &RuleSet) -> Result<AnswerSpace, TooLarge> {
         let mut values = Vec::new();
         let mut bands = Vec::new();
         for (index, question) in rules.questions.iter().enumerate() {
@@ -33,6 +45,13 @@ impl AnswerSpace {
                     bands.push(Vec::new());
                 }
                 QuestionKind::Multi(options) => {
+                    if options.len() > MAX_SEVERAL_OPTIONS {
+                        return Err(TooLarge(format!(
+                            "question `{}` has {} options; at most {MAX_SEVERAL_OPTIONS} are enumerated",
+                            question.id,
+                            options.len()
+                        )));
+                    }
                     let all = (1u64..(1 << options.len())).filter_map(|bits| {
                         let set = OptionSet::from_indices(
                             (0..options.len()).filter(|i| bits & (1 << i) != 0),
@@ -72,7 +91,16 @@ impl AnswerSpace {
                 }
             }
         }
-        AnswerSpace { values, bands }
+        let total = values
+            .iter()
+            .try_fold(1usize, |n, v: &Vec<Value>| n.checked_mul(v.len()))
+            .filter(|&n| n <= MAX_COMBINATIONS);
+        match total {
+            Some(_) => Ok(AnswerSpace { values, bands }),
+            None => Err(TooLarge(format!(
+                "more than {MAX_COMBINATIONS} combinations of answers"
+            ))),
+        }
     }
 
     /// How many answer sets the space holds.
@@ -172,8 +200,8 @@ pub struct Analysis {
 pub const GAP_EXAMPLES: usize = 5;
 
 /// Analyses `rules` over its whole answer space.
-pub fn analyse(rules: &RuleSet) -> Analysis {
-    let space = AnswerSpace::new(rules);
+pub fn analyse(rules: &RuleSet) -> Result<Analysis, TooLarge> {
+    let space = AnswerSpace::new(rules)?;
     let mut fired = vec![false; rules.rules.len()];
     let mut gaps = 0;
     let mut gap_examples = Vec::new();
@@ -240,7 +268,7 @@ pub fn analyse(rules: &RuleSet) -> Analysis {
             masked.push((i, j));
         }
     }
-    Analysis {
+    Ok(Analysis {
         combinations: space.len(),
         gaps,
         gap_examples,
@@ -250,7 +278,7 @@ pub fn analyse(rules: &RuleSet) -> Analysis {
         disagreements: (0..rules.rules.len())
             .filter(|&i| fired[i] && rules.rules[i].conflict.is_some())
             .collect(),
-    }
+    })
 }
 
 #[cfg(test)]
@@ -268,7 +296,7 @@ mod tests {
     #[test]
     fn age_bands_split_at_every_rule_bound() {
         let rules = rules();
-        let space = AnswerSpace::new(&rules);
+        let space = AnswerSpace::new(&rules).unwrap();
         let age = rules.question_index("age").unwrap();
         // Rules use max 17, min 18, and 40 to 65.
         assert_eq!(space.bands[age], [(0, 17), (18, 39), (40, 65), (66, 120)]);
@@ -280,10 +308,35 @@ mod tests {
     }
 
     #[test]
+    fn refuses_spaces_too_large_to_enumerate() {
+        let mut rules = rules();
+        let treatments = rules.question_index("prior_treatments").unwrap();
+        let QuestionKind::Multi(options) = &mut rules.questions[treatments].kind else {
+            panic!("prior_treatments is a several-choice question");
+        };
+        let template = options[0].clone();
+        options.extend((0..40).map(|i| crate::ruleset::AnswerOption {
+            id: format!("extra-{i}"),
+            ..template.clone()
+        }));
+        let err = AnswerSpace::new(&rules).unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("`prior_treatments` has 46 options"),
+            "{err}"
+        );
+        // Many small questions: each fine, the product too large.
+        let mut rules = RuleSet::embedded().unwrap();
+        let extra = rules.questions[0].clone();
+        rules.questions.extend((0..4).map(|_| extra.clone()));
+        assert!(AnswerSpace::new(&rules).is_err());
+    }
+
+    #[test]
     fn finds_gaps_with_described_examples() {
         let mut rules = rules();
         rules.rules.retain(|r| r.id != "condition-not-listed");
-        let analysis = analyse(&rules);
+        let analysis = analyse(&rules).unwrap();
         assert!(analysis.gaps > 0);
         assert!(
             analysis.gap_examples[0].starts_with("condition=other, "),
@@ -320,7 +373,7 @@ mod tests {
         twin.id = "twin".into();
         twin.level = Level::ClinicianReview;
         rules.rules.push(twin);
-        let analysis = analyse(&rules);
+        let analysis = analyse(&rules).unwrap();
         assert_eq!(analysis.never_fire, [sports]);
         assert_eq!(analysis.masked, [(rules.rules.len() - 1, infection)]);
     }
@@ -332,7 +385,7 @@ mod tests {
         let knee = index(&rules, "defiage-knee-osteoarthritis");
         let infection = rules.question_index("active_infection").unwrap();
         rules.rules[knee].when.retain(|m| m.question != infection);
-        let analysis = analyse(&rules);
+        let analysis = analyse(&rules).unwrap();
         let found: Vec<(&str, &str, &str)> = analysis
             .contradictions
             .iter()

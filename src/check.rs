@@ -164,7 +164,17 @@ pub fn check(rules: &RuleSet, sources: Option<&Path>, today: &str) -> CheckRepor
     let mut items = Vec::new();
     let quotes_checked = sources.map_or(0, |dir| check_quotes(rules, dir, &mut items));
 
-    let analysis = analyse(rules);
+    let analysis = match analyse(rules) {
+        Ok(analysis) => analysis,
+        Err(too_large) => {
+            items.push(Item::new(
+                Severity::Warning,
+                "too-large",
+                too_large.to_string(),
+            ));
+            return report(rules, 0, quotes_checked, items);
+        }
+    };
     if analysis.gaps > 0 {
         items.push(Item {
             examples: analysis.gap_examples.clone(),
@@ -232,8 +242,16 @@ pub fn check(rules: &RuleSet, sources: Option<&Path>, today: &str) -> CheckRepor
         );
         items.push(Item::new(Severity::Note, "disagreement", message).rule(rules, i));
     }
-    items.sort_by_key(|i| i.severity);
+    report(rules, analysis.combinations, quotes_checked, items)
+}
 
+fn report(
+    rules: &RuleSet,
+    combinations: usize,
+    quotes_checked: usize,
+    mut items: Vec<Item>,
+) -> CheckReport {
+    items.sort_by_key(|i| i.severity);
     CheckReport {
         ruleset: Some(RuleSetSummary {
             name: rules.meta.name.clone(),
@@ -243,7 +261,7 @@ pub fn check(rules: &RuleSet, sources: Option<&Path>, today: &str) -> CheckRepor
             questions: rules.questions.len(),
             sha256: rules.sha256.clone(),
         }),
-        combinations: analysis.combinations,
+        combinations,
         quotes_checked,
         items,
     }

@@ -270,7 +270,7 @@ fn report(
 /// Compares every quote with its source document under `dir`; returns how
 /// many quotes were compared.
 fn check_quotes(rules: &RuleSet, dir: &Path, items: &mut Vec<Item>) -> usize {
-    let mut documents: HashMap<usize, Option<String>> = HashMap::new();
+    let mut documents: HashMap<usize, Option<quote::Document>> = HashMap::new();
     let mut checked = 0;
     for (index, rule) in rules.rules.iter().enumerate() {
         for citation in &rule.citations {
@@ -278,7 +278,9 @@ fn check_quotes(rules: &RuleSet, dir: &Path, items: &mut Vec<Item>) -> usize {
             let Some(file) = &source.file else { continue };
             let document = documents.entry(citation.source).or_insert_with(|| {
                 let path = dir.join(file);
-                let text = std::fs::read_to_string(&path).ok();
+                let text = std::fs::read_to_string(&path)
+                    .ok()
+                    .map(|t| quote::Document::new(&t));
                 if text.is_none() {
                     items.push(Item::new(
                         Severity::Error,
@@ -290,7 +292,7 @@ fn check_quotes(rules: &RuleSet, dir: &Path, items: &mut Vec<Item>) -> usize {
             });
             let Some(document) = document else { continue };
             checked += 1;
-            if !quote::appears_in(&citation.quote, document) {
+            if !document.contains(&citation.quote) {
                 let message = format!(
                     "rule `{}` quotes {:?}, which is not in `{file}` ({})",
                     rule.id, citation.quote, source.name

@@ -31,10 +31,28 @@ pub fn normalize(text: &str) -> String {
     out
 }
 
+/// A source document, normalized once so that many quotes can be looked
+/// up in it.
+#[derive(Debug, Clone)]
+pub struct Document(String);
+
+impl Document {
+    /// Normalizes `text` for quote look-ups.
+    pub fn new(text: &str) -> Document {
+        Document(normalize(text))
+    }
+
+    /// Whether `quote` appears in the document once normalized. An empty
+    /// quote never does.
+    pub fn contains(&self, quote: &str) -> bool {
+        let quote = normalize(quote);
+        !quote.is_empty() && self.0.contains(&quote)
+    }
+}
+
 /// Whether `quote` appears in `document` once both are normalized.
 pub fn appears_in(quote: &str, document: &str) -> bool {
-    let quote = normalize(quote);
-    !quote.is_empty() && normalize(document).contains(&quote)
+    Document::new(document).contains(quote)
 }
 
 #[cfg(test)]

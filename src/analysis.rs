@@ -206,6 +206,11 @@ pub fn analyse(rules: &RuleSet) -> Result<Analysis, TooLarge> {
     let mut gaps = 0;
     let mut gap_examples = Vec::new();
     let mut contradictions: BTreeMap<(usize, usize, usize), Contradiction> = BTreeMap::new();
+    let sources_of: Vec<BTreeSet<usize>> = rules
+        .rules
+        .iter()
+        .map(|r| r.citations.iter().map(|c| c.source).collect())
+        .collect();
     for answers in space.iter(rules) {
         let indices: Vec<usize> = (0..rules.rules.len())
             .filter(|&i| rules.rules[i].matches(&answers))
@@ -231,17 +236,8 @@ pub fn analyse(rules: &RuleSet) -> Result<Analysis, TooLarge> {
                 r.level < Level::MayBeSuitable && r.conflict.is_none()
             });
             for &caution in cautions {
-                let pass_sources: BTreeSet<usize> = rules.rules[pass]
-                    .citations
-                    .iter()
-                    .map(|c| c.source)
-                    .collect();
-                let shared = rules.rules[caution]
-                    .citations
-                    .iter()
-                    .map(|c| c.source)
-                    .filter(|s| pass_sources.contains(s));
-                for source in shared.collect::<BTreeSet<_>>() {
+                let shared = sources_of[caution].intersection(&sources_of[pass]);
+                for &source in shared {
                     contradictions
                         .entry((source, pass, caution))
                         .and_modify(|c| c.count += 1)

@@ -273,11 +273,8 @@ fn safety_invariants_hold_for_every_answer_set() {
     );
     let infection = rules.question_index("active_infection").unwrap();
     let yes = rules.questions[infection].option_index("yes").unwrap();
-    let mut fired_rules = BTreeSet::new();
     for answers in space.iter(&rules) {
-        let answers = &answers;
-        let assessment = evaluate(&rules, answers);
-        fired_rules.extend(assessment.findings.iter().map(|r| r.id.clone()));
+        let assessment = evaluate(&rules, &answers);
         let most_serious = assessment
             .findings
             .iter()
@@ -302,29 +299,9 @@ fn safety_invariants_hold_for_every_answer_set() {
         if *answers.value(infection) == Value::Choice(yes) {
             assert_eq!(assessment.outcome, Level::NotSuitableNow, "{answers:?}");
         }
-        // The default rule set has no gaps: some rule other than info always
-        // speaks, so the fallback is never needed.
-        assert_eq!(assessment.fallback, None, "gap at {answers:?}");
-        // No source is cited both for a pass and for a caution on the same
-        // answers, except in a rule that reports a disagreement.
-        let pass = cited_sources(&rules, &assessment, Level::MayBeSuitable);
-        for rule in assessment
-            .findings
-            .iter()
-            .filter(|r| r.level < Level::MayBeSuitable && r.conflict.is_none())
-        {
-            for citation in &rule.citations {
-                let source = &rules.sources[citation.source].id;
-                assert!(
-                    !pass.contains(source),
-                    "{source} both passes and cautions via {} at {answers:?}",
-                    rule.id
-                );
-            }
-        }
     }
-    let all: BTreeSet<String> = rules.rules.iter().map(|r| r.id.clone()).collect();
-    assert_eq!(fired_rules, all, "every rule fires for some answers");
+    // Gaps, rules that never fire and a source contradicting itself are
+    // the analysis's job: see the_analysis_of_the_default_rule_set_is_clean.
 }
 
 #[test]

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use clap::Parser;
 
 use candidacy::cli::Cli;
-use candidacy::error::{Error, exit_code};
+use candidacy::error::{Error, exit, exit_code};
 use candidacy::sanitize::sanitize;
 
 fn main() -> ExitCode {
@@ -14,16 +14,18 @@ fn main() -> ExitCode {
     match candidacy::run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
-            let quiet = err
+            let code = exit_code(&err);
+            let broken_pipe = err
                 .chain()
                 .filter_map(|e| e.downcast_ref::<Error>())
-                .any(|e| e.is_broken_pipe() || matches!(e, Error::Interrupted));
-            if !quiet {
-                eprintln!("candidacy: error: {}", sanitize(&format!("{err:#}")));
-            }
-            let code = exit_code(&err);
-            if quiet && code == candidacy::error::exit::IO {
+                .any(Error::is_broken_pipe);
+            if broken_pipe {
+                // The reader went away (`candidacy | head`): nothing to report.
                 return ExitCode::SUCCESS;
+            }
+            // Ctrl-C: the interview already left the terminal tidy.
+            if code != exit::INTERRUPTED {
+                eprintln!("candidacy: error: {}", sanitize(&format!("{err:#}")));
             }
             ExitCode::from(code)
         }

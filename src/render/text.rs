@@ -48,9 +48,9 @@ pub fn render(report: &Report<'_>, options: TextOptions) -> String {
     if !conflicts.is_empty() {
         out.heading(&text.conflicts_heading, '-');
         for rule in conflicts {
-            out.line(rule.conflict.as_deref().unwrap_or_default());
+            out.wrapped(rule.conflict.as_deref().unwrap_or_default(), 0);
             for citation in &rule.citations {
-                out.indented(&report.citation_line(citation));
+                out.wrapped(&report.citation_line(citation), 2);
             }
             out.blank();
         }
@@ -146,34 +146,28 @@ struct Out {
 }
 
 impl Out {
-    fn heading(&mut self, heading: &str, underline: char) {
-        let heading = sanitize(heading);
-        let lines = wrap(&heading, self.width);
-        let longest = lines.iter().map(|l| l.chars().count()).max().unwrap_or(0);
-        for line in lines {
-            self.line(&line);
+    /// Sanitizes `text` once, wraps it to the width less `indent`, and
+    /// writes the lines indented; returns the longest line's length.
+    fn wrapped(&mut self, text: &str, indent: usize) -> usize {
+        let mut longest = 0;
+        for line in wrap(&sanitize(text), self.width.saturating_sub(indent)) {
+            longest = longest.max(line.chars().count());
+            self.buf.extend(std::iter::repeat_n(' ', indent));
+            self.buf.push_str(&line);
+            self.buf.push('\n');
         }
+        longest
+    }
+
+    fn heading(&mut self, heading: &str, underline: char) {
+        let longest = self.wrapped(heading, 0);
         self.buf.extend(std::iter::repeat_n(underline, longest));
         self.buf.push('\n');
     }
 
     fn paragraph(&mut self, text: &str) {
-        for line in wrap(&sanitize(text), self.width) {
-            self.line(&line);
-        }
+        self.wrapped(text, 0);
         self.blank();
-    }
-
-    fn indented(&mut self, text: &str) {
-        for line in wrap(&sanitize(text), self.width.saturating_sub(2)) {
-            self.buf.push_str("  ");
-            self.line(&line);
-        }
-    }
-
-    fn line(&mut self, text: &str) {
-        self.buf.push_str(&sanitize(text));
-        self.buf.push('\n');
     }
 
     fn blank(&mut self) {

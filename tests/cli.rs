@@ -650,3 +650,24 @@ fn rules_check_reports_rule_files_that_do_not_load() {
     );
     assert!(item["location"].as_str().unwrap().ends_with("age.toml:9:6"));
 }
+
+#[test]
+fn a_reader_that_goes_away_is_not_an_error() {
+    let path = example("knee-moderate.toml");
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_candidacy"))
+        .arg("--answers")
+        .arg(path)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Close the read end before the summary is written (`candidacy | true`).
+    drop(child.stdout.take());
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    assert!(
+        output.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}

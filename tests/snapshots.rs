@@ -76,3 +76,62 @@ fn the_text_summary_fits_60_columns() {
     assert!(summary.contains("Where the sources disagree"));
     assert!(summary.contains("Only a qualified clinician can decide"));
 }
+
+#[test]
+fn the_reason_for_a_fallback_is_rendered_in_text_and_json() {
+    use candidacy::level::Level;
+    use candidacy::render::json;
+    let mut rules = RuleSet::embedded().unwrap();
+    let mut answers = Answers::new(&rules);
+    for (k, v) in [
+        ("condition", "knee-arthritis"),
+        ("severity", "unsure"),
+        ("age", "50"),
+        ("active_infection", "no"),
+        ("prior_treatments", "rest"),
+    ] {
+        answers.give(&rules, k, v).unwrap();
+    }
+    let answers = answers.complete().unwrap();
+    // Nothing decides: the no-rule fallback.
+    let mut info_only = rules.clone();
+    info_only.rules.retain(|r| r.level == Level::Info);
+    // A pass on a "not sure" answer: the unsure fallback.
+    rules.rules.retain(|r| r.id != "severity-unsure");
+    let severity = rules.question_index("severity").unwrap();
+    for m in rules
+        .rules
+        .iter_mut()
+        .filter(|r| r.id == "jmc-advanced-arthritis")
+        .flat_map(|r| &mut r.when)
+    {
+        if m.question == severity {
+            m.test =
+                candidacy::ruleset::Test::OneOf(candidacy::ruleset::OptionSet::from_indices(0..4));
+        }
+    }
+    for (rules, message, id) in [
+        (
+            &info_only,
+            info_only.text.no_rule_matched.clone(),
+            "no-rule-matched",
+        ),
+        (&rules, rules.text.unsure_answer.clone(), "unsure-answer"),
+    ] {
+        let assessment = evaluate(rules, &answers);
+        let report = Report {
+            rules,
+            answers: &answers,
+            assessment: &assessment,
+        };
+        let text = text::render(&report, text::TextOptions { width: 200 });
+        assert!(text.contains(&message), "{id}:\n{text}");
+        assert!(
+            text.contains("Outcome: A clinician needs to review this"),
+            "{id}"
+        );
+        let json: serde_json::Value = serde_json::from_str(&json::render(&report)).unwrap();
+        assert_eq!(json["fallback"], id);
+        assert_eq!(json["outcome"], "clinician-review");
+    }
+}

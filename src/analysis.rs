@@ -129,34 +129,166 @@ impl AnswerSpace {
         })
     }
 
+    /// The index of each question's value in an answer set, by position in
+    /// the space (the inverse of [`AnswerSpace::iter`]'s numbering).
+    fn position(&self, answers: &AnswerSet) -> usize {
+        self.values.iter().enumerate().fold(0, |n, (q, values)| {
+            let v = answers.value(q);
+            let i = values
+                .iter()
+                .position(|x| match (x, v) {
+                    // A number stands for its band.
+                    (Value::Number(low), Value::Number(n)) => self.bands[q]
+                        .iter()
+                        .any(|(l, h)| l == low && (l..=h).contains(&n)),
+                    _ => x == v,
+                })
+                .unwrap_or(0);
+            n * values.len() + i
+        })
+    }
+
+    /// The position of the answer set whose value indices are `choice`.
+    fn position_of(&self, choice: &[usize]) -> usize {
+        self.values
+            .iter()
+            .zip(choice)
+            .fold(0, |n, (values, &i)| n * values.len() + i)
+    }
+
+    /// Every position in the box: per question, a set of value indices.
+    fn positions_in<'a>(&'a self, cube: &'a [Vec<usize>]) -> impl Iterator<Item = usize> + 'a {
+        let total: usize = cube.iter().map(Vec::len).product();
+        (0..total).map(move |mut n| {
+            let mut choice = vec![0; cube.len()];
+            for (q, picks) in cube.iter().enumerate().rev() {
+                choice[q] = picks[n % picks.len()];
+                n /= picks.len();
+            }
+            self.position_of(&choice)
+        })
+    }
+
     /// `question=value` pairs for an answer set, with ages as their band.
     pub fn describe(&self, rules: &RuleSet, answers: &AnswerSet) -> String {
+        let position = self.position(answers);
+        let cube = self
+            .unpack(position)
+            .into_iter()
+            .map(|i| vec![i])
+            .collect::<Vec<_>>();
+        self.describe_box(rules, &cube)
+    }
+
+    /// The value indices of the answer set at `position`.
+    fn unpack(&self, mut position: usize) -> Vec<usize> {
+        let mut choice = vec![0; self.values.len()];
+        for (q, values) in self.values.iter().enumerate().rev() {
+            choice[q] = position % values.len();
+            position /= values.len();
+        }
+        choice
+    }
+
+    /// A box of answer sets in words: `*` for any answer, alternatives
+    /// joined by `|`, ages as bands (`age=18-120`).
+    fn describe_box(&self, rules: &RuleSet, cube: &[Vec<usize>]) -> String {
         rules
             .questions
             .iter()
+            .zip(cube)
             .enumerate()
-            .map(|(i, q)| {
-                let value = answers.value(i);
-                let text = match value {
-                    Value::Choice(o) => q.options()[*o].id.clone(),
-                    Value::Several(set) => set
-                        .iter()
-                        .map(|o| q.options()[o].id.as_str())
-                        .collect::<Vec<_>>()
-                        .join("+"),
-                    Value::Number(n) => match self.bands[i]
-                        .iter()
-                        .find(|(low, high)| (low..=high).contains(&n))
-                    {
-                        Some((low, high)) if low == high => low.to_string(),
-                        Some((low, high)) => format!("{low}-{high}"),
-                        None => n.to_string(),
-                    },
+            .map(|(q, (question, picks))| {
+                let text = if picks.len() == self.values[q].len() && picks.len() > 1 {
+                    "*".to_owned()
+                } else {
+                    self.describe_values(question, q, picks)
                 };
-                format!("{}={text}", q.id)
+                format!("{}={text}", question.id)
             })
             .collect::<Vec<_>>()
             .join(", ")
+    }
+
+    fn describe_values(
+        &self,
+        question: &crate::ruleset::Question,
+        q: usize,
+        picks: &[usize],
+    ) -> String {
+        let mut parts: Vec<String> = Vec::new();
+        if self.bands[q].is_empty() {
+            for &i in picks {
+                parts.push(match self.values[q][i] {
+                    Value::Choice(o) => question.options()[o].id.clone(),
+                    Value::Several(set) => set
+                        .iter()
+                        .map(|o| question.options()[o].id.as_str())
+                        .collect::<Vec<_>>()
+                        .join("+"),
+                    Value::Number(n) => n.to_string(),
+                });
+            }
+        } else {
+            // Adjacent bands merge into one range.
+            let mut sorted = picks.to_vec();
+            sorted.sort_unstable();
+            let mut runs: Vec<(usize, usize)> = Vec::new();
+            for i in sorted {
+                match runs.last_mut() {
+                    Some((_, end)) if *end + 1 == i => *end = i,
+                    _ => runs.push((i, i)),
+                }
+            }
+            for (first, last) in runs {
+                let (low, high) = (self.bands[q][first].0, self.bands[q][last].1);
+                parts.push(if low == high {
+                    low.to_string()
+                } else {
+                    format!("{low}-{high}")
+                });
+            }
+        }
+        parts.join("|")
+    }
+
+    /// Grows the single answer set at `position` into a large box of answer
+    /// sets that all satisfy `inside`, question by question: each question
+    /// takes every other value that keeps the whole box inside.
+    fn grow(&self, position: usize, inside: &[bool]) -> Vec<Vec<usize>> {
+        let mut cube: Vec<Vec<usize>> =
+            self.unpack(position).into_iter().map(|i| vec![i]).collect();
+        for q in 0..cube.len() {
+            for v in 0..self.values[q].len() {
+                if cube[q].contains(&v) {
+                    continue;
+                }
+                cube[q].push(v);
+                if !self.positions_in(&cube).all(|p| inside[p]) {
+                    cube[q].pop();
+                }
+            }
+            cube[q].sort_unstable();
+        }
+        cube
+    }
+
+    /// Up to `limit` boxes, in words, that together cover the first of the
+    /// answer sets marked in `inside`: the compact counterexamples of a gap.
+    pub fn compact(&self, rules: &RuleSet, inside: &[bool], limit: usize) -> Vec<String> {
+        let mut covered = vec![false; inside.len()];
+        let mut boxes = Vec::new();
+        while boxes.len() < limit {
+            let Some(start) = (0..inside.len()).find(|&p| inside[p] && !covered[p]) else {
+                break;
+            };
+            let cube = self.grow(start, inside);
+            for p in self.positions_in(&cube) {
+                covered[p] = true;
+            }
+            boxes.push(self.describe_box(rules, &cube));
+        }
+        boxes
     }
 }
 
@@ -182,7 +314,8 @@ pub struct Analysis {
     pub combinations: usize,
     /// How many answer sets no rule other than `info` decides.
     pub gaps: usize,
-    /// A few of them, described.
+    /// A few of them as compact boxes (`severity=*, age=18-120`), each
+    /// covering gaps the ones before it do not.
     pub gap_examples: Vec<String>,
     /// Rules that no answer set fires.
     pub never_fire: Vec<usize>,
@@ -203,15 +336,14 @@ pub const GAP_EXAMPLES: usize = 5;
 pub fn analyse(rules: &RuleSet) -> Result<Analysis, TooLarge> {
     let space = AnswerSpace::new(rules)?;
     let mut fired = vec![false; rules.rules.len()];
-    let mut gaps = 0;
-    let mut gap_examples = Vec::new();
+    let mut gap = vec![false; space.len()];
     let mut contradictions: BTreeMap<(usize, usize, usize), Contradiction> = BTreeMap::new();
     let sources_of: Vec<BTreeSet<usize>> = rules
         .rules
         .iter()
         .map(|r| r.citations.iter().map(|c| c.source).collect())
         .collect();
-    for answers in space.iter(rules) {
+    for (position, answers) in space.iter(rules).enumerate() {
         let indices: Vec<usize> = (0..rules.rules.len())
             .filter(|&i| rules.rules[i].matches(&answers))
             .collect();
@@ -222,10 +354,7 @@ pub fn analyse(rules: &RuleSet) -> Result<Analysis, TooLarge> {
             .iter()
             .any(|&i| rules.rules[i].level.decides_outcome())
         {
-            gaps += 1;
-            if gap_examples.len() < GAP_EXAMPLES {
-                gap_examples.push(space.describe(rules, &answers));
-            }
+            gap[position] = true;
         }
         let passes = indices
             .iter()
@@ -266,8 +395,8 @@ pub fn analyse(rules: &RuleSet) -> Result<Analysis, TooLarge> {
     }
     Ok(Analysis {
         combinations: space.len(),
-        gaps,
-        gap_examples,
+        gaps: gap.iter().filter(|&&g| g).count(),
+        gap_examples: space.compact(rules, &gap, GAP_EXAMPLES),
         never_fire: (0..rules.rules.len()).filter(|&i| !fired[i]).collect(),
         masked,
         contradictions: contradictions.into_values().collect(),
@@ -329,21 +458,48 @@ mod tests {
     }
 
     #[test]
-    fn finds_gaps_with_described_examples() {
+    fn finds_gaps_as_compact_boxes_that_cover_them() {
         let mut rules = rules();
         rules.rules.retain(|r| r.id != "condition-not-listed");
         let analysis = analyse(&rules).unwrap();
-        assert!(analysis.gaps > 0);
-        assert!(
-            analysis.gap_examples[0].starts_with("condition=other, "),
-            "{:?}",
-            analysis.gap_examples
+        assert_eq!(
+            analysis.gap_examples,
+            ["condition=other, severity=mild|moderate|severe, age=18-120, \
+              active_infection=no, prior_treatments=*"],
+            "under 18, an infection and an unsure severity are still covered"
         );
-        assert!(
-            analysis.gap_examples[0].contains("age=18-39"),
-            "under 18 is still covered by the age rule"
+        // The one box covers every gap: 3 severities, 3 adult age bands, one
+        // infection answer and all 32 treatment combinations.
+        assert_eq!(analysis.gaps, 3 * 3 * 32);
+    }
+
+    #[test]
+    fn gap_boxes_contain_only_gaps_and_cover_distinct_ones() {
+        let rules = rules();
+        let space = AnswerSpace::new(&rules).unwrap();
+        // Mark an irregular region: condition=other, or an age under 18 with
+        // an infection answer of "no".
+        let condition = rules.question_index("condition").unwrap();
+        let other = rules.questions[condition].option_index("other").unwrap();
+        let infection = rules.question_index("active_infection").unwrap();
+        let no = rules.questions[infection].option_index("no").unwrap();
+        let inside: Vec<bool> = space
+            .iter(&rules)
+            .map(|a| {
+                *a.value(condition) == Value::Choice(other)
+                    || (*a.value(rules.question_index("age").unwrap()) == Value::Number(0)
+                        && *a.value(infection) == Value::Choice(no))
+            })
+            .collect();
+        let boxes = space.compact(&rules, &inside, 10);
+        assert_eq!(
+            boxes,
+            [
+                "condition=*, severity=*, age=0-17, active_infection=no, prior_treatments=*",
+                "condition=other, severity=*, age=*, active_infection=*, prior_treatments=*",
+            ]
         );
-        assert_eq!(analysis.gap_examples.len(), GAP_EXAMPLES);
+        assert_eq!(space.compact(&rules, &inside, 1).len(), 1, "the limit holds");
     }
 
     #[test]

@@ -464,8 +464,10 @@ mod tests {
         let analysis = analyse(&rules).unwrap();
         assert_eq!(
             analysis.gap_examples,
-            ["condition=other, severity=mild|moderate|severe, age=18-120, \
-              active_infection=no, prior_treatments=*"],
+            [
+                "condition=other, severity=mild|moderate|severe, age=18-120, \
+              active_infection=no, prior_treatments=*"
+            ],
             "under 18, an infection and an unsure severity are still covered"
         );
         // The one box covers every gap: 3 severities, 3 adult age bands, one
@@ -499,7 +501,11 @@ mod tests {
                 "condition=other, severity=*, age=*, active_infection=*, prior_treatments=*",
             ]
         );
-        assert_eq!(space.compact(&rules, &inside, 1).len(), 1, "the limit holds");
+        assert_eq!(
+            space.compact(&rules, &inside, 1).len(),
+            1,
+            "the limit holds"
+        );
     }
 
     #[test]

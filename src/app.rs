@@ -112,6 +112,7 @@ fn screen(args: &ScreenArgs) -> anyhow::Result<()> {
         rules: &rules,
         answers: &complete,
         assessment: &assessment,
+        review_overdue: rules.meta.review_overdue(&crate::date::today_utc()),
     };
     let summary = match args.format {
         Format::Text => {

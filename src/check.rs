@@ -217,7 +217,7 @@ pub fn check(rules: &RuleSet, sources: Option<&Path>, today: &str) -> CheckRepor
             ..Item::new(Severity::Warning, "contradiction", message).rule(rules, c.caution_rule)
         });
     }
-    if rules.meta.review_by.as_str() < today {
+    if rules.meta.review_overdue(today) {
         items.push(Item::new(
             Severity::Warning,
             "review-overdue",

@@ -626,6 +626,40 @@ fn rules_check_warns_when_the_review_date_has_passed() {
         stdout.contains("warning[review-overdue]: the rules were due for review by 2020-07-01"),
         "{stdout}"
     );
+    // Every summary carries the warning too, in text and JSON.
+    let screen = |format: &str| {
+        candidacy()
+            .args(["--format", format, "--rules"])
+            .arg(dir.path())
+            .arg("--answers")
+            .arg(example("knee-moderate.toml"))
+            .output()
+            .unwrap()
+    };
+    let output = screen("text");
+    assert_eq!(output.status.code(), Some(0));
+    let text = String::from_utf8(output.stdout).unwrap();
+    let warning = "Warning: these rules were due for review by 2020-07-01";
+    assert_eq!(
+        text.matches(warning).count(),
+        2,
+        "at the top and by the rule set line:\n{text}"
+    );
+    let json: serde_json::Value = serde_json::from_slice(&screen("json").stdout).unwrap();
+    assert_eq!(json["ruleset"]["review_overdue"], true);
+    assert!(json["warnings"][0].as_str().unwrap().starts_with(warning));
+    // The built-in rules are not overdue (until their review-by date).
+    let json: serde_json::Value = serde_json::from_slice(
+        &candidacy()
+            .args(["--format", "json", "--answers"])
+            .arg(example("knee-moderate.toml"))
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap();
+    assert_eq!(json["ruleset"]["review_overdue"], false);
+    assert_eq!(json["warnings"], serde_json::json!([]));
 }
 
 #[test]

@@ -269,3 +269,19 @@ fn the_disclaimer_refers_the_decision_to_a_clinician() {
         assert!(disclaimer.contains(phrase), "disclaimer lacks `{phrase}`");
     }
 }
+
+/// The built-in rules carry a review-by date; once it passes, every summary
+/// warns and the snapshots change. This test says why, on purpose: stale
+/// rules are a hazard, so the fix is a review, not a new snapshot.
+#[test]
+fn the_built_in_rules_are_not_overdue_for_review() {
+    let rules = rules();
+    let today = candidacy::date::today_utc();
+    assert!(
+        !rules.meta.review_overdue(&today),
+        "the built-in rules were due for review by {} (today is {today}): review \
+         rules/ and update `reviewed` and `review_by` in rules/ruleset.toml",
+        rules.meta.review_by
+    );
+    assert!(rules.meta.reviewed < rules.meta.review_by);
+}

@@ -64,6 +64,7 @@ fn the_text_summary_fits_60_columns() {
         rules: &rules,
         answers: &answers,
         assessment: &assessment,
+        review_overdue: false,
     };
     let summary = text::render(&report, text::TextOptions { width: 60 });
     for line in summary.lines() {
@@ -123,6 +124,7 @@ fn the_reason_for_a_fallback_is_rendered_in_text_and_json() {
             rules,
             answers: &answers,
             assessment: &assessment,
+            review_overdue: false,
         };
         let text = text::render(&report, text::TextOptions { width: 200 });
         assert!(text.contains(&message), "{id}:\n{text}");

@@ -25,6 +25,7 @@ struct Summary<'a> {
     conflicts: Vec<Conflict<'a>>,
     answers: Answers<'a>,
     disclaimer: &'a str,
+    warnings: Vec<String>,
     ruleset: RuleSetInfo<'a>,
     sources: Vec<SourceInfo<'a>>,
 }
@@ -63,6 +64,7 @@ struct RuleSetInfo<'a> {
     language: &'a str,
     reviewed: &'a str,
     review_by: &'a str,
+    review_overdue: bool,
     sha256: &'a str,
 }
 
@@ -148,12 +150,14 @@ pub fn render(report: &Report<'_>) -> String {
             values: report.answers.values(),
         },
         disclaimer: &rules.meta.disclaimer,
+        warnings: report.overdue_line().into_iter().collect(),
         ruleset: RuleSetInfo {
             name: &rules.meta.name,
             version: &rules.meta.version,
             language: &rules.meta.language,
             reviewed: &rules.meta.reviewed,
             review_by: &rules.meta.review_by,
+            review_overdue: report.review_overdue,
             sha256: &rules.sha256,
         },
         sources: rules

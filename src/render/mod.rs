@@ -18,6 +18,9 @@ pub struct Report<'a> {
     pub answers: &'a AnswerSet,
     /// The result.
     pub assessment: &'a Assessment<'a>,
+    /// Whether the rule set's review-by date has passed (decided by the
+    /// caller from the clock, so rendering stays pure).
+    pub review_overdue: bool,
 }
 
 impl Report<'_> {
@@ -28,6 +31,16 @@ impl Report<'_> {
             &self.rules.text.citation,
             &[("source", &source.name), ("quote", &citation.quote)],
         )
+    }
+
+    /// The warning shown when the rules are overdue for review.
+    pub fn overdue_line(&self) -> Option<String> {
+        self.review_overdue.then(|| {
+            fill(
+                &self.rules.text.review_overdue,
+                &[("review_by", &self.rules.meta.review_by)],
+            )
+        })
     }
 
     /// The rule set line: version, review dates and sha256.

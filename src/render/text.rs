@@ -34,6 +34,9 @@ pub fn render(report: &Report<'_>, options: TextOptions) -> String {
     };
 
     out.heading(&text.title, '=');
+    if let Some(warning) = report.overdue_line() {
+        out.paragraph(&warning);
+    }
     let level = rules.levels.get(assessment.outcome);
     out.paragraph(&format!("{}: {}", text.outcome_heading, level.label));
     out.paragraph(&level.explanation);
@@ -110,6 +113,9 @@ pub fn render(report: &Report<'_>, options: TextOptions) -> String {
     out.heading(&text.disclaimer_heading, '-');
     out.paragraph(&rules.meta.disclaimer);
     out.paragraph(&report.ruleset_line());
+    if let Some(warning) = report.overdue_line() {
+        out.paragraph(&warning);
+    }
     out.finish()
 }
 

@@ -93,6 +93,13 @@ pub struct Meta {
     pub disclaimer: String,
 }
 
+impl Meta {
+    /// Whether `review_by` has passed on `today` (`YYYY-MM-DD`).
+    pub fn review_overdue(&self, today: &str) -> bool {
+        self.review_by.as_str() < today
+    }
+}
+
 /// Text printed around the rules. Fields with `{name}` are templates, filled
 /// with [`fill`].
 #[derive(Debug, Clone, Deserialize)]
@@ -120,6 +127,8 @@ pub struct Text {
     pub unsure_answer: String,
     /// `{version}`, `{reviewed}`, `{review_by}`, `{sha256}`.
     pub ruleset_line: String,
+    /// `{review_by}`: shown in every summary once that date has passed.
+    pub review_overdue: String,
     pub kind_clinic_marketing: String,
     pub kind_clinical_guidance: String,
     pub kind_regulator: String,

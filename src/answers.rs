@@ -167,6 +167,21 @@ impl Answers {
         Ok(index)
     }
 
+    /// Checks a JSON value (a string, a whole number or an array of strings)
+    /// as the answer to the question `key` and records it. Returns the
+    /// question's index. TOML values take this path too, through serde.
+    pub fn give_value(
+        &mut self,
+        rules: &RuleSet,
+        key: &str,
+        value: serde_json::Value,
+    ) -> Result<usize, AnswerError> {
+        let index = question_index(rules, key)?;
+        let value = parse(&rules.questions[index], given(key, value)?)?;
+        self.set(index, value);
+        Ok(index)
+    }
+
     /// Records every answer in a TOML or JSON document whose keys are
     /// question ids. Unknown keys are errors.
     pub fn give_document(
@@ -365,25 +380,32 @@ fn entries(text: &str, format: DocumentFormat) -> Result<Entries, AnswerError> {
     Ok(map
         .into_iter()
         .map(|(key, value)| {
-            let given = match value {
-                serde_json::Value::String(s) => Ok(Given::Text(s)),
-                serde_json::Value::Number(n) => match n.as_i64() {
-                    Some(n) => Ok(Given::Integer(n)),
-                    None => Ok(Given::Text(n.to_string())),
-                },
-                serde_json::Value::Array(items) => items
-                    .into_iter()
-                    .map(|item| match item {
-                        serde_json::Value::String(s) => Ok(s),
-                        other => Err(wrong_type(&key, &other.to_string())),
-                    })
-                    .collect::<Result<_, _>>()
-                    .map(Given::List),
-                other => Err(wrong_type(&key, &other.to_string())),
-            };
+            let given = given(&key, value);
             (key, given)
         })
         .collect())
+}
+
+/// An answer as written in a document: a string, a whole number (a number
+/// with a fraction stays text, so the question's parser refuses it) or an
+/// array of strings.
+fn given(key: &str, value: serde_json::Value) -> Result<Given, AnswerError> {
+    match value {
+        serde_json::Value::String(s) => Ok(Given::Text(s)),
+        serde_json::Value::Number(n) => match n.as_i64() {
+            Some(n) => Ok(Given::Integer(n)),
+            None => Ok(Given::Text(n.to_string())),
+        },
+        serde_json::Value::Array(items) => items
+            .into_iter()
+            .map(|item| match item {
+                serde_json::Value::String(s) => Ok(s),
+                other => Err(wrong_type(key, &other.to_string())),
+            })
+            .collect::<Result<_, _>>()
+            .map(Given::List),
+        other => Err(wrong_type(key, &other.to_string())),
+    }
 }
 
 fn wrong_type(key: &str, found: &str) -> AnswerError {

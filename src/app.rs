@@ -9,8 +9,9 @@ use std::io::{Read, Write};
 use std::path::Path;
 
 use crate::answers::{Answers, DocumentFormat};
+use crate::cases;
 use crate::check::{CheckReport, Severity, check};
-use crate::cli::{CheckArgs, Cli, Command, Format, RulesCommand, ScreenArgs};
+use crate::cli::{CheckArgs, Cli, Command, Format, RulesCommand, ScreenArgs, ShowArgs, TestArgs};
 use crate::error::Error;
 use crate::evaluate::evaluate;
 use crate::interview;
@@ -29,9 +30,11 @@ pub const MAX_WIDTH: u16 = 100;
 pub fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Some(Command::Screen(args)) => screen(&args),
-        Some(Command::Rules {
-            command: RulesCommand::Check(args),
-        }) => rules_check(&args),
+        Some(Command::Rules { command }) => match command {
+            RulesCommand::Check(args) => rules_check(&args),
+            RulesCommand::Test(args) => rules_test(&args),
+            RulesCommand::Show(args) => rules_show(&args),
+        },
         None => screen(&cli.screen),
     }
 }
@@ -64,6 +67,66 @@ fn rules_check(args: &CheckArgs) -> anyhow::Result<()> {
         0 => Ok(()),
         errors => Err(Error::CheckFailed(errors).into()),
     }
+}
+
+/// `rules test`: runs the case files against the rule set; fails (exit 1)
+/// when a case fails or coverage is below `--min-coverage`.
+fn rules_test(args: &TestArgs) -> anyhow::Result<()> {
+    let rules = load_rules(args.dir.as_deref())?;
+    let cases_dir = args
+        .cases
+        .clone()
+        .or_else(|| args.dir.as_ref().map(|dir| dir.join("tests")));
+    let files = match &cases_dir {
+        Some(dir) => crate::ruleset::read_dir(dir, "case"),
+        None => Ok(RuleSet::embedded_cases()),
+    };
+    let cases = files
+        .and_then(|files| cases::load(&rules, &files))
+        .map_err(|e| {
+            let place = cases_dir.as_ref().map_or_else(
+                || "the built-in test cases are invalid".to_owned(),
+                |dir| format!("cannot load the test cases in `{}`", dir.display()),
+            );
+            anyhow::Error::new(Error::from(e)).context(place)
+        })?;
+    let report = cases::run(&rules, &cases);
+    print(&match args.format {
+        Format::Text => report.render_text(args.min_coverage),
+        Format::Json => report.render_json(),
+    })?;
+    if report.ok(args.min_coverage) {
+        Ok(())
+    } else if report.failed > 0 {
+        Err(Error::TestsFailed(format!(
+            "{} of {} cases failed",
+            report.failed,
+            report.cases.len()
+        ))
+        .into())
+    } else {
+        Err(Error::TestsFailed(format!(
+            "the cases fire {:.1}% of the rules, below --min-coverage {}",
+            report.coverage.percent,
+            args.min_coverage.unwrap_or_default()
+        ))
+        .into())
+    }
+}
+
+/// `rules show`: every rule in a table, or as JSON.
+fn rules_show(args: &ShowArgs) -> anyhow::Result<()> {
+    let rules = load_rules(args.dir.as_deref())?;
+    print(&match args.format {
+        Format::Text => crate::show::render_text(&rules, output_width()),
+        Format::Json => crate::show::render_json(&rules),
+    })
+}
+
+/// The width for text output: the terminal's, at most [`MAX_WIDTH`], or
+/// [`FIXED_WIDTH`] when standard output is not a terminal.
+fn output_width() -> u16 {
+    interview::stdout_width().map_or(FIXED_WIDTH, |w| w.min(MAX_WIDTH))
 }
 
 /// Loads the rule set in `dir`, or the built-in one.
@@ -115,10 +178,12 @@ fn screen(args: &ScreenArgs) -> anyhow::Result<()> {
         review_overdue: rules.meta.review_overdue(&crate::date::today_utc()),
     };
     let summary = match args.format {
-        Format::Text => {
-            let width = interview::stdout_width().map_or(FIXED_WIDTH, |w| w.min(MAX_WIDTH));
-            text::render(&report, text::TextOptions { width })
-        }
+        Format::Text => text::render(
+            &report,
+            text::TextOptions {
+                width: output_width(),
+            },
+        ),
         Format::Json => json::render(&report),
     };
     print(&summary)

@@ -71,6 +71,55 @@ Examples:
 Exit codes: 0 no errors (warnings may be printed), 66 a folder does not exist,
 78 errors found.")]
     Check(CheckArgs),
+    /// Run the rule set's test cases and report which rules no case fires
+    #[command(after_help = "\
+Examples:
+  candidacy rules test --min-coverage 100
+  candidacy rules test my-clinic-rules/          (cases in my-clinic-rules/tests/)
+  candidacy rules test my-clinic-rules/ --cases more-cases/ --format json
+
+Exit codes: 0 every case passed (and coverage is high enough), 1 a case failed
+or coverage is below --min-coverage, 66 a folder does not exist, 78 invalid
+rule or case files.")]
+    Test(TestArgs),
+    /// List every rule: id, level, when it fires (in words), the sources it cites
+    #[command(after_help = "\
+Examples:
+  candidacy rules show
+  candidacy rules show my-clinic-rules/ --format json")]
+    Show(ShowArgs),
+}
+
+/// Options for `rules test`.
+#[derive(Debug, Clone, Args)]
+pub struct TestArgs {
+    /// The rule folder to test (default: the built-in rule set and its cases)
+    #[arg(value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+
+    /// Read the case files (*.toml) from this folder instead of DIR/tests
+    #[arg(long, value_name = "DIR")]
+    pub cases: Option<PathBuf>,
+
+    /// Fail when the cases fire less than this percentage of the rules (0 to 100)
+    #[arg(long, value_name = "PCT", value_parser = parse_percent)]
+    pub min_coverage: Option<f64>,
+
+    /// Output format of the report
+    #[arg(short = 'f', long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+}
+
+/// Options for `rules show`.
+#[derive(Debug, Clone, Args)]
+pub struct ShowArgs {
+    /// The rule folder to show (default: the built-in rule set)
+    #[arg(value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+
+    /// Output format of the list
+    #[arg(short = 'f', long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
 }
 
 /// Options for `rules check`.
@@ -118,6 +167,13 @@ pub enum Format {
     Json,
 }
 
+fn parse_percent(arg: &str) -> Result<f64, String> {
+    match arg.trim().trim_end_matches('%').parse::<f64>() {
+        Ok(pct) if (0.0..=100.0).contains(&pct) => Ok(pct),
+        _ => Err(format!("expected a percentage from 0 to 100, not `{arg}`")),
+    }
+}
+
 fn parse_key_value(arg: &str) -> Result<(String, String), String> {
     match arg.split_once('=') {
         Some((key, value)) if !key.trim().is_empty() => {
@@ -154,6 +210,16 @@ mod tests {
             Some(Command::Rules { command: RulesCommand::Check(ref a) })
                 if a.dir.as_deref() == Some(std::path::Path::new("dir")) && a.sources.is_some()
         ));
+    }
+
+    #[test]
+    fn coverage_is_a_percentage() {
+        assert_eq!(parse_percent("100"), Ok(100.0));
+        assert_eq!(parse_percent("87.5%"), Ok(87.5));
+        assert!(parse_percent("101").is_err());
+        assert!(parse_percent("-1").is_err());
+        assert!(parse_percent("all").is_err());
+        assert!(parse_percent("NaN").is_err());
     }
 
     #[test]

@@ -10,6 +10,8 @@ use crate::ruleset::LoadError;
 pub mod exit {
     /// The summary was printed, whatever the outcome.
     pub const OK: u8 = 0;
+    /// `rules test`: a case failed, or coverage is below `--min-coverage`.
+    pub const FAILED: u8 = 1;
     /// Bad command line, or answers missing with no terminal to ask on.
     pub const USAGE: u8 = 2;
     /// An answer is invalid (unknown question, option or out of range).
@@ -63,6 +65,10 @@ pub enum Error {
     /// `rules check` found errors (the report says which).
     #[error("the rule set check found {0} error(s)")]
     CheckFailed(usize),
+    /// `rules test`: cases failed or coverage is too low (the report says
+    /// which).
+    #[error("{0}")]
+    TestsFailed(String),
     /// The interview was interrupted (Ctrl-C).
     #[error("interrupted")]
     Interrupted,
@@ -85,6 +91,7 @@ impl Error {
             Error::Answer(_) | Error::AnswerFile { .. } => exit::DATA,
             Error::Input { .. } => exit::NO_INPUT,
             Error::MissingAnswers(_) | Error::Usage(_) => exit::USAGE,
+            Error::TestsFailed(_) => exit::FAILED,
             Error::Interrupted => exit::INTERRUPTED,
             Error::Output { .. } => exit::IO,
         }
@@ -133,6 +140,7 @@ mod tests {
             (Error::MissingAnswers(vec!["age".into()]), 2),
             (Error::Usage("x".into()), 2),
             (Error::CheckFailed(1), 78),
+            (Error::TestsFailed("x".into()), 1),
             (Error::Interrupted, 130),
             (
                 Error::Output {

@@ -38,6 +38,7 @@
 pub mod analysis;
 pub mod answers;
 pub mod app;
+pub mod cases;
 pub mod check;
 pub mod cli;
 pub mod date;
@@ -49,6 +50,7 @@ pub mod quote;
 pub mod render;
 pub mod ruleset;
 pub mod sanitize;
+pub mod show;
 
 pub use app::run;
 pub use error::Error;

@@ -291,7 +291,7 @@ fn a_missing_input_exits_66() {
         .assert()
         .code(66)
         .stderr(predicate::str::contains(
-            "rule folder `no-such-folder` does not exist",
+            "folder `no-such-folder` does not exist",
         ));
 }
 

@@ -131,7 +131,7 @@ fn finding_cell(report: &Report<'_>, rule: &Rule) -> String {
 
 /// A table filling `width`. With two columns the first, a label, takes at
 /// most a third of the width, so the text beside it has room.
-fn new_table(width: u16, header: &[&String]) -> Table {
+pub(crate) fn new_table(width: u16, header: &[&str]) -> Table {
     let mut table = Table::new();
     table
         .load_style(presets::UTF8_FULL)

@@ -29,24 +29,42 @@ pub const EMBEDDED_FILES: &[(&str, &str)] = &[
     ),
 ];
 
+/// `(file name, contents)` of every case file under `rules/tests/`, which
+/// `candidacy rules test` runs against the built-in rule set.
+pub const EMBEDDED_CASES: &[(&str, &str)] = &[
+    (
+        "conditions.toml",
+        include_str!("../../rules/tests/conditions.toml"),
+    ),
+    (
+        "safeguards.toml",
+        include_str!("../../rules/tests/safeguards.toml"),
+    ),
+];
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn embeds_exactly_the_files_under_rules() {
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("rules");
-        let mut on_disk: Vec<String> = std::fs::read_dir(&dir)
-            .unwrap()
-            .map(|e| e.unwrap().path())
-            .filter(|p| p.is_file() && p.extension().is_some_and(|e| e == "toml"))
-            .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
-            .collect();
-        on_disk.sort();
-        let embedded: Vec<&str> = EMBEDDED_FILES.iter().map(|(n, _)| *n).collect();
-        assert_eq!(embedded, on_disk);
-        for (name, text) in EMBEDDED_FILES {
-            assert_eq!(*text, std::fs::read_to_string(dir.join(name)).unwrap());
+    fn embeds_exactly_the_files_under_rules_and_rules_tests() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("rules");
+        for (dir, list) in [
+            (root.clone(), EMBEDDED_FILES),
+            (root.join("tests"), EMBEDDED_CASES),
+        ] {
+            let mut on_disk: Vec<String> = std::fs::read_dir(&dir)
+                .unwrap()
+                .map(|e| e.unwrap().path())
+                .filter(|p| p.is_file() && p.extension().is_some_and(|e| e == "toml"))
+                .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
+                .collect();
+            on_disk.sort();
+            let embedded: Vec<&str> = list.iter().map(|(n, _)| *n).collect();
+            assert_eq!(embedded, on_disk, "{}", dir.display());
+            for (name, text) in list {
+                assert_eq!(*text, std::fs::read_to_string(dir.join(name)).unwrap());
+            }
         }
     }
 }

@@ -66,7 +66,8 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    fn at(file: &RuleFile, span: Range<usize>, message: String) -> Diagnostic {
+    /// A problem at byte range `span` of `file`.
+    pub(crate) fn at(file: &RuleFile, span: Range<usize>, message: String) -> Diagnostic {
         let location = locate(file, span.start);
         let text = &file.text;
         let start = floor_char_boundary(text, span.start.min(text.len()));
@@ -85,7 +86,8 @@ impl Diagnostic {
         }
     }
 
-    fn general(message: String) -> Diagnostic {
+    /// A problem with no place in a file.
+    pub(crate) fn general(message: String) -> Diagnostic {
         Diagnostic {
             message,
             location: None,
@@ -95,7 +97,7 @@ impl Diagnostic {
 }
 
 /// The line and column of byte `offset` in `file`.
-fn locate(file: &RuleFile, offset: usize) -> Location {
+pub(crate) fn locate(file: &RuleFile, offset: usize) -> Location {
     let text = &file.text;
     let at = floor_char_boundary(text, offset.min(text.len()));
     let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
@@ -141,8 +143,8 @@ impl fmt::Display for Diagnostic {
 /// Why a rule set could not be loaded.
 #[derive(Debug, thiserror::Error)]
 pub enum LoadError {
-    /// The folder given with `--rules` does not exist.
-    #[error("rule folder `{}` does not exist", .0.display())]
+    /// The folder does not exist.
+    #[error("folder `{}` does not exist", .0.display())]
     NotFound(PathBuf),
     /// A file or folder could not be read.
     #[error("cannot read `{}`", path.display())]
@@ -171,8 +173,9 @@ fn render_diagnostics(diagnostics: &[Diagnostic]) -> String {
     out
 }
 
-/// Reads every `*.toml` file directly inside `dir`, sorted by name.
-pub(super) fn read_dir(dir: &Path) -> Result<Vec<RuleFile>, LoadError> {
+/// Reads every `*.toml` file directly inside `dir`, sorted by name; `what`
+/// names them in the message when there are none ("rule", "case").
+pub(crate) fn read_dir(dir: &Path, what: &str) -> Result<Vec<RuleFile>, LoadError> {
     if !dir.exists() {
         return Err(LoadError::NotFound(dir.to_owned()));
     }
@@ -190,7 +193,7 @@ pub(super) fn read_dir(dir: &Path) -> Result<Vec<RuleFile>, LoadError> {
     paths.sort();
     if paths.is_empty() {
         return Err(LoadError::Invalid(vec![Diagnostic::general(format!(
-            "no *.toml rule files in `{}`",
+            "no *.toml {what} files in `{}`",
             dir.display()
         ))]));
     }

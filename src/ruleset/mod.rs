@@ -20,8 +20,9 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-pub use embedded::EMBEDDED_FILES;
+pub use embedded::{EMBEDDED_CASES, EMBEDDED_FILES};
 pub use load::{Diagnostic, LoadError, Location, RuleFile};
+pub(crate) use load::{locate, read_dir};
 
 use crate::level::Level;
 
@@ -57,9 +58,21 @@ impl RuleSet {
         RuleSet::from_files(files)
     }
 
+    /// The case files of the built-in rule set (`rules/tests/`), named as
+    /// in the repository.
+    pub fn embedded_cases() -> Vec<RuleFile> {
+        EMBEDDED_CASES
+            .iter()
+            .map(|(name, text)| RuleFile {
+                name: format!("rules/tests/{name}"),
+                text: (*text).to_owned(),
+            })
+            .collect()
+    }
+
     /// Loads every `*.toml` file directly inside `dir` (not below it).
     pub fn load_dir(dir: &Path) -> Result<RuleSet, LoadError> {
-        RuleSet::from_files(load::read_dir(dir)?)
+        RuleSet::from_files(load::read_dir(dir, "rule")?)
     }
 
     /// Validates a set of files. The sha256 covers, for each file in name
@@ -326,6 +339,69 @@ impl Rule {
             .iter()
             .all(|m| m.test.matches(answers.value(m.question)))
     }
+
+    /// The first matcher that does not hold for these answers, if any.
+    pub fn first_failing(&self, answers: &crate::answers::AnswerSet) -> Option<&Matcher> {
+        self.when
+            .iter()
+            .find(|m| !m.test.matches(answers.value(m.question)))
+    }
+
+    /// The `when` in words for rule authors, with question and option ids:
+    /// `condition is knee-arthritis; age is at least 18`, or `always`.
+    pub fn describe_when(&self, rules: &RuleSet) -> String {
+        if self.when.is_empty() {
+            return "always".to_owned();
+        }
+        self.when
+            .iter()
+            .map(|m| m.describe(rules))
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+}
+
+impl Matcher {
+    /// The test in words for rule authors, with question and option ids:
+    /// `condition is knee-arthritis or hip-arthritis`, `age is 40 to 65`,
+    /// `prior_treatments includes rest or physical-therapy, and not surgery`.
+    pub fn describe(&self, rules: &RuleSet) -> String {
+        let question = &rules.questions[self.question];
+        let ids = |set: OptionSet, joiner: &str| {
+            set.iter()
+                .map(|i| question.options()[i].id.as_str())
+                .collect::<Vec<_>>()
+                .join(joiner)
+        };
+        let test = match &self.test {
+            Test::OneOf(set) => format!("is {}", ids(*set, " or ")),
+            Test::Range { min, max } => match question.kind {
+                QuestionKind::Number { min: low, .. } if *min <= low => format!("is at most {max}"),
+                QuestionKind::Number { max: high, .. } if *max >= high => {
+                    format!("is at least {min}")
+                }
+                _ => format!("is {min} to {max}"),
+            },
+            Test::Several { any, all, none } => {
+                let mut parts = Vec::new();
+                if !any.is_empty() {
+                    parts.push(format!("includes {}", ids(*any, " or ")));
+                }
+                if !all.is_empty() {
+                    parts.push(format!("includes {}", ids(*all, " and ")));
+                }
+                if !none.is_empty() {
+                    parts.push(match (parts.is_empty(), none.len()) {
+                        (true, 1) => format!("does not include {}", ids(*none, "")),
+                        (true, _) => format!("includes none of {}", ids(*none, ", ")),
+                        (false, _) => format!("and not {}", ids(*none, " or ")),
+                    });
+                }
+                parts.join(", ")
+            }
+        };
+        format!("{} {test}", question.id)
+    }
 }
 
 /// A test on one question's answer.
@@ -447,6 +523,45 @@ mod tests {
         assert_eq!(a.len(), 2);
         assert!(OptionSet::default().is_empty());
         assert!(!a.contains(200), "out-of-range indices are never members");
+    }
+
+    #[test]
+    fn rules_describe_their_when_in_words() {
+        let rules = RuleSet::embedded().unwrap();
+        let describe = |id: &str| {
+            let rule = rules.rules.iter().find(|r| r.id == id).unwrap();
+            rule.describe_when(&rules)
+        };
+        assert_eq!(describe("active-infection"), "active_infection is yes");
+        assert_eq!(describe("age-under-18-not-addressed"), "age is at most 17");
+        assert_eq!(describe("jmc-middle-age"), "age is 40 to 65");
+        assert_eq!(
+            describe("sports-injury-rest-or-therapy-not-tried"),
+            "condition is sports-injury; prior_treatments includes none of rest, physical-therapy"
+        );
+        let always = rules.rules.iter().find(|r| r.when.is_empty()).unwrap();
+        assert_eq!(always.describe_when(&rules), "always");
+        let treatments = rules.question_index("prior_treatments").unwrap();
+        let matcher = |any: &[usize], all: &[usize], none: &[usize]| Matcher {
+            question: treatments,
+            test: Test::Several {
+                any: OptionSet::from_indices(any.iter().copied()),
+                all: OptionSet::from_indices(all.iter().copied()),
+                none: OptionSet::from_indices(none.iter().copied()),
+            },
+        };
+        assert_eq!(
+            matcher(&[0, 1], &[], &[3]).describe(&rules),
+            "prior_treatments includes rest or physical-therapy, and not injections"
+        );
+        assert_eq!(
+            matcher(&[], &[0, 1], &[]).describe(&rules),
+            "prior_treatments includes rest and physical-therapy"
+        );
+        assert_eq!(
+            matcher(&[], &[], &[4]).describe(&rules),
+            "prior_treatments does not include surgery"
+        );
     }
 
     #[test]

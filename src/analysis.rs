@@ -38,58 +38,10 @@ impl AnswerSpace {
     pub fn new(rules: &RuleSet) -> Result<AnswerSpace, TooLarge> {
         let mut values = Vec::new();
         let mut bands = Vec::new();
-        for (index, question) in rules.questions.iter().enumerate() {
-            match &question.kind {
-                QuestionKind::Choice(options) => {
-                    values.push((0..options.len()).map(Value::Choice).collect());
-                    bands.push(Vec::new());
-                }
-                QuestionKind::Multi(options) => {
-                    if options.len() > MAX_SEVERAL_OPTIONS {
-                        return Err(TooLarge(format!(
-                            "question `{}` has {} options; at most {MAX_SEVERAL_OPTIONS} are enumerated",
-                            question.id,
-                            options.len()
-                        )));
-                    }
-                    let all = (1u64..(1 << options.len())).filter_map(|bits| {
-                        let set = OptionSet::from_indices(
-                            (0..options.len()).filter(|i| bits & (1 << i) != 0),
-                        );
-                        check_several(question, set).ok()
-                    });
-                    values.push(all.collect());
-                    bands.push(Vec::new());
-                }
-                QuestionKind::Number { min, max } => {
-                    // Cut points: where some rule's range starts or ends.
-                    let mut cuts = BTreeSet::from([*min, max + 1]);
-                    for rule in &rules.rules {
-                        for m in rule.when.iter().filter(|m| m.question == index) {
-                            if let Test::Range {
-                                min: low,
-                                max: high,
-                            } = m.test
-                            {
-                                cuts.extend([low, high + 1]);
-                            }
-                        }
-                    }
-                    let cuts: Vec<i64> = cuts
-                        .into_iter()
-                        .filter(|c| (*min..=max + 1).contains(c))
-                        .collect();
-                    let question_bands: Vec<(i64, i64)> =
-                        cuts.windows(2).map(|w| (w[0], w[1] - 1)).collect();
-                    values.push(
-                        question_bands
-                            .iter()
-                            .map(|(low, _)| Value::Number(*low))
-                            .collect(),
-                    );
-                    bands.push(question_bands);
-                }
-            }
+        for index in 0..rules.questions.len() {
+            let (question_values, question_bands) = representatives(rules, index)?;
+            values.push(question_values);
+            bands.push(question_bands);
         }
         let total = values
             .iter()
@@ -290,6 +242,61 @@ impl AnswerSpace {
         }
         boxes
     }
+}
+
+/// The answers to question `index` that the rules can tell apart: each
+/// option of a choice question, each valid combination of a several-choice
+/// question, or one number per band between the bounds any rule uses (with
+/// the bands, `(low, high)`, in the same order).
+pub fn representatives(
+    rules: &RuleSet,
+    index: usize,
+) -> Result<(Vec<Value>, Vec<(i64, i64)>), TooLarge> {
+    let question = &rules.questions[index];
+    Ok(match &question.kind {
+        QuestionKind::Choice(options) => {
+            ((0..options.len()).map(Value::Choice).collect(), Vec::new())
+        }
+        QuestionKind::Multi(options) => {
+            if options.len() > MAX_SEVERAL_OPTIONS {
+                return Err(TooLarge(format!(
+                    "question `{}` has {} options; at most {MAX_SEVERAL_OPTIONS} are enumerated",
+                    question.id,
+                    options.len()
+                )));
+            }
+            let all = (1u64..(1 << options.len())).filter_map(|bits| {
+                let set =
+                    OptionSet::from_indices((0..options.len()).filter(|i| bits & (1 << i) != 0));
+                check_several(question, set).ok()
+            });
+            (all.collect(), Vec::new())
+        }
+        QuestionKind::Number { min, max } => {
+            // Cut points: where some rule's range starts or ends.
+            let mut cuts = BTreeSet::from([*min, max + 1]);
+            for rule in &rules.rules {
+                for m in rule.when.iter().filter(|m| m.question == index) {
+                    if let Test::Range {
+                        min: low,
+                        max: high,
+                    } = m.test
+                    {
+                        cuts.extend([low, high + 1]);
+                    }
+                }
+            }
+            let cuts: Vec<i64> = cuts
+                .into_iter()
+                .filter(|c| (*min..=max + 1).contains(c))
+                .collect();
+            let bands: Vec<(i64, i64)> = cuts.windows(2).map(|w| (w[0], w[1] - 1)).collect();
+            (
+                bands.iter().map(|(low, _)| Value::Number(*low)).collect(),
+                bands,
+            )
+        }
+    })
 }
 
 /// A source cited both for a pass and for a caution on the same answers.

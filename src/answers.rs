@@ -127,6 +127,34 @@ enum Given {
     List(Vec<String>),
 }
 
+impl Value {
+    /// The answer as it would be given with `--answer`: an option id,
+    /// option ids joined by commas, or the number.
+    pub fn id_text(&self, question: &Question) -> String {
+        let options = question.options();
+        match self {
+            Value::Choice(i) => options[*i].id.clone(),
+            Value::Several(set) => set
+                .iter()
+                .map(|i| options[i].id.as_str())
+                .collect::<Vec<_>>()
+                .join(","),
+            Value::Number(n) => n.to_string(),
+        }
+    }
+
+    /// The answer as in an answer file: an option id, an array of option
+    /// ids, or a number.
+    pub fn to_json(&self, question: &Question) -> serde_json::Value {
+        let options = question.options();
+        match self {
+            Value::Choice(i) => options[*i].id.clone().into(),
+            Value::Several(set) => set.iter().map(|i| options[i].id.clone()).collect(),
+            Value::Number(n) => (*n).into(),
+        }
+    }
+}
+
 /// Answers so far; some questions may be open.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Answers {
@@ -227,6 +255,13 @@ impl AnswerSet {
     /// Every answer, in question order.
     pub fn values(&self) -> &[Value] {
         &self.values
+    }
+
+    /// The same answers with question `index` answered `value` instead.
+    pub fn with(&self, index: usize, value: Value) -> AnswerSet {
+        let mut values = self.values.clone();
+        values[index] = value;
+        AnswerSet { values }
     }
 
     /// Whether any answer is an option marked `unsure`.

@@ -171,11 +171,15 @@ fn screen(args: &ScreenArgs) -> anyhow::Result<()> {
     };
 
     let assessment = evaluate(&rules, &complete);
+    let explanation = args
+        .explain
+        .then(|| crate::explain::explain(&rules, &complete, &assessment));
     let report = Report {
         rules: &rules,
         answers: &complete,
         assessment: &assessment,
         review_overdue: rules.meta.review_overdue(&crate::date::today_utc()),
+        explanation: explanation.as_ref(),
     };
     let summary = match args.format {
         Format::Text => text::render(

@@ -153,6 +153,10 @@ pub struct ScreenArgs {
     #[arg(short = 'f', long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
 
+    /// Also show every rule's result and which single changed answer would change the outcome
+    #[arg(long)]
+    pub explain: bool,
+
     /// Use the rule files in DIR instead of the built-in rule set
     #[arg(long, value_name = "DIR")]
     pub rules: Option<PathBuf>,

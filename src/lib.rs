@@ -44,6 +44,7 @@ pub mod cli;
 pub mod date;
 pub mod error;
 pub mod evaluate;
+pub mod explain;
 pub mod interview;
 pub mod level;
 pub mod quote;

@@ -40,6 +40,23 @@ fn text_summaries() {
 }
 
 #[test]
+fn explained_summaries() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/teen-sports-injury.toml");
+    for format in ["text", "json"] {
+        let output = cargo_bin_cmd!("candidacy")
+            .args(["--explain", "--format", format, "--answers"])
+            .arg(&path)
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(0));
+        insta::assert_snapshot!(
+            format!("explain-teen-sports-injury-{format}"),
+            String::from_utf8(output.stdout).unwrap()
+        );
+    }
+}
+
+#[test]
 fn json_summaries() {
     for example in ["knee-severe.json", "teen-sports-injury.toml"] {
         insta::assert_snapshot!(format!("json-{example}"), run(example, "json"));
@@ -65,6 +82,7 @@ fn the_text_summary_fits_60_columns() {
         answers: &answers,
         assessment: &assessment,
         review_overdue: false,
+        explanation: None,
     };
     let summary = text::render(&report, text::TextOptions { width: 60 });
     for line in summary.lines() {
@@ -125,6 +143,7 @@ fn the_reason_for_a_fallback_is_rendered_in_text_and_json() {
             answers: &answers,
             assessment: &assessment,
             review_overdue: false,
+            explanation: None,
         };
         let text = text::render(&report, text::TextOptions { width: 200 });
         assert!(text.contains(&message), "{id}:\n{text}");

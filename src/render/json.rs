@@ -8,6 +8,7 @@ use serde::ser::SerializeMap;
 
 use super::Report;
 use crate::answers::Value;
+use crate::explain::Explanation;
 use crate::level::Level;
 use crate::ruleset::{Question, Rule, RuleSet, SourceKind};
 
@@ -28,6 +29,37 @@ struct Summary<'a> {
     warnings: Vec<String>,
     ruleset: RuleSetInfo<'a>,
     sources: Vec<SourceInfo<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    explain: Option<Explain<'a>>,
+}
+
+#[derive(Serialize)]
+struct Explain<'a> {
+    rules: Vec<RuleTrace<'a>>,
+    changes: Vec<ChangeOut<'a>>,
+}
+
+#[derive(Serialize)]
+struct RuleTrace<'a> {
+    rule: &'a str,
+    level: Level,
+    matched: bool,
+    failed: Option<FailedTest<'a>>,
+}
+
+#[derive(Serialize)]
+struct FailedTest<'a> {
+    question: &'a str,
+    test: String,
+    answer: serde_json::Value,
+}
+
+#[derive(Serialize)]
+struct ChangeOut<'a> {
+    question: &'a str,
+    answer: serde_json::Value,
+    outcome: Level,
+    outcome_label: &'a str,
 }
 
 #[derive(Serialize)]
@@ -90,15 +122,7 @@ impl Serialize for Answers<'_> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut map = serializer.serialize_map(Some(self.values.len()))?;
         for (question, value) in self.questions.iter().zip(self.values) {
-            let options = question.options();
-            match value {
-                Value::Choice(i) => map.serialize_entry(&question.id, &options[*i].id)?,
-                Value::Several(set) => {
-                    let ids: Vec<&str> = set.iter().map(|i| options[i].id.as_str()).collect();
-                    map.serialize_entry(&question.id, &ids)?;
-                }
-                Value::Number(n) => map.serialize_entry(&question.id, n)?,
-            }
+            map.serialize_entry(&question.id, &value.to_json(question))?;
         }
         map.end()
     }
@@ -112,6 +136,42 @@ fn citations<'a>(rules: &'a RuleSet, rule: &'a Rule) -> Vec<CitationOut<'a>> {
             quote: &c.quote,
         })
         .collect()
+}
+
+fn explain<'a>(report: &Report<'a>, explanation: &'a Explanation<'a>) -> Explain<'a> {
+    let rules = report.rules;
+    Explain {
+        rules: explanation
+            .traces
+            .iter()
+            .map(|t| RuleTrace {
+                rule: &t.rule.id,
+                level: t.rule.level,
+                matched: t.failed.is_none(),
+                failed: t.failed.map(|m| {
+                    let question = &rules.questions[m.question];
+                    FailedTest {
+                        question: &question.id,
+                        test: m.describe(rules),
+                        answer: report.answers.value(m.question).to_json(question),
+                    }
+                }),
+            })
+            .collect(),
+        changes: explanation
+            .changes
+            .iter()
+            .map(|c| {
+                let question = &rules.questions[c.question];
+                ChangeOut {
+                    question: &question.id,
+                    answer: c.value.to_json(question),
+                    outcome: c.outcome,
+                    outcome_label: &rules.levels.get(c.outcome).label,
+                }
+            })
+            .collect(),
+    }
 }
 
 /// The summary as pretty-printed JSON, ending with a newline.
@@ -173,6 +233,7 @@ pub fn render(report: &Report<'_>) -> String {
                 url: s.url.as_deref(),
             })
             .collect(),
+        explain: report.explanation.map(|e| explain(report, e)),
     };
     // Serializing plain structs, strings and numbers cannot fail.
     let mut out = serde_json::to_string_pretty(&summary).unwrap_or_default();

@@ -7,6 +7,7 @@ pub mod text;
 
 use crate::answers::{AnswerSet, Value};
 use crate::evaluate::Assessment;
+use crate::explain::Explanation;
 use crate::ruleset::{Citation, Question, RuleSet, fill};
 
 /// Everything a renderer needs.
@@ -21,6 +22,9 @@ pub struct Report<'a> {
     /// Whether the rule set's review-by date has passed (decided by the
     /// caller from the clock, so rendering stays pure).
     pub review_overdue: bool,
+    /// Set with `--explain`: every rule's result and the changes that
+    /// would move the outcome.
+    pub explanation: Option<&'a Explanation<'a>>,
 }
 
 impl Report<'_> {
@@ -41,6 +45,39 @@ impl Report<'_> {
                 &[("review_by", &self.rules.meta.review_by)],
             )
         })
+    }
+
+    /// "If age were 18: May be suitable, ..." for one change.
+    pub fn change_line(&self, change: &crate::explain::Change) -> String {
+        let question = &self.rules.questions[change.question];
+        fill(
+            &self.rules.text.change_line,
+            &[
+                ("question", &question.id),
+                ("answer", &change.value.id_text(question)),
+                ("outcome", &self.rules.levels.get(change.outcome).label),
+            ],
+        )
+    }
+
+    /// "matched", or the first test that failed with the actual answer.
+    pub fn trace_line(&self, trace: &crate::explain::Trace<'_>) -> String {
+        match trace.failed {
+            None => self.rules.text.explain_matched.clone(),
+            Some(matcher) => {
+                let question = &self.rules.questions[matcher.question];
+                fill(
+                    &self.rules.text.explain_not_matched,
+                    &[
+                        ("test", &matcher.describe(self.rules)),
+                        (
+                            "answer",
+                            &self.answers.value(matcher.question).id_text(question),
+                        ),
+                    ],
+                )
+            }
+        }
     }
 
     /// The rule set line: version, review dates and sha256.

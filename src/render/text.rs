@@ -110,6 +110,33 @@ pub fn render(report: &Report<'_>, options: TextOptions) -> String {
     }
     out.table(&table);
 
+    if let Some(explanation) = report.explanation {
+        out.heading(&text.explain_heading, '-');
+        let mut table = new_table(width, &[&text.column_rule, &text.column_result]);
+        // Rule ids are never broken.
+        if let Some(first) = table.column_mut(0) {
+            first.set_constraint(ColumnConstraint::ContentWidth);
+        }
+        for trace in &explanation.traces {
+            table.add_row(vec![
+                Cell::new(sanitize(&format!(
+                    "{}\n{}",
+                    trace.rule.id, trace.rule.level
+                ))),
+                Cell::new(sanitize(&report.trace_line(trace))),
+            ]);
+        }
+        out.table(&table);
+        out.heading(&text.changes_heading, '-');
+        if explanation.changes.is_empty() {
+            out.paragraph(&text.no_change);
+        }
+        for change in &explanation.changes {
+            out.wrapped(&report.change_line(change), 0);
+        }
+        out.blank();
+    }
+
     out.heading(&text.disclaimer_heading, '-');
     out.paragraph(&rules.meta.disclaimer);
     out.paragraph(&report.ruleset_line());

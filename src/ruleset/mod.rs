@@ -142,6 +142,16 @@ pub struct Text {
     pub ruleset_line: String,
     /// `{review_by}`: shown in every summary once that date has passed.
     pub review_overdue: String,
+    pub explain_heading: String,
+    pub column_rule: String,
+    pub column_result: String,
+    pub explain_matched: String,
+    /// `{test}`, `{answer}`.
+    pub explain_not_matched: String,
+    pub changes_heading: String,
+    /// `{question}`, `{answer}`, `{outcome}`.
+    pub change_line: String,
+    pub no_change: String,
     pub kind_clinic_marketing: String,
     pub kind_clinical_guidance: String,
     pub kind_regulator: String,

@@ -1,0 +1,210 @@
+//! `screen --explain`: why the outcome is what it is. For every rule,
+//! whether it matched and, if not, the first test that failed with the
+//! actual answer; then the smallest changes of one answer that would move
+//! the outcome to another level. Pure, like the evaluator it calls.
+
+use crate::analysis::representatives;
+use crate::answers::{AnswerSet, Value};
+use crate::evaluate::{Assessment, evaluate};
+use crate::level::Level;
+use crate::ruleset::{Matcher, Rule, RuleSet};
+
+/// One rule's result.
+#[derive(Debug, Clone)]
+pub struct Trace<'r> {
+    /// The rule.
+    pub rule: &'r Rule,
+    /// The first test that failed, or `None` when the rule matched.
+    pub failed: Option<&'r Matcher>,
+}
+
+/// A change of one answer that moves the outcome.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Change {
+    /// Index of the question.
+    pub question: usize,
+    /// The other answer, the smallest change that reaches `outcome`.
+    pub value: Value,
+    /// The outcome with that answer.
+    pub outcome: Level,
+}
+
+/// The explanation of one assessment.
+#[derive(Debug, Clone)]
+pub struct Explanation<'r> {
+    /// Every rule, in rule order.
+    pub traces: Vec<Trace<'r>>,
+    /// For each question and each other outcome reachable by changing that
+    /// answer alone, the smallest such change; in question order, most
+    /// serious outcome first.
+    pub changes: Vec<Change>,
+}
+
+/// Explains `assessment`, the evaluation of `answers` against `rules`.
+pub fn explain<'r>(
+    rules: &'r RuleSet,
+    answers: &AnswerSet,
+    assessment: &Assessment<'r>,
+) -> Explanation<'r> {
+    let traces = rules
+        .rules
+        .iter()
+        .map(|rule| Trace {
+            rule,
+            failed: rule.first_failing(answers),
+        })
+        .collect();
+    let mut changes = Vec::new();
+    for question in 0..rules.questions.len() {
+        // A question too large to enumerate offers no changes.
+        let Ok((values, bands)) = representatives(rules, question) else {
+            continue;
+        };
+        let current = *answers.value(question);
+        let candidates: Vec<Value> = match current {
+            // The nearest number in every other band.
+            Value::Number(n) => bands
+                .iter()
+                .filter(|(low, high)| !(low..=high).contains(&&n))
+                .map(|(low, high)| Value::Number(n.clamp(*low, *high)))
+                .collect(),
+            _ => values.into_iter().filter(|v| *v != current).collect(),
+        };
+        // (outcome, distance, value): keep the smallest change per outcome.
+        let mut best: Vec<(Level, u64, Value)> = Vec::new();
+        for value in candidates {
+            let outcome = evaluate(rules, &answers.with(question, value)).outcome;
+            if outcome == assessment.outcome {
+                continue;
+            }
+            let distance = distance(current, value);
+            match best.iter_mut().find(|(level, ..)| *level == outcome) {
+                Some(slot) if distance < slot.1 => *slot = (outcome, distance, value),
+                Some(_) => {}
+                None => best.push((outcome, distance, value)),
+            }
+        }
+        best.sort_by_key(|(level, ..)| *level);
+        changes.extend(best.into_iter().map(|(outcome, _, value)| Change {
+            question,
+            value,
+            outcome,
+        }));
+    }
+    Explanation { traces, changes }
+}
+
+/// How far apart two answers to one question are: how many options are
+/// added or removed, or how many years apart.
+fn distance(a: Value, b: Value) -> u64 {
+    match (a, b) {
+        (Value::Several(x), Value::Several(y)) => x
+            .iter()
+            .filter(|&i| !y.contains(i))
+            .chain(y.iter().filter(|&i| !x.contains(i)))
+            .count() as u64,
+        (Value::Number(x), Value::Number(y)) => x.abs_diff(y),
+        _ => 1,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::answers::Answers;
+
+    fn answers(rules: &RuleSet, given: &[(&str, &str)]) -> AnswerSet {
+        let mut answers = Answers::new(rules);
+        for (k, v) in given {
+            answers.give(rules, k, v).unwrap();
+        }
+        answers.complete().unwrap()
+    }
+
+    fn changes(rules: &RuleSet, explanation: &Explanation<'_>) -> Vec<String> {
+        explanation
+            .changes
+            .iter()
+            .map(|c| {
+                let q = &rules.questions[c.question];
+                format!("{}={}: {}", q.id, c.value.id_text(q), c.outcome)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn an_infection_explained() {
+        let rules = RuleSet::embedded().unwrap();
+        let answers = answers(
+            &rules,
+            &[
+                ("condition", "knee-arthritis"),
+                ("severity", "moderate"),
+                ("age", "54"),
+                ("active_infection", "yes"),
+                ("prior_treatments", "rest"),
+            ],
+        );
+        let assessment = evaluate(&rules, &answers);
+        let explanation = explain(&rules, &answers, &assessment);
+        let trace = |id: &str| explanation.traces.iter().find(|t| t.rule.id == id).unwrap();
+        assert!(trace("active-infection").failed.is_none());
+        let failed = trace("defiage-knee-osteoarthritis").failed.unwrap();
+        assert_eq!(failed.describe(&rules), "active_infection is no");
+        assert_eq!(explanation.traces.len(), rules.rules.len());
+        // Only the infection answer moves this outcome; most serious first.
+        assert_eq!(
+            changes(&rules, &explanation),
+            [
+                "active_infection=unsure: clinician-review",
+                "active_infection=no: may-be-suitable",
+            ]
+        );
+    }
+
+    #[test]
+    fn the_nearest_age_and_the_smallest_treatment_change_are_offered() {
+        let rules = RuleSet::embedded().unwrap();
+        let answers = answers(
+            &rules,
+            &[
+                ("condition", "sports-injury"),
+                ("severity", "moderate"),
+                ("age", "16"),
+                ("active_infection", "no"),
+                ("prior_treatments", "rest"),
+            ],
+        );
+        let assessment = evaluate(&rules, &answers);
+        assert_eq!(assessment.outcome, Level::ClinicianReview);
+        let found = changes(&rules, &explain(&rules, &answers, &assessment));
+        assert!(
+            found.contains(&"age=18: may-be-suitable".to_owned()),
+            "{found:?}"
+        );
+        assert!(
+            found.contains(&"active_infection=yes: not-suitable-now".to_owned()),
+            "{found:?}"
+        );
+        // At 16 nothing about treatments changes the outcome.
+        assert!(
+            !found.iter().any(|c| c.starts_with("prior_treatments")),
+            "{found:?}"
+        );
+
+        let adult = answers.with(rules.question_index("age").unwrap(), Value::Number(30));
+        let assessment = evaluate(&rules, &adult);
+        assert_eq!(assessment.outcome, Level::MayBeSuitable);
+        let found = changes(&rules, &explain(&rules, &adult, &assessment));
+        // From `rest`, two steps (drop it, add another): of the answers that
+        // tie, the first in option order.
+        assert!(
+            found.contains(&"prior_treatments=medication: clinician-review".to_owned()),
+            "{found:?}"
+        );
+        assert!(
+            found.contains(&"age=17: clinician-review".to_owned()),
+            "{found:?}"
+        );
+    }
+}

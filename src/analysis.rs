@@ -244,14 +244,14 @@ impl AnswerSpace {
     }
 }
 
+/// An inclusive range of numbers, `(low, high)`, that no rule tells apart.
+pub type Band = (i64, i64);
+
 /// The answers to question `index` that the rules can tell apart: each
 /// option of a choice question, each valid combination of a several-choice
 /// question, or one number per band between the bounds any rule uses (with
-/// the bands, `(low, high)`, in the same order).
-pub fn representatives(
-    rules: &RuleSet,
-    index: usize,
-) -> Result<(Vec<Value>, Vec<(i64, i64)>), TooLarge> {
+/// the bands in the same order).
+pub fn representatives(rules: &RuleSet, index: usize) -> Result<(Vec<Value>, Vec<Band>), TooLarge> {
     let question = &rules.questions[index];
     Ok(match &question.kind {
         QuestionKind::Choice(options) => {

@@ -162,10 +162,7 @@ pub enum LoadError {
 
 fn render_diagnostics(diagnostics: &[Diagnostic]) -> String {
     let count = diagnostics.len();
-    let mut out = format!(
-        "the rule files have {count} error{}:",
-        if count == 1 { "" } else { "s" }
-    );
+    let mut out = format!("{count} error{}:", if count == 1 { "" } else { "s" });
     for d in diagnostics {
         out.push_str("\n\nerror: ");
         out.push_str(&d.to_string());

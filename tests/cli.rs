@@ -468,11 +468,7 @@ fn the_rules_folder_gives_the_same_result_and_hash_as_the_built_in_set() {
 
 #[test]
 fn text_from_rule_files_cannot_drive_the_terminal() {
-    let dir = broken_rules(
-        "ruleset.toml",
-        "title = \"",
-        "title = \"\\u001b[2J\\u001b[31m",
-    );
+    let dir = broken_rules("text.toml", "title = \"", "title = \"\\u001b[2J\\u001b[31m");
     let output = with_rules(dir.path()).output().unwrap();
     assert_eq!(output.status.code(), Some(0));
     let text = String::from_utf8(output.stdout).unwrap();

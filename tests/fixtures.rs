@@ -31,7 +31,12 @@ fn copy_tree(src: &Path, dst: &Path) {
 /// questionnaire and sources files, then the fixture's own files on top.
 fn fixture(name: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    for file in ["ruleset.toml", "questionnaire.toml", "sources.toml"] {
+    for file in [
+        "ruleset.toml",
+        "text.toml",
+        "questionnaire.toml",
+        "sources.toml",
+    ] {
         std::fs::copy(root().join("rules").join(file), dir.path().join(file)).unwrap();
     }
     copy_tree(&root().join("tests/fixtures").join(name), dir.path());
@@ -93,6 +98,12 @@ fn every_kind_of_load_error_exits_78_with_its_place() {
             "rule `forgot-the-when` has an empty `when`",
             "rules.toml:5:8",
             "5 | when = {}",
+        ),
+        (
+            "missing-disclaimer",
+            "missing field `disclaimer`",
+            "ruleset.toml:2:1",
+            "2 | [ruleset]",
         ),
         (
             "syntax-error",

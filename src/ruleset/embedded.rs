@@ -19,6 +19,7 @@ pub const EMBEDDED_FILES: &[(&str, &str)] = &[
     ("ruleset.toml", include_str!("../../rules/ruleset.toml")),
     ("severity.toml", include_str!("../../rules/severity.toml")),
     ("sources.toml", include_str!("../../rules/sources.toml")),
+    ("text.toml", include_str!("../../rules/text.toml")),
     (
         "treatments.toml",
         include_str!("../../rules/treatments.toml"),

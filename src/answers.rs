@@ -119,12 +119,16 @@ impl DocumentFormat {
     }
 }
 
-/// An answer as written, before it is checked against its question.
+/// An answer as written, before it is checked against its question;
+/// borrowed, so checking a choice allocates nothing.
 #[derive(Debug, Clone, PartialEq, Eq)]
-enum Given {
-    Text(String),
+pub(crate) enum Given<'a> {
+    /// A string: an option id, comma-separated ids, or digits.
+    Text(&'a str),
+    /// A whole number.
     Integer(i64),
-    List(Vec<String>),
+    /// An array of option ids.
+    List(Vec<&'a str>),
 }
 
 impl Value {
@@ -190,7 +194,7 @@ impl Answers {
     /// Returns the question's index.
     pub fn give(&mut self, rules: &RuleSet, key: &str, text: &str) -> Result<usize, AnswerError> {
         let index = question_index(rules, key)?;
-        let value = parse(&rules.questions[index], Given::Text(text.to_owned()))?;
+        let value = parse(&rules.questions[index], Given::Text(text))?;
         self.set(index, value);
         Ok(index)
     }
@@ -205,7 +209,8 @@ impl Answers {
         value: serde_json::Value,
     ) -> Result<usize, AnswerError> {
         let index = question_index(rules, key)?;
-        let value = parse(&rules.questions[index], given(key, value)?)?;
+        let mut number = String::new();
+        let value = parse(&rules.questions[index], given(key, &value, &mut number)?)?;
         self.set(index, value);
         Ok(index)
     }
@@ -219,10 +224,8 @@ impl Answers {
         format: DocumentFormat,
     ) -> Result<(), AnswerError> {
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-        for (key, given) in entries(text, format)? {
-            let index = question_index(rules, &key)?;
-            let value = parse(&rules.questions[index], given?)?;
-            self.set(index, value);
+        for (key, value) in entries(text, format)? {
+            self.give_value(rules, &key, value)?;
         }
         Ok(())
     }
@@ -301,7 +304,7 @@ pub fn check_several(question: &Question, chosen: OptionSet) -> Result<Value, An
 
 /// Checks the text typed for a number question.
 pub fn parse_number(question: &Question, text: &str) -> Result<i64, AnswerError> {
-    match parse(question, Given::Text(text.to_owned())) {
+    match parse(question, Given::Text(text)) {
         Ok(Value::Number(n)) => Ok(n),
         Ok(_) => Err(AnswerError::WrongType {
             question: question.id.clone(),
@@ -344,7 +347,8 @@ fn option(question: &Question, id: &str) -> Result<usize, AnswerError> {
         })
 }
 
-fn parse(question: &Question, given: Given) -> Result<Value, AnswerError> {
+/// Checks a given answer against its question.
+pub(crate) fn parse(question: &Question, given: Given<'_>) -> Result<Value, AnswerError> {
     match (&question.kind, given) {
         (QuestionKind::Choice(_), Given::Text(text)) => {
             if text.contains(',') {
@@ -353,7 +357,7 @@ fn parse(question: &Question, given: Given) -> Result<Value, AnswerError> {
                     options: option_list(question),
                 });
             }
-            option(question, &text).map(Value::Choice)
+            option(question, text).map(Value::Choice)
         }
         (QuestionKind::Choice(_), Given::List(_)) => Err(AnswerError::NotOne {
             question: question.id.clone(),
@@ -363,16 +367,20 @@ fn parse(question: &Question, given: Given) -> Result<Value, AnswerError> {
             option(question, &n.to_string()).map(Value::Choice)
         }
         (QuestionKind::Multi(_), given) => {
-            let items: Vec<String> = match given {
-                Given::Text(text) => text.split(',').map(str::to_owned).collect(),
-                Given::List(items) => items,
-                Given::Integer(n) => vec![n.to_string()],
+            let number;
+            let items: Box<dyn Iterator<Item = &str>> = match &given {
+                Given::Text(text) => Box::new(text.split(',')),
+                Given::List(items) => Box::new(items.iter().copied()),
+                Given::Integer(n) => {
+                    number = n.to_string();
+                    Box::new(std::iter::once(number.as_str()))
+                }
             };
-            let mut indices = Vec::new();
-            for item in items.iter().filter(|i| !i.trim().is_empty()) {
-                indices.push(option(question, item)?);
+            let mut chosen = OptionSet::default();
+            for item in items.filter(|i| !i.trim().is_empty()) {
+                chosen = chosen.with(option(question, item)?);
             }
-            check_several(question, OptionSet::from_indices(indices))
+            check_several(question, chosen)
         }
         (QuestionKind::Number { min, max }, given) => {
             let invalid = |value: String| AnswerError::InvalidNumber {
@@ -383,7 +391,10 @@ fn parse(question: &Question, given: Given) -> Result<Value, AnswerError> {
             };
             let n = match given {
                 Given::Integer(n) => n,
-                Given::Text(text) => text.trim().parse::<i64>().map_err(|_| invalid(text))?,
+                Given::Text(text) => text
+                    .trim()
+                    .parse::<i64>()
+                    .map_err(|_| invalid(text.to_owned()))?,
                 Given::List(items) => return Err(invalid(items.join(","))),
             };
             if (*min..=*max).contains(&n) {
@@ -395,7 +406,7 @@ fn parse(question: &Question, given: Given) -> Result<Value, AnswerError> {
     }
 }
 
-type Entries = Vec<(String, Result<Given, AnswerError>)>;
+type Entries = Vec<(String, serde_json::Value)>;
 
 /// Parses a JSON or TOML answer document into its entries. TOML is read
 /// into the same JSON value model, so both kinds of file follow one path.
@@ -412,29 +423,30 @@ fn entries(text: &str, format: DocumentFormat) -> Result<Entries, AnswerError> {
             "expected a table whose keys are question ids".to_owned(),
         ));
     };
-    Ok(map
-        .into_iter()
-        .map(|(key, value)| {
-            let given = given(&key, value);
-            (key, given)
-        })
-        .collect())
+    Ok(map.into_iter().collect())
 }
 
 /// An answer as written in a document: a string, a whole number (a number
 /// with a fraction stays text, so the question's parser refuses it) or an
 /// array of strings.
-fn given(key: &str, value: serde_json::Value) -> Result<Given, AnswerError> {
+fn given<'a>(
+    key: &str,
+    value: &'a serde_json::Value,
+    number: &'a mut String,
+) -> Result<Given<'a>, AnswerError> {
     match value {
         serde_json::Value::String(s) => Ok(Given::Text(s)),
         serde_json::Value::Number(n) => match n.as_i64() {
             Some(n) => Ok(Given::Integer(n)),
-            None => Ok(Given::Text(n.to_string())),
+            None => {
+                *number = n.to_string();
+                Ok(Given::Text(number))
+            }
         },
         serde_json::Value::Array(items) => items
-            .into_iter()
+            .iter()
             .map(|item| match item {
-                serde_json::Value::String(s) => Ok(s),
+                serde_json::Value::String(s) => Ok(s.as_str()),
                 other => Err(wrong_type(key, &other.to_string())),
             })
             .collect::<Result<_, _>>()

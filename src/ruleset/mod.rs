@@ -478,6 +478,12 @@ impl OptionSet {
         OptionSet(indices.into_iter().fold(0, |bits, i| bits | (1 << i)))
     }
 
+    /// The set with index `i` added; `i` must be below [`Self::CAPACITY`].
+    #[must_use]
+    pub fn with(self, i: usize) -> OptionSet {
+        OptionSet(self.0 | (1 << i))
+    }
+
     /// Whether index `i` is in the set.
     pub fn contains(self, i: usize) -> bool {
         i < Self::CAPACITY && self.0 & (1 << i) != 0

@@ -11,7 +11,10 @@ use std::path::Path;
 use crate::answers::{Answers, DocumentFormat};
 use crate::cases;
 use crate::check::{CheckReport, Severity, check};
-use crate::cli::{CheckArgs, Cli, Command, Format, RulesCommand, ScreenArgs, ShowArgs, TestArgs};
+use crate::cli::{
+    BatchArgs, CheckArgs, Cli, Command, Format, RecordFormat, RulesCommand, ScreenArgs, ShowArgs,
+    TestArgs,
+};
 use crate::error::Error;
 use crate::evaluate::evaluate;
 use crate::interview;
@@ -30,12 +33,83 @@ pub const MAX_WIDTH: u16 = 100;
 pub fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Some(Command::Screen(args)) => screen(&args),
+        Some(Command::Batch(args)) => batch(&args),
         Some(Command::Rules { command }) => match command {
             RulesCommand::Check(args) => rules_check(&args),
             RulesCommand::Test(args) => rules_test(&args),
             RulesCommand::Show(args) => rules_show(&args),
         },
         None => screen(&cli.screen),
+    }
+}
+
+/// `batch`: screens every record, then prints the tally on stderr; fails
+/// with 65 after writing everything when a record was invalid.
+fn batch(args: &BatchArgs) -> anyhow::Result<()> {
+    use crate::batch::{BatchError, InputFormat, OutputFormat};
+
+    let rules = load_rules(args.rules.as_deref())?;
+    let path = &args.input;
+    let input_format = match args.input_format {
+        Some(RecordFormat::Csv) => InputFormat::Csv,
+        Some(RecordFormat::Jsonl) => InputFormat::JsonLines,
+        None => InputFormat::guess(&path.to_string_lossy()),
+    };
+    let output_format = match args.format {
+        RecordFormat::Jsonl => OutputFormat::JsonLines,
+        RecordFormat::Csv => OutputFormat::Csv,
+    };
+    let input_error = |source| Error::Input {
+        path: path.clone(),
+        source,
+    };
+    let stdin = std::io::stdin();
+    let (input, size): (Box<dyn std::io::BufRead>, Option<u64>) = if path == Path::new("-") {
+        (Box::new(stdin.lock()), None)
+    } else {
+        let file = std::fs::File::open(path).map_err(input_error)?;
+        let size = file.metadata().map(|m| m.len()).ok();
+        (
+            Box::new(std::io::BufReader::with_capacity(1 << 16, file)),
+            size,
+        )
+    };
+    // A progress bar only for a file, and only when someone watches stderr.
+    let bar = size
+        .filter(|_| console::Term::stderr().is_term())
+        .map(indicatif::ProgressBar::new);
+    let mut progress = |bytes: u64| {
+        if let Some(bar) = &bar {
+            bar.set_position(bytes);
+        }
+    };
+    let output = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+    let result = crate::batch::run(
+        &rules,
+        input,
+        input_format,
+        output,
+        output_format,
+        &mut progress,
+    );
+    if let Some(bar) = &bar {
+        bar.finish_and_clear();
+    }
+    let tally = result.map_err(|e| match e {
+        BatchError::Input(source) => input_error(source),
+        BatchError::Output(source) => Error::Output {
+            what: "cannot write the results to standard output".to_owned(),
+            source,
+        },
+    })?;
+    eprint!("{}", tally.render_table());
+    match tally.errors {
+        0 => Ok(()),
+        invalid => Err(Error::InvalidRecords {
+            invalid,
+            records: tally.records(),
+        }
+        .into()),
     }
 }
 

@@ -50,12 +50,56 @@ pub enum Command {
     /// Screen one person: ask what is not given, then print the summary (the default)
     #[command(after_help = EXAMPLES)]
     Screen(ScreenArgs),
+    /// Screen many intake records (JSON Lines or CSV) and print one result per record
+    #[command(after_help = "\
+Examples:
+  candidacy batch intake.jsonl > results.jsonl
+  candidacy batch intake.csv --format csv > results.csv
+  cat intake.jsonl | candidacy batch -
+
+Input: JSON Lines (one object per line, the keys of --answers plus an
+optional \"id\") or CSV (a header row of question ids and optionally id; several
+choices separated by ;). Every input record yields one result, in order.
+
+Exit codes: 0 every record screened, 65 some records invalid (their error
+records are in the output), 66 input missing, 74 output error, 78 bad rule
+files.")]
+    Batch(BatchArgs),
     /// Work with rule files
     Rules {
         /// What to do with the rule files.
         #[command(subcommand)]
         command: RulesCommand,
     },
+}
+
+/// Options for `batch`.
+#[derive(Debug, Clone, Args)]
+pub struct BatchArgs {
+    /// The intake records ("-" or nothing reads standard input)
+    #[arg(value_name = "FILE", default_value = "-")]
+    pub input: PathBuf,
+
+    /// The input's format (default: csv for *.csv, JSON Lines otherwise)
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub input_format: Option<RecordFormat>,
+
+    /// The results' format
+    #[arg(short = 'f', long, value_enum, default_value_t = RecordFormat::Jsonl)]
+    pub format: RecordFormat,
+
+    /// Use the rule files in DIR instead of the built-in rule set
+    #[arg(long, value_name = "DIR")]
+    pub rules: Option<PathBuf>,
+}
+
+/// Formats of batch records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RecordFormat {
+    /// JSON Lines: one JSON object per line
+    Jsonl,
+    /// CSV with a header row
+    Csv,
 }
 
 /// The `rules` subcommands.

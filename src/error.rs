@@ -62,6 +62,15 @@ pub enum Error {
     /// The command line is inconsistent in a way clap cannot see.
     #[error("{0}")]
     Usage(String),
+    /// `batch`: some records were invalid (their error records were
+    /// written).
+    #[error("{invalid} of {records} records are invalid; each has an error record in the output")]
+    InvalidRecords {
+        /// Invalid records.
+        invalid: usize,
+        /// All records.
+        records: usize,
+    },
     /// `rules check` found errors (the report says which).
     #[error("the rule set check found {0} error(s)")]
     CheckFailed(usize),
@@ -88,7 +97,9 @@ impl Error {
         match self {
             Error::Rules(LoadError::NotFound(_) | LoadError::Io { .. }) => exit::NO_INPUT,
             Error::Rules(_) | Error::CheckFailed(_) => exit::CONFIG,
-            Error::Answer(_) | Error::AnswerFile { .. } => exit::DATA,
+            Error::Answer(_) | Error::AnswerFile { .. } | Error::InvalidRecords { .. } => {
+                exit::DATA
+            }
             Error::Input { .. } => exit::NO_INPUT,
             Error::MissingAnswers(_) | Error::Usage(_) => exit::USAGE,
             Error::TestsFailed(_) => exit::FAILED,
@@ -141,6 +152,13 @@ mod tests {
             (Error::Usage("x".into()), 2),
             (Error::CheckFailed(1), 78),
             (Error::TestsFailed("x".into()), 1),
+            (
+                Error::InvalidRecords {
+                    invalid: 1,
+                    records: 2,
+                },
+                65,
+            ),
             (Error::Interrupted, 130),
             (
                 Error::Output {

@@ -56,22 +56,36 @@ impl<'r> Assessment<'r> {
 
 /// Evaluates `answers` against every rule of `rules`.
 pub fn evaluate<'r>(rules: &'r RuleSet, answers: &AnswerSet) -> Assessment<'r> {
-    let mut findings: Vec<&Rule> = rules.rules.iter().filter(|r| r.matches(answers)).collect();
+    let mut findings = Vec::new();
+    let (outcome, fallback) = evaluate_into(rules, answers, &mut findings);
+    Assessment {
+        outcome,
+        findings,
+        fallback,
+    }
+}
+
+/// [`evaluate`] for callers that evaluate many answer sets: the findings go
+/// into `findings` (cleared first), so one buffer serves every call and
+/// nothing is allocated once it is large enough.
+pub fn evaluate_into<'r>(
+    rules: &'r RuleSet,
+    answers: &AnswerSet,
+    findings: &mut Vec<&'r Rule>,
+) -> (Level, Option<Fallback>) {
+    findings.clear();
+    findings.extend(rules.rules.iter().filter(|r| r.matches(answers)));
+    // Stable, so rules keep their file order within a level.
     findings.sort_by_key(|r| r.level);
     let most_serious = findings
         .iter()
         .map(|r| r.level)
         .find(|l| l.decides_outcome());
-    let (outcome, fallback) = match most_serious {
+    match most_serious {
         None => (Level::ClinicianReview, Some(Fallback::NoRuleMatched)),
         Some(Level::MayBeSuitable) if answers.has_unsure(rules) => {
             (Level::ClinicianReview, Some(Fallback::UnsureAnswer))
         }
         Some(level) => (level, None),
-    };
-    Assessment {
-        outcome,
-        findings,
-        fallback,
     }
 }

@@ -38,6 +38,7 @@
 pub mod analysis;
 pub mod answers;
 pub mod app;
+pub mod batch;
 pub mod cases;
 pub mod check;
 pub mod cli;
@@ -50,6 +51,7 @@ pub mod level;
 pub mod quote;
 pub mod render;
 pub mod ruleset;
+pub mod sample;
 pub mod sanitize;
 pub mod show;
 

@@ -77,7 +77,15 @@ fn batch(args: &BatchArgs) -> anyhow::Result<()> {
     // A progress bar only for a file, and only when someone watches stderr.
     let bar = size
         .filter(|_| console::Term::stderr().is_term())
-        .map(indicatif::ProgressBar::new);
+        .map(|size| {
+            let bar = indicatif::ProgressBar::new(size);
+            if let Ok(style) = indicatif::ProgressStyle::with_template(
+                "{bar:40} {bytes}/{total_bytes} ({eta} left)",
+            ) {
+                bar.set_style(style);
+            }
+            bar
+        });
     let mut progress = |bytes: u64| {
         if let Some(bar) = &bar {
             bar.set_position(bytes);

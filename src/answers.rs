@@ -314,7 +314,8 @@ pub fn parse_number(question: &Question, text: &str) -> Result<i64, AnswerError>
     }
 }
 
-fn question_index(rules: &RuleSet, key: &str) -> Result<usize, AnswerError> {
+/// The index of the question `key`, or the error naming every question.
+pub(crate) fn question_index(rules: &RuleSet, key: &str) -> Result<usize, AnswerError> {
     rules
         .question_index(key.trim())
         .ok_or_else(|| AnswerError::UnknownQuestion {
@@ -455,7 +456,8 @@ fn given<'a>(
     }
 }
 
-fn wrong_type(key: &str, found: &str) -> AnswerError {
+/// The error for a value of a type no question takes.
+pub(crate) fn wrong_type(key: &str, found: &str) -> AnswerError {
     AnswerError::WrongType {
         question: key.to_owned(),
         found: found.to_owned(),

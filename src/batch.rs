@@ -19,7 +19,7 @@ use std::io::{BufRead, Write};
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use crate::answers::{Answers, Given, parse};
+use crate::answers::{Answers, Given, parse, question_index, wrong_type};
 use crate::evaluate::evaluate_into;
 use crate::level::Level;
 use crate::ruleset::{QuestionKind, Rule, RuleSet};
@@ -401,17 +401,13 @@ impl<'de> Visitor<'de> for RecordSeed<'_> {
                 }
                 continue;
             }
-            let Some(index) = rules.question_index(&key) else {
-                map.next_value::<IgnoredAny>()?;
-                let known: Vec<&str> = rules.questions.iter().map(|q| q.id.as_str()).collect();
-                fail(
-                    &mut record,
-                    format!(
-                        "unknown question `{key}`; the questions are: {}",
-                        known.join(", ")
-                    ),
-                );
-                continue;
+            let index = match question_index(rules, &key) {
+                Ok(index) => index,
+                Err(unknown) => {
+                    map.next_value::<IgnoredAny>()?;
+                    fail(&mut record, unknown.to_string());
+                    continue;
+                }
             };
             let raw = map.next_value::<Raw<'de>>()?;
             if record.answers.get(index).is_some() {
@@ -424,10 +420,7 @@ impl<'de> Visitor<'de> for RecordSeed<'_> {
                 Raw::Integer(n) => Given::Integer(*n),
                 Raw::List(items) => Given::List(items.iter().map(|i| &**i).collect()),
                 Raw::Wrong(found) => {
-                    fail(
-                        &mut record,
-                        format!("`{key}` has a value of the wrong type: {found}"),
-                    );
+                    fail(&mut record, wrong_type(&key, found).to_string());
                     continue;
                 }
             };

@@ -28,10 +28,17 @@ struct Identity<'a> {
 struct RuleRow<'a> {
     id: &'a str,
     level: Level,
-    when: String,
+    /// Each matcher in words, or `always`.
+    #[serde(serialize_with = "joined")]
+    when: Vec<String>,
     conflict: Option<&'a str>,
     sources: Vec<&'a str>,
     location: String,
+}
+
+/// The `when` in JSON: one string, matchers separated by `; `.
+fn joined<S: serde::Serializer>(lines: &[String], serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.serialize_str(&lines.join("; "))
 }
 
 fn rows(rules: &RuleSet) -> Vec<RuleRow<'_>> {
@@ -65,14 +72,9 @@ pub fn render_text(rules: &RuleSet, width: u16) -> String {
     if let Some(first) = table.column_mut(0) {
         first.set_constraint(ColumnConstraint::ContentWidth);
     }
-    for (row, rule) in rows(rules).into_iter().zip(&rules.rules) {
+    for row in rows(rules) {
         // One matcher per line reads better in a narrow column.
-        let mut when = if rule.when.is_empty() {
-            row.when
-        } else {
-            let lines: Vec<String> = rule.when.iter().map(|m| m.describe(rules)).collect();
-            lines.join("\n")
-        };
+        let mut when = row.when.join("\n");
         if let Some(topic) = row.conflict {
             when.push_str(&format!("\n(sources disagree: {topic})"));
         }

@@ -357,17 +357,14 @@ impl Rule {
             .find(|m| !m.test.matches(answers.value(m.question)))
     }
 
-    /// The `when` in words for rule authors, with question and option ids:
-    /// `condition is knee-arthritis; age is at least 18`, or `always`.
-    pub fn describe_when(&self, rules: &RuleSet) -> String {
+    /// The `when` in words for rule authors, a line per matcher with
+    /// question and option ids (`condition is knee-arthritis`, `age is at
+    /// least 18`), or the one line `always`.
+    pub fn describe_when(&self, rules: &RuleSet) -> Vec<String> {
         if self.when.is_empty() {
-            return "always".to_owned();
+            return vec!["always".to_owned()];
         }
-        self.when
-            .iter()
-            .map(|m| m.describe(rules))
-            .collect::<Vec<_>>()
-            .join("; ")
+        self.when.iter().map(|m| m.describe(rules)).collect()
     }
 }
 
@@ -546,7 +543,7 @@ mod tests {
         let rules = RuleSet::embedded().unwrap();
         let describe = |id: &str| {
             let rule = rules.rules.iter().find(|r| r.id == id).unwrap();
-            rule.describe_when(&rules)
+            rule.describe_when(&rules).join("; ")
         };
         assert_eq!(describe("active-infection"), "active_infection is yes");
         assert_eq!(describe("age-under-18-not-addressed"), "age is at most 17");
@@ -556,7 +553,7 @@ mod tests {
             "condition is sports-injury; prior_treatments includes none of rest, physical-therapy"
         );
         let always = rules.rules.iter().find(|r| r.when.is_empty()).unwrap();
-        assert_eq!(always.describe_when(&rules), "always");
+        assert_eq!(always.describe_when(&rules), ["always"]);
         let treatments = rules.question_index("prior_treatments").unwrap();
         let matcher = |any: &[usize], all: &[usize], none: &[usize]| Matcher {
             question: treatments,

@@ -81,25 +81,6 @@ impl AnswerSpace {
         })
     }
 
-    /// The index of each question's value in an answer set, by position in
-    /// the space (the inverse of [`AnswerSpace::iter`]'s numbering).
-    fn position(&self, answers: &AnswerSet) -> usize {
-        self.values.iter().enumerate().fold(0, |n, (q, values)| {
-            let v = answers.value(q);
-            let i = values
-                .iter()
-                .position(|x| match (x, v) {
-                    // A number stands for its band.
-                    (Value::Number(low), Value::Number(n)) => self.bands[q]
-                        .iter()
-                        .any(|(l, h)| l == low && (l..=h).contains(&n)),
-                    _ => x == v,
-                })
-                .unwrap_or(0);
-            n * values.len() + i
-        })
-    }
-
     /// The position of the answer set whose value indices are `choice`.
     fn position_of(&self, choice: &[usize]) -> usize {
         self.values
@@ -121,14 +102,10 @@ impl AnswerSpace {
         })
     }
 
-    /// `question=value` pairs for an answer set, with ages as their band.
-    pub fn describe(&self, rules: &RuleSet, answers: &AnswerSet) -> String {
-        let position = self.position(answers);
-        let cube = self
-            .unpack(position)
-            .into_iter()
-            .map(|i| vec![i])
-            .collect::<Vec<_>>();
+    /// `question=value` pairs for the answer set at `position` (as numbered
+    /// by [`AnswerSpace::iter`]), with ages as their band.
+    pub fn describe(&self, rules: &RuleSet, position: usize) -> String {
+        let cube: Vec<Vec<usize>> = self.unpack(position).into_iter().map(|i| vec![i]).collect();
         self.describe_box(rules, &cube)
     }
 
@@ -382,7 +359,7 @@ pub fn analyse(rules: &RuleSet) -> Result<Analysis, TooLarge> {
                             pass_rule: pass,
                             caution_rule: caution,
                             count: 1,
-                            example: space.describe(rules, &answers),
+                            example: space.describe(rules, position),
                         });
                 }
             }

@@ -71,9 +71,14 @@ impl Tally {
         self.outcomes.iter().sum::<usize>() + self.errors
     }
 
-    fn count(&mut self, outcome: Level) {
-        if let Some(i) = Level::ALL.iter().position(|l| *l == outcome) {
-            self.outcomes[i.min(3)] += 1;
+    fn add(&mut self, result: &Outcome) {
+        match result {
+            // The outcome is never `info`, the last level.
+            Ok(level) => match Level::ALL.iter().position(|l| l == level) {
+                Some(i) if i < self.outcomes.len() => self.outcomes[i] += 1,
+                _ => {}
+            },
+            Err(_) => self.errors += 1,
         }
     }
 
@@ -141,12 +146,8 @@ impl Id<'_> {
     }
 }
 
-/// One record's result.
-#[derive(Debug)]
-enum Outcome {
-    Screened(Level),
-    Invalid(String),
-}
+/// One record's result: its outcome, or why it is invalid.
+type Outcome = Result<Level, String>;
 
 /// Screens every record of `input` and writes one result per record to
 /// `output`, calling `progress` with the bytes read so far now and then.
@@ -200,7 +201,7 @@ impl<W: Write> Sink<W> {
         match self {
             Sink::Json(out) => {
                 match result {
-                    Outcome::Screened(outcome) => serde_json::to_writer(
+                    Ok(outcome) => serde_json::to_writer(
                         &mut *out,
                         &Screened {
                             line,
@@ -209,9 +210,7 @@ impl<W: Write> Sink<W> {
                             rules: RuleIds(fired),
                         },
                     ),
-                    Outcome::Invalid(error) => {
-                        serde_json::to_writer(&mut *out, &Invalid { line, id, error })
-                    }
+                    Err(error) => serde_json::to_writer(&mut *out, &Invalid { line, id, error }),
                 }
                 .map_err(std::io::Error::from)?;
                 out.write_all(b"\n")
@@ -220,11 +219,11 @@ impl<W: Write> Sink<W> {
                 let line = line.to_string();
                 let id = id.as_csv();
                 match result {
-                    Outcome::Screened(outcome) => {
+                    Ok(outcome) => {
                         let rules: Vec<&str> = fired.iter().map(|r| r.id.as_str()).collect();
                         writer.write_record([&line, &*id, outcome.id(), &rules.join(";"), ""])
                     }
-                    Outcome::Invalid(error) => writer.write_record([&line, &*id, "", "", error]),
+                    Err(error) => writer.write_record([&line, &*id, "", "", error]),
                 }
                 .map_err(std::io::Error::from)
             }
@@ -321,17 +320,8 @@ fn json_lines<R: BufRead, W: Write>(
                 Err(error) => (Id::None, Err(error)),
             },
         };
-        let outcome = match result {
-            Ok(level) => {
-                tally.count(level);
-                Outcome::Screened(level)
-            }
-            Err(error) => {
-                tally.errors += 1;
-                Outcome::Invalid(error)
-            }
-        };
-        sink.write(line, &id, &outcome, &fired)
+        tally.add(&result);
+        sink.write(line, &id, &result, &fired)
             .map_err(BatchError::Output)?;
         if line.is_multiple_of(4096) {
             progress(bytes);
@@ -628,17 +618,8 @@ fn csv_records<R: BufRead, W: Write>(
             Ok(record) => columns.record(rules, record, &mut fired),
             Err(e) => (Id::None, Err(format!("invalid CSV: {e}"))),
         };
-        let outcome = match result {
-            Ok(level) => {
-                tally.count(level);
-                Outcome::Screened(level)
-            }
-            Err(error) => {
-                tally.errors += 1;
-                Outcome::Invalid(error)
-            }
-        };
-        sink.write(start, &id, &outcome, &fired)
+        tally.add(&result);
+        sink.write(start, &id, &result, &fired)
             .map_err(BatchError::Output)?;
         count += 1;
         if count.is_multiple_of(4096) {

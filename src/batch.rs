@@ -919,6 +919,61 @@ mod tests {
         assert_eq!((out.as_str(), tally.records()), ("", 0));
     }
 
+    /// A writer that keeps only what was flushed, so a test sees what a
+    /// reader of the output would see if the process stopped there.
+    struct Flushed {
+        pending: Vec<u8>,
+        flushed: std::rc::Rc<std::cell::RefCell<Vec<u8>>>,
+    }
+
+    impl Write for Flushed {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.pending.extend_from_slice(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            self.flushed.borrow_mut().append(&mut self.pending);
+            Ok(())
+        }
+    }
+
+    struct Broken;
+
+    impl std::io::Read for Broken {
+        fn read(&mut self, _: &mut [u8]) -> std::io::Result<usize> {
+            Err(std::io::Error::other("the disk went away"))
+        }
+    }
+
+    #[test]
+    fn results_so_far_are_flushed_when_the_input_fails() {
+        let rules = RuleSet::embedded().unwrap();
+        let flushed: std::rc::Rc<std::cell::RefCell<Vec<u8>>> = std::rc::Rc::default();
+        let line = format!("{KNEE}\n");
+        for format in [OutputFormat::JsonLines, OutputFormat::Csv] {
+            flushed.borrow_mut().clear();
+            let output = Flushed {
+                pending: Vec::new(),
+                flushed: std::rc::Rc::clone(&flushed),
+            };
+            let input = std::io::BufReader::new(std::io::Read::chain(line.as_bytes(), Broken));
+            let err = run(
+                &rules,
+                input,
+                InputFormat::JsonLines,
+                output,
+                format,
+                &mut |_| {},
+            );
+            assert!(matches!(err, Err(BatchError::Input(_))), "{err:?}");
+            let written = String::from_utf8(flushed.borrow().clone()).unwrap();
+            assert!(
+                written.contains("may-be-suitable"),
+                "{format:?}: {written:?}"
+            );
+        }
+    }
+
     #[test]
     fn the_tally_table_counts_every_outcome_and_errors() {
         let tally = Tally {

@@ -686,7 +686,6 @@ impl Columns {
         if let Some(column) = self.kinds.iter().position(Option::is_none)
             && let Some(value) = fields.get(column)
             && !value.trim().is_empty()
-            && self.error.is_none()
         {
             id = Id::Text(Cow::Borrowed(value.trim()));
         }
@@ -913,6 +912,10 @@ mod tests {
         assert!(
             out.contains("the header has an unknown column `conditoin`"),
             "{out}"
+        );
+        assert!(
+            out.starts_with("{\"line\":2,\"id\":\"1\","),
+            "the id is kept: {out}"
         );
         assert_eq!(tally.errors, 1);
         let (out, tally) = batch("", InputFormat::Csv, OutputFormat::JsonLines);

@@ -12,6 +12,12 @@ use crate::level::Level;
 use crate::ruleset::{OptionSet, QuestionKind, RuleSet, Test};
 
 /// The answers the rules can tell apart, question by question.
+///
+/// A several-choice question's valid combinations are grouped into classes
+/// that every test of every rule, and the "not sure" check, treat alike; one
+/// combination stands for each class and carries the class's size as its
+/// weight, so counts stay counts of combinations while only one member of
+/// each class is evaluated.
 #[derive(Debug, Clone)]
 pub struct AnswerSpace {
     /// For each question, its representative values.
@@ -19,6 +25,9 @@ pub struct AnswerSpace {
     /// For number questions, the band `(low, high)` each representative
     /// stands for, in the same order as `values`.
     bands: Vec<Vec<(i64, i64)>>,
+    /// For several-choice questions, the combinations each representative
+    /// stands for (itself first); empty for other questions.
+    classes: Vec<Vec<Vec<Value>>>,
 }
 
 /// The most answer sets the analysis enumerates; about a second of work.
@@ -38,9 +47,17 @@ impl AnswerSpace {
     pub fn new(rules: &RuleSet) -> Result<AnswerSpace, TooLarge> {
         let mut values = Vec::new();
         let mut bands = Vec::new();
+        let mut classes = Vec::new();
         for index in 0..rules.questions.len() {
             let (question_values, question_bands) = representatives(rules, index)?;
-            values.push(question_values);
+            if matches!(rules.questions[index].kind, QuestionKind::Multi(_)) {
+                let grouped = classes_of(rules, index, question_values);
+                values.push(grouped.iter().map(|class| class[0]).collect());
+                classes.push(grouped);
+            } else {
+                values.push(question_values);
+                classes.push(Vec::new());
+            }
             bands.push(question_bands);
         }
         let total = values
@@ -48,16 +65,46 @@ impl AnswerSpace {
             .try_fold(1usize, |n, v: &Vec<Value>| n.checked_mul(v.len()))
             .filter(|&n| n <= MAX_COMBINATIONS);
         match total {
-            Some(_) => Ok(AnswerSpace { values, bands }),
+            Some(_) => Ok(AnswerSpace {
+                values,
+                bands,
+                classes,
+            }),
             None => Err(TooLarge(format!(
                 "more than {MAX_COMBINATIONS} combinations of answers"
             ))),
         }
     }
 
-    /// How many answer sets the space holds.
+    /// How many representative answer sets the space holds: the number of
+    /// positions [`AnswerSpace::iter`] yields.
     pub fn len(&self) -> usize {
         self.values.iter().map(Vec::len).product()
+    }
+
+    /// How many combinations of answers the representatives stand for.
+    pub fn combinations(&self) -> usize {
+        (0..self.values.len())
+            .map(|q| {
+                (0..self.values[q].len())
+                    .map(|v| self.weight_of(q, v))
+                    .sum::<usize>()
+            })
+            .product()
+    }
+
+    /// How many combinations of answers the representative at `position`
+    /// stands for.
+    pub fn weight(&self, position: usize) -> usize {
+        self.unpack(position)
+            .into_iter()
+            .enumerate()
+            .map(|(q, v)| self.weight_of(q, v))
+            .product()
+    }
+
+    fn weight_of(&self, question: usize, value: usize) -> usize {
+        self.classes[question].get(value).map_or(1, Vec::len)
     }
 
     /// Whether the space is empty (a question with no valid answer).
@@ -128,7 +175,8 @@ impl AnswerSpace {
             .zip(cube)
             .enumerate()
             .map(|(q, (question, picks))| {
-                let text = if picks.len() == self.values[q].len() && picks.len() > 1 {
+                let alternatives: usize = picks.iter().map(|&v| self.weight_of(q, v)).sum();
+                let text = if picks.len() == self.values[q].len() && alternatives > 1 {
                     "*".to_owned()
                 } else {
                     self.describe_values(question, q, picks)
@@ -147,16 +195,29 @@ impl AnswerSpace {
     ) -> String {
         let mut parts: Vec<String> = Vec::new();
         if self.bands[q].is_empty() {
+            let words = |value: &Value| match value {
+                Value::Choice(o) => question.options()[*o].id.clone(),
+                Value::Several(set) => set
+                    .iter()
+                    .map(|o| question.options()[o].id.as_str())
+                    .collect::<Vec<_>>()
+                    .join("+"),
+                Value::Number(n) => n.to_string(),
+            };
             for &i in picks {
-                parts.push(match self.values[q][i] {
-                    Value::Choice(o) => question.options()[o].id.clone(),
-                    Value::Several(set) => set
-                        .iter()
-                        .map(|o| question.options()[o].id.as_str())
-                        .collect::<Vec<_>>()
-                        .join("+"),
-                    Value::Number(n) => n.to_string(),
-                });
+                match self.classes[q].get(i) {
+                    // A class is named by up to three of its combinations.
+                    Some(class) if class.len() > CLASS_NAMED => {
+                        let named: Vec<String> = class[..CLASS_NAMED].iter().map(words).collect();
+                        parts.push(format!(
+                            "{}|… ({} combinations alike)",
+                            named.join("|"),
+                            class.len()
+                        ));
+                    }
+                    Some(class) => parts.extend(class.iter().map(words)),
+                    None => parts.push(words(&self.values[q][i])),
+                }
             }
         } else {
             // Adjacent bands merge into one range.
@@ -219,6 +280,33 @@ impl AnswerSpace {
         }
         boxes
     }
+}
+
+/// How many combinations of a class are named when a box is described.
+const CLASS_NAMED: usize = 3;
+
+/// Groups the valid combinations of several-choice question `index` into
+/// classes that no rule's test and no "not sure" check tells apart, in the
+/// order of each class's first member.
+fn classes_of(rules: &RuleSet, index: usize, values: Vec<Value>) -> Vec<Vec<Value>> {
+    let tests: Vec<&Test> = rules
+        .rules
+        .iter()
+        .flat_map(|r| r.when.iter())
+        .filter(|m| m.question == index)
+        .map(|m| &m.test)
+        .collect();
+    let unsure = rules.questions[index].unsure_options();
+    let mut classes: Vec<(Vec<bool>, Vec<Value>)> = Vec::new();
+    for value in values {
+        let mut signature: Vec<bool> = tests.iter().map(|t| t.matches(&value)).collect();
+        signature.push(matches!(value, Value::Several(set) if unsure.intersects(set)));
+        match classes.iter_mut().find(|(s, _)| *s == signature) {
+            Some((_, members)) => members.push(value),
+            None => classes.push((signature, vec![value])),
+        }
+    }
+    classes.into_iter().map(|(_, members)| members).collect()
 }
 
 /// An inclusive range of numbers, `(low, high)`, that no rule tells apart.
@@ -321,6 +409,7 @@ pub fn analyse(rules: &RuleSet) -> Result<Analysis, TooLarge> {
     let space = AnswerSpace::new(rules)?;
     let mut fired = vec![false; rules.rules.len()];
     let mut gap = vec![false; space.len()];
+    let mut gaps = 0;
     let mut contradictions: BTreeMap<(usize, usize, usize), Contradiction> = BTreeMap::new();
     let sources_of: Vec<BTreeSet<usize>> = rules
         .rules
@@ -334,11 +423,13 @@ pub fn analyse(rules: &RuleSet) -> Result<Analysis, TooLarge> {
         for &i in &indices {
             fired[i] = true;
         }
+        let weight = space.weight(position);
         if !indices
             .iter()
             .any(|&i| rules.rules[i].level.decides_outcome())
         {
             gap[position] = true;
+            gaps += weight;
         }
         let passes = indices
             .iter()
@@ -353,12 +444,12 @@ pub fn analyse(rules: &RuleSet) -> Result<Analysis, TooLarge> {
                 for &source in shared {
                     contradictions
                         .entry((source, pass, caution))
-                        .and_modify(|c| c.count += 1)
+                        .and_modify(|c| c.count += weight)
                         .or_insert_with(|| Contradiction {
                             source,
                             pass_rule: pass,
                             caution_rule: caution,
-                            count: 1,
+                            count: weight,
                             example: space.describe(rules, position),
                         });
                 }
@@ -378,8 +469,8 @@ pub fn analyse(rules: &RuleSet) -> Result<Analysis, TooLarge> {
         }
     }
     Ok(Analysis {
-        combinations: space.len(),
-        gaps: gap.iter().filter(|&&g| g).count(),
+        combinations: space.combinations(),
+        gaps,
         gap_examples: space.compact(rules, &gap, GAP_EXAMPLES),
         never_fire: (0..rules.rules.len()).filter(|&i| !fired[i]).collect(),
         masked,
@@ -412,8 +503,30 @@ mod tests {
         // 11 conditions, 4 severities, 4 age bands, 3 infection answers,
         // 31 + 1 valid treatment combinations (any non-empty subset of the
         // five, or `none` alone).
-        assert_eq!(space.len(), 11 * 4 * 4 * 3 * 32);
+        assert_eq!(space.combinations(), 11 * 4 * 4 * 3 * 32);
         assert_eq!(space.iter(&rules).count(), space.len());
+    }
+
+    #[test]
+    fn several_choice_combinations_fall_into_classes_the_rules_treat_alike() {
+        let rules = rules();
+        let space = AnswerSpace::new(&rules).unwrap();
+        let q = rules.question_index("prior_treatments").unwrap();
+        let (all, _) = representatives(&rules, q).unwrap();
+        let classes = &space.classes[q];
+        // The rules only ask whether rest or physical therapy was tried.
+        assert_eq!(classes.len(), 2);
+        assert_eq!(classes.iter().map(Vec::len).sum::<usize>(), all.len());
+        for class in classes {
+            for rule in &rules.rules {
+                for m in rule.when.iter().filter(|m| m.question == q) {
+                    let first = m.test.matches(&class[0]);
+                    assert!(class.iter().all(|v| m.test.matches(v) == first));
+                }
+            }
+        }
+        let weights: usize = (0..space.len()).map(|p| space.weight(p)).sum();
+        assert_eq!(weights, space.combinations());
     }
 
     #[test]

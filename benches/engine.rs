@@ -17,6 +17,7 @@ fn engine(c: &mut Criterion) {
     let rules = RuleSet::embedded().expect("the built-in rules load");
     let mut answers = Answers::new(&rules);
     for (question, answer) in [
+        ("warning_signs", "none"),
         ("condition", "knee-arthritis"),
         ("severity", "moderate"),
         ("age", "54"),

@@ -500,10 +500,11 @@ mod tests {
         let age = rules.question_index("age").unwrap();
         // Rules use max 17, min 18, and 40 to 65.
         assert_eq!(space.bands[age], [(0, 17), (18, 39), (40, 65), (66, 120)]);
-        // 11 conditions, 4 severities, 4 age bands, 3 infection answers,
-        // 31 + 1 valid treatment combinations (any non-empty subset of the
-        // five, or `none` alone).
-        assert_eq!(space.combinations(), 11 * 4 * 4 * 3 * 32);
+        // 127 + 1 valid warning-sign combinations (any non-empty subset of
+        // the seven signs, or `none` alone), 11 conditions, 4 severities,
+        // 4 age bands, 3 infection answers, 31 + 1 valid treatment
+        // combinations.
+        assert_eq!(space.combinations(), 128 * 11 * 4 * 4 * 3 * 32);
         assert_eq!(space.iter(&rules).count(), space.len());
     }
 
@@ -549,7 +550,7 @@ mod tests {
         );
         // Many small questions: each fine, the product too large.
         let mut rules = RuleSet::embedded().unwrap();
-        let extra = rules.questions[0].clone();
+        let extra = rules.questions[rules.question_index("condition").unwrap()].clone();
         rules.questions.extend((0..4).map(|_| extra.clone()));
         assert!(AnswerSpace::new(&rules).is_err());
     }
@@ -562,13 +563,14 @@ mod tests {
         assert_eq!(
             analysis.gap_examples,
             [
-                "condition=other, severity=mild|moderate|severe, age=18-120, \
-              active_infection=no, prior_treatments=*"
+                "warning_signs=none, condition=other, severity=mild|moderate|severe, \
+                 age=18-120, active_infection=no, prior_treatments=*"
             ],
-            "under 18, an infection and an unsure severity are still covered"
+            "warning signs, under 18, an infection and an unsure severity are still covered"
         );
-        // The one box covers every gap: 3 severities, 3 adult age bands, one
-        // infection answer and all 32 treatment combinations.
+        // The one box covers every gap: no warning sign, 3 severities, 3
+        // adult age bands, one infection answer and all 32 treatment
+        // combinations.
         assert_eq!(analysis.gaps, 3 * 3 * 32);
     }
 
@@ -594,8 +596,10 @@ mod tests {
         assert_eq!(
             boxes,
             [
-                "condition=*, severity=*, age=0-17, active_infection=no, prior_treatments=*",
-                "condition=other, severity=*, age=*, active_infection=*, prior_treatments=*",
+                "warning_signs=*, condition=*, severity=*, age=0-17, active_infection=no, \
+                 prior_treatments=*",
+                "warning_signs=*, condition=other, severity=*, age=*, active_infection=*, \
+                 prior_treatments=*",
             ]
         );
         assert_eq!(

@@ -499,8 +499,8 @@ mod tests {
         assert_eq!(set.len(), 2);
         assert_eq!(
             answers.missing().len(),
-            2,
-            "severity and active_infection are open"
+            3,
+            "warning_signs, severity and active_infection are open"
         );
     }
 
@@ -564,9 +564,9 @@ mod tests {
     #[test]
     fn reads_toml_and_json_documents_alike() {
         let rules = rules();
-        let toml = "condition = \"hip-arthritis\"\nseverity = \"moderate\"\nage = 61\n\
+        let toml = "warning_signs = [\"none\"]\ncondition = \"hip-arthritis\"\nseverity = \"moderate\"\nage = 61\n\
                     active_infection = \"no\"\nprior_treatments = [\"medication\"]\n";
-        let json = r#"{"condition":"hip-arthritis","severity":"moderate","age":61,
+        let json = r#"{"warning_signs":["none"],"condition":"hip-arthritis","severity":"moderate","age":61,
                        "active_infection":"no","prior_treatments":["medication"]}"#;
         let mut from_toml = Answers::new(&rules);
         from_toml
@@ -619,6 +619,7 @@ mod tests {
         let build = |severity: &str| {
             let mut answers = Answers::new(&rules);
             for (k, v) in [
+                ("warning_signs", "none"),
                 ("condition", "knee-arthritis"),
                 ("severity", severity),
                 ("age", "50"),

@@ -262,6 +262,7 @@ fn screen(args: &ScreenArgs) -> anyhow::Result<()> {
         assessment: &assessment,
         review_overdue: rules.meta.review_overdue(&crate::date::today_utc()),
         explanation: explanation.as_ref(),
+        audience: args.audience.into(),
     };
     let summary = match args.format {
         Format::Text => text::render(

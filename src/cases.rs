@@ -343,7 +343,7 @@ mod tests {
     const KNEE: &str = r#"
 [[case]]
 name = "moderate knee arthritis"
-answers = { condition = "knee-arthritis", severity = "moderate", age = 54, active_infection = "no", prior_treatments = ["rest"] }
+answers = { warning_signs = ["none"], condition = "knee-arthritis", severity = "moderate", age = 54, active_infection = "no", prior_treatments = ["rest"] }
 outcome = "may-be-suitable"
 must_fire = ["defiage-knee-osteoarthritis"]
 must_not_fire = ["active-infection"]
@@ -421,7 +421,7 @@ must_not_fire = ["active-infection"]
         assert_eq!(
             messages(&KNEE.replace("age = 54", "age = 540")),
             [
-                "case `moderate knee arthritis`: `age` must be a whole number from 0 to 120, not `540` @ cases.toml:4:72"
+                "case `moderate knee arthritis`: `age` must be a whole number from 0 to 120, not `540` @ cases.toml:4:98"
             ]
         );
         assert_eq!(

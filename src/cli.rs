@@ -9,10 +9,13 @@ const EXAMPLES: &str = "\
 Examples:
   Run the interview:
     candidacy
-  Screen without questions (all five answers given):
-    candidacy --answer condition=knee-arthritis --answer severity=moderate \\
+  Screen without questions (all six answers given):
+    candidacy --answer warning_signs=none \\
+      --answer condition=knee-arthritis --answer severity=moderate \\
       --answer age=54 --answer active_infection=no \\
       --answer prior_treatments=rest,physical-therapy
+  The same for the person running the intake (rule ids, full citations):
+    candidacy --answers examples/knee-moderate.toml --audience staff
   Read answers from a file and print JSON:
     candidacy --answers examples/knee-moderate.toml --format json
   Ask only what the file does not answer:
@@ -23,9 +26,9 @@ Exit codes: 0 summary printed, 2 usage, 65 bad answers, 66 input file missing,
 
 /// An educational first screen for bone marrow-derived stem cell therapy.
 ///
-/// Asks five questions (or takes the answers given), checks them against
-/// rule files built from two clinic documents, and prints what the sources
-/// say about the answers. It is education, not a diagnosis or a decision:
+/// Asks about warning signs first, then five questions (or takes the answers
+/// given), checks them against rule files built from two clinic documents
+/// and clinical guidance, and prints what the sources say about the answers. It is education, not a diagnosis or a decision:
 /// only a clinician can decide after an evaluation.
 #[derive(Debug, Parser)]
 #[command(
@@ -201,9 +204,31 @@ pub struct ScreenArgs {
     #[arg(long)]
     pub explain: bool,
 
+    /// Who reads the summary: the patient (plain, no rule ids) or intake staff (rule ids, full citations)
+    #[arg(long, value_enum, default_value_t = AudienceArg::Patient)]
+    pub audience: AudienceArg,
+
     /// Use the rule files in DIR instead of the built-in rule set
     #[arg(long, value_name = "DIR")]
     pub rules: Option<PathBuf>,
+}
+
+/// Who reads the summary.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum AudienceArg {
+    /// The person screened: plain language, no rule ids
+    Patient,
+    /// The person running the intake: rule ids, levels and full citations
+    Staff,
+}
+
+impl From<AudienceArg> for crate::render::Audience {
+    fn from(audience: AudienceArg) -> Self {
+        match audience {
+            AudienceArg::Patient => crate::render::Audience::Patient,
+            AudienceArg::Staff => crate::render::Audience::Staff,
+        }
+    }
 }
 
 /// Output formats.

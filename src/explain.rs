@@ -138,6 +138,7 @@ mod tests {
         let answers = answers(
             &rules,
             &[
+                ("warning_signs", "none"),
                 ("condition", "knee-arthritis"),
                 ("severity", "moderate"),
                 ("age", "54"),
@@ -152,10 +153,12 @@ mod tests {
         let failed = trace("defiage-knee-osteoarthritis").failed.unwrap();
         assert_eq!(failed.describe(&rules), "active_infection is no");
         assert_eq!(explanation.traces.len(), rules.rules.len());
-        // Only the infection answer moves this outcome; most serious first.
+        // A warning sign or the infection answer moves this outcome; most
+        // serious first.
         assert_eq!(
             changes(&rules, &explanation),
             [
+                "warning_signs=hot-swollen-joint: urgent-care",
                 "active_infection=unsure: clinician-review",
                 "active_infection=no: may-be-suitable",
             ]
@@ -168,6 +171,7 @@ mod tests {
         let answers = answers(
             &rules,
             &[
+                ("warning_signs", "none"),
                 ("condition", "sports-injury"),
                 ("severity", "moderate"),
                 ("age", "16"),

@@ -443,6 +443,7 @@ mod tests {
     fn asks_every_question_in_order_when_nothing_is_given() {
         let rules = RuleSet::embedded().unwrap();
         let mut prompter = script(vec![
+            Step::Several(Reply::Answer(vec![7])),
             Step::Choose(Reply::Answer(0)),
             Step::Choose(Reply::Answer(1)),
             Step::Number("54"),
@@ -450,15 +451,16 @@ mod tests {
             Step::Several(Reply::Answer(vec![0, 1])),
         ]);
         let answers = collect(&rules, Answers::new(&rules), &mut prompter).unwrap();
-        assert_eq!(answers.values()[2], Value::Number(54));
+        assert_eq!(answers.values()[3], Value::Number(54));
         assert_eq!(
             prompter.asked,
             [
-                "Question 1 of 5 What is the main problem you want help with?",
-                "Question 2 of 5 How bad is it?",
-                "Question 3 of 5 How old are you?",
-                "Question 4 of 5 Do you have an infection right now?",
-                "Question 5 of 5 What have you already tried for this problem?",
+                "Question 1 of 6 Do you have any of these signs right now?",
+                "Question 2 of 6 What is the main problem you want help with?",
+                "Question 3 of 6 How bad is it?",
+                "Question 4 of 6 How old are you?",
+                "Question 5 of 6 Do you have an infection right now?",
+                "Question 6 of 6 What have you already tried for this problem?",
             ]
         );
     }
@@ -468,6 +470,7 @@ mod tests {
         let rules = RuleSet::embedded().unwrap();
         let mut given = Answers::new(&rules);
         for (k, v) in [
+            ("warning_signs", "none"),
             ("condition", "other"),
             ("age", "30"),
             ("prior_treatments", "none"),
@@ -486,13 +489,14 @@ mod tests {
                 "Question 2 of 2 Do you have an infection right now?"
             ]
         );
-        assert_eq!(answers.values()[3], Value::Choice(2));
+        assert_eq!(answers.values()[4], Value::Choice(2));
     }
 
     #[test]
     fn esc_goes_back_with_the_earlier_answer_preselected() {
         let rules = RuleSet::embedded().unwrap();
         let mut prompter = script(vec![
+            Step::Several(Reply::Answer(vec![7])),
             Step::Choose(Reply::Answer(3)),
             Step::Choose(Reply::Back),
             Step::Choose(Reply::Answer(4)),
@@ -502,7 +506,7 @@ mod tests {
             Step::Several(Reply::Answer(vec![5])),
         ]);
         let answers = collect(&rules, Answers::new(&rules), &mut prompter).unwrap();
-        assert_eq!(answers.values()[0], Value::Choice(4));
+        assert_eq!(answers.values()[1], Value::Choice(4));
         assert_eq!(prompter.defaults[..3], [None, None, Some(3)]);
     }
 
@@ -511,6 +515,7 @@ mod tests {
         let rules = RuleSet::embedded().unwrap();
         let mut given = Answers::new(&rules);
         for (k, v) in [
+            ("warning_signs", "none"),
             ("condition", "other"),
             ("severity", "mild"),
             ("age", "30"),
@@ -531,6 +536,7 @@ mod tests {
         let rules = RuleSet::embedded().unwrap();
         let mut given = Answers::new(&rules);
         for (k, v) in [
+            ("warning_signs", "none"),
             ("condition", "other"),
             ("severity", "mild"),
             ("active_infection", "no"),
@@ -546,7 +552,7 @@ mod tests {
             Step::Several(Reply::Answer(vec![5])),
         ]);
         let answers = collect(&rules, given, &mut prompter).unwrap();
-        assert_eq!(answers.values()[2], Value::Number(47));
+        assert_eq!(answers.values()[3], Value::Number(47));
         assert_eq!(
             prompter.notices,
             [

@@ -19,6 +19,7 @@
 //! let rules = RuleSet::embedded()?;
 //! let mut answers = Answers::new(&rules);
 //! for (question, answer) in [
+//!     ("warning_signs", "none"),
 //!     ("condition", "knee-arthritis"),
 //!     ("severity", "moderate"),
 //!     ("age", "54"),
@@ -27,7 +28,7 @@
 //! ] {
 //!     answers.give(&rules, question, answer)?;
 //! }
-//! let answers = answers.complete().expect("all five questions answered");
+//! let answers = answers.complete().expect("all six questions answered");
 //! let assessment = evaluate(&rules, &answers);
 //! // "Not sure" about an infection is never a pass.
 //! assert_eq!(assessment.outcome, Level::ClinicianReview);
@@ -54,6 +55,7 @@ pub mod ruleset;
 pub mod sample;
 pub mod sanitize;
 pub mod show;
+pub mod wording;
 
 pub use app::run;
 pub use error::Error;

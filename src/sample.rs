@@ -55,13 +55,18 @@ pub fn record(rules: &RuleSet, rng: &mut SplitMix64, number: u64, format: Sample
             SampleFormat::Csv => format!("r{number}"),
         },
     )];
+    // The unknown option goes into the first one-choice question.
+    let first_choice = rules
+        .questions
+        .iter()
+        .position(|q| matches!(q.kind, QuestionKind::Choice(_)));
     for (index, question) in rules.questions.iter().enumerate() {
         if broken == 1 && index == 0 {
             continue; // a missing answer
         }
         let value = match &question.kind {
             QuestionKind::Choice(options) => {
-                let id = if broken == 0 && index == 0 {
+                let id = if broken == 0 && Some(index) == first_choice {
                     "not-an-option"
                 } else {
                     options[rng.below(options.len())].id.as_str()
@@ -78,8 +83,16 @@ pub fn record(rules: &RuleSet, rng: &mut SplitMix64, number: u64, format: Sample
                     .filter(|o| !o.exclusive)
                     .map(|o| o.id.as_str())
                     .collect();
+                // The first question is the warning-sign screen: most people
+                // have none of the signs. Elsewhere "none" is one in five.
+                let odds = if index == 0 { 10 } else { 5 };
+                let exclusive_drawn = if index == 0 {
+                    rng.below(odds) != 0
+                } else {
+                    rng.below(odds) == 0
+                };
                 match options.iter().find(|o| o.exclusive) {
-                    Some(only) if rng.below(5) == 0 || plain.is_empty() => chosen.push(&only.id),
+                    Some(only) if exclusive_drawn || plain.is_empty() => chosen.push(&only.id),
                     _ => {
                         let first = rng.below(plain.len());
                         chosen.push(plain[first]);
@@ -168,8 +181,9 @@ mod tests {
         assert_eq!(tally.records(), 2000);
         // About one in twenty is invalid, on purpose.
         assert!((50..=150).contains(&tally.errors), "{tally:?}");
-        // Every outcome the built-in rules can give shows up (none of them
-        // gives urgent-care).
-        assert!(tally.outcomes[1..].iter().all(|&n| n > 100), "{tally:?}");
+        // Every outcome the built-in rules can give shows up; about one in
+        // ten records has a warning sign.
+        assert!(tally.outcomes.iter().all(|&n| n > 100), "{tally:?}");
+        assert!((100..=300).contains(&tally.outcomes[0]), "{tally:?}");
     }
 }

@@ -6,7 +6,7 @@ use std::io::Write;
 
 use assert_cmd::cargo::cargo_bin_cmd;
 
-const KNEE: &str = r#"{"id": "k1", "condition": "knee-arthritis", "severity": "moderate", "age": 54, "active_infection": "no", "prior_treatments": ["rest"]}"#;
+const KNEE: &str = r#"{"id": "k1", "warning_signs": ["none"], "condition": "knee-arthritis", "severity": "moderate", "age": 54, "active_infection": "no", "prior_treatments": ["rest"]}"#;
 
 fn batch(args: &[&str], input: &[u8]) -> (Option<i32>, String, String) {
     let output = cargo_bin_cmd!("candidacy")
@@ -140,10 +140,11 @@ fn csv_in_with_quoted_fields_and_csv_out() {
     let mut file = std::fs::File::create(&path).unwrap();
     write!(
         file,
-        "id,condition,severity,age,active_infection,prior_treatments\n\
-         \"Doe, J.\",knee-arthritis,moderate,54,no,\"rest;physical-therapy\"\n\
-         \"multi\nline\",hip-arthritis,severe,70,no,medication\n\
-         x3,knee-arthritis,moderate,fifty,no,rest\n"
+        "id,warning_signs,condition,severity,age,active_infection,prior_treatments\n\
+         \"Doe, J.\",none,knee-arthritis,moderate,54,no,\"rest;physical-therapy\"\n\
+         \"multi\nline\",none,hip-arthritis,severe,70,no,medication\n\
+         x3,none,knee-arthritis,moderate,fifty,no,rest\n\
+         x4,fever;leg-weakness,knee-arthritis,moderate,54,no,rest\n"
     )
     .unwrap();
     drop(file);
@@ -168,6 +169,9 @@ fn csv_in_with_quoted_fields_and_csv_out() {
         &rows[2][4],
         "`age` must be a whole number from 0 to 120, not `fifty`"
     );
+    // A warning sign leads; its rules come first.
+    assert_eq!(first3(&rows[3]), ["6", "x4", "urgent-care"]);
+    assert!(rows[3][3].starts_with("back-pain-emergency-signs;fever;"));
     // --input-format overrides the extension.
     let output = cargo_bin_cmd!("candidacy")
         .args(["batch", "--input-format", "jsonl"])

@@ -27,6 +27,7 @@ fn answers(rules: &RuleSet, pairs: &[(&str, &str)]) -> AnswerSet {
 /// A baseline that the sources describe, with one answer replaced.
 fn with(rules: &RuleSet, key: &str, value: &str) -> AnswerSet {
     let mut pairs = vec![
+        ("warning_signs", "none"),
         ("condition", "knee-arthritis"),
         ("severity", "moderate"),
         ("age", "54"),
@@ -104,6 +105,7 @@ fn severe_joint_damage_shows_both_sources_disagreeing_and_goes_to_a_clinician() 
     ] {
         let mut pairs = vec![("severity", "severe"), ("condition", condition)];
         pairs.extend([
+            ("warning_signs", "none"),
             ("age", "54"),
             ("active_infection", "no"),
             ("prior_treatments", "rest"),
@@ -137,6 +139,7 @@ fn severe_problems_outside_joints_show_no_disagreement() {
     let rules = rules();
     let mut pairs = vec![("severity", "severe"), ("condition", "disc-degeneration")];
     pairs.extend([
+        ("warning_signs", "none"),
         ("age", "54"),
         ("active_infection", "no"),
         ("prior_treatments", "rest"),
@@ -204,6 +207,7 @@ fn middle_age_is_an_info_note_and_under_18_goes_to_a_clinician() {
 fn a_sports_injury_needs_rest_or_therapy_tried_first() {
     let rules = rules();
     let base = [
+        ("warning_signs", "none"),
         ("condition", "sports-injury"),
         ("severity", "moderate"),
         ("age", "30"),
@@ -273,6 +277,8 @@ fn safety_invariants_hold_for_every_answer_set() {
     );
     let infection = rules.question_index("active_infection").unwrap();
     let yes = rules.questions[infection].option_index("yes").unwrap();
+    let signs = rules.question_index("warning_signs").unwrap();
+    let no_sign = rules.questions[signs].option_index("none").unwrap();
     for answers in space.iter(&rules) {
         let assessment = evaluate(&rules, &answers);
         let most_serious = assessment
@@ -296,7 +302,10 @@ fn safety_invariants_hold_for_every_answer_set() {
         if answers.has_unsure(&rules) {
             assert_ne!(assessment.outcome, Level::MayBeSuitable, "{answers:?}");
         }
-        if *answers.value(infection) == Value::Choice(yes) {
+        let any_sign = *answers.value(signs) != Value::Several(OptionSet::from_indices([no_sign]));
+        if any_sign {
+            assert_eq!(assessment.outcome, Level::UrgentCare, "{answers:?}");
+        } else if *answers.value(infection) == Value::Choice(yes) {
             assert_eq!(assessment.outcome, Level::NotSuitableNow, "{answers:?}");
         }
     }

@@ -227,6 +227,44 @@ fn unreachable_and_masked_rules_are_warnings_at_the_rule() {
 }
 
 #[test]
+fn verdict_and_promise_words_are_errors_naming_the_rule() {
+    let (code, stdout, stderr) = run(&["rules", "check"], fixture("banned-wording").path());
+    assert_eq!(code, Some(78), "{stdout}");
+    assert!(
+        stdout.contains("error[banned-wording]: rule `promise` message uses “cure”"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("rules.toml:2:6\n"), "{stdout}");
+    // "approved" is allowed only in text citing a regulator.
+    assert!(
+        stdout.contains(
+            "error[banned-wording]: rule `approval-without-regulator` message uses “approved”"
+        ),
+        "{stdout}"
+    );
+    assert!(stdout.contains("rules.toml:9:6\n"), "{stdout}");
+    assert!(stderr.contains("found 2 error(s)"), "{stderr}");
+}
+
+#[test]
+fn a_clinic_only_pass_must_say_whose_claim_it_is() {
+    let (code, stdout, _) = run(
+        &["rules", "check", "--format", "json"],
+        fixture("unattributed").path(),
+    );
+    assert_eq!(code, Some(78), "{stdout}");
+    let report: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let errors: Vec<(&str, &str)> = report["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| i["severity"] == "error")
+        .map(|i| (i["kind"].as_str().unwrap(), i["rule"].as_str().unwrap()))
+        .collect();
+    assert_eq!(errors, [("unattributed", "plain-pass")]);
+}
+
+#[test]
 fn a_source_cited_for_a_pass_and_a_caution_on_the_same_answers_is_a_contradiction() {
     let (code, stdout, _) = run(&["rules", "check"], fixture("contradiction").path());
     assert_eq!(code, Some(0));

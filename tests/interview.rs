@@ -33,28 +33,32 @@ fn exit_code(session: &PtySession) -> i32 {
 #[test]
 fn the_interview_runs_from_the_first_question_to_the_summary() {
     let mut p = spawn(&[]);
-    p.exp_string("Question 1 of 5").unwrap();
+    p.exp_string("Question 1 of 6").unwrap();
+    p.exp_string("Do you have any of these signs right now?")
+        .unwrap();
+    p.exp_string("None of these").unwrap();
+    send(&mut p, &format!("{}{ENTER}", DOWN.repeat(7) + " ")); // none of these
+    p.exp_string("Question 2 of 6").unwrap();
     p.exp_string("What is the main problem you want help with?")
         .unwrap();
     send(&mut p, ENTER); // the first option: arthritis in the knee
-    p.exp_string("Question 2 of 5").unwrap();
+    p.exp_string("Question 3 of 6").unwrap();
     p.exp_string("Esc goes back").unwrap();
     send(&mut p, &format!("{DOWN}{ENTER}")); // moderate
-    p.exp_string("Question 3 of 5").unwrap();
+    p.exp_string("Question 4 of 6").unwrap();
     send(&mut p, "abc\r"); // not a number: asked again with a message
     p.exp_string("Please type a whole number from 0 to 120.")
         .unwrap();
     // Clear the rejected text, then give a valid age.
     send(&mut p, "\x7f\x7f\x7f54\r");
-    p.exp_string("Question 4 of 5").unwrap();
+    p.exp_string("Question 5 of 6").unwrap();
     send(&mut p, &format!("{DOWN}{ENTER}")); // no infection
-    p.exp_string("Question 5 of 5").unwrap();
+    p.exp_string("Question 6 of 6").unwrap();
     p.exp_string("Space marks an answer").unwrap();
     send(&mut p, &format!(" {ENTER}")); // rest
     p.exp_string("Outcome: May be suitable, to be checked by a clinician")
         .unwrap();
-    p.exp_string("Only a qualified clinician can decide")
-        .unwrap();
+    p.exp_string("This summary is education.").unwrap();
     p.exp_eof().unwrap();
     assert_eq!(exit_code(&p), 0);
 }
@@ -62,6 +66,8 @@ fn the_interview_runs_from_the_first_question_to_the_summary() {
 #[test]
 fn given_answers_are_not_asked() {
     let mut p = spawn(&[
+        "-a",
+        "warning_signs=none",
         "-a",
         "condition=other",
         "-a",
@@ -83,8 +89,8 @@ fn given_answers_are_not_asked() {
 #[test]
 fn ctrl_c_shows_the_cursor_prints_no_summary_and_exits_130() {
     let mut p = spawn(&[]);
-    p.exp_string("Question 1 of 5").unwrap();
-    p.exp_string("Arthritis in the knee").unwrap();
+    p.exp_string("Question 1 of 6").unwrap();
+    p.exp_string("None of these").unwrap();
     p.send_control('c').unwrap();
     let rest = p.exp_eof().unwrap();
     assert!(
@@ -93,4 +99,31 @@ fn ctrl_c_shows_the_cursor_prints_no_summary_and_exits_130() {
     );
     assert!(!rest.contains("Outcome"), "nothing half-written: {rest:?}");
     assert_eq!(exit_code(&p), 130);
+}
+
+#[test]
+fn a_warning_sign_opens_the_summary_with_where_to_get_care() {
+    let mut p = spawn(&[
+        "-a",
+        "condition=knee-arthritis",
+        "-a",
+        "severity=moderate",
+        "-a",
+        "age=54",
+        "-a",
+        "active_infection=no",
+        "-a",
+        "prior_treatments=rest",
+    ]);
+    p.exp_string("Question 1 of 1").unwrap();
+    p.exp_string("Do you have any of these signs right now?")
+        .unwrap();
+    p.exp_string("None of these").unwrap();
+    send(&mut p, &format!(" {ENTER}")); // a hot, swollen, painful joint
+    p.exp_string("Outcome: Seek medical care promptly").unwrap();
+    p.exp_string("See a doctor today.").unwrap();
+    p.exp_string("The rest of this page is about the stem cell therapy.")
+        .unwrap();
+    p.exp_eof().unwrap();
+    assert_eq!(exit_code(&p), 0);
 }

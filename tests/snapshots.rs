@@ -8,10 +8,11 @@ use std::path::Path;
 use assert_cmd::cargo::cargo_bin_cmd;
 use candidacy::answers::{Answers, DocumentFormat};
 use candidacy::evaluate::evaluate;
-use candidacy::render::{Report, text};
+use candidacy::render::{Audience, Report, text};
 use candidacy::ruleset::RuleSet;
 
-const EXAMPLES: [&str; 5] = [
+const EXAMPLES: [&str; 6] = [
+    "back-pain-warning-signs.toml",
     "knee-moderate.toml",
     "knee-severe.json",
     "active-infection.toml",
@@ -57,8 +58,29 @@ fn explained_summaries() {
 }
 
 #[test]
+fn staff_summaries_name_rules_and_cite_in_full() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
+    for example in ["knee-moderate.toml", "back-pain-warning-signs.toml"] {
+        let output = cargo_bin_cmd!("candidacy")
+            .args(["--audience", "staff", "--answers"])
+            .arg(root.join(example))
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(0));
+        insta::assert_snapshot!(
+            format!("staff-{example}"),
+            String::from_utf8(output.stdout).unwrap()
+        );
+    }
+}
+
+#[test]
 fn json_summaries() {
-    for example in ["knee-severe.json", "teen-sports-injury.toml"] {
+    for example in [
+        "knee-severe.json",
+        "teen-sports-injury.toml",
+        "back-pain-warning-signs.toml",
+    ] {
         insta::assert_snapshot!(format!("json-{example}"), run(example, "json"));
     }
 }
@@ -83,6 +105,7 @@ fn the_text_summary_fits_60_columns() {
         assessment: &assessment,
         review_overdue: false,
         explanation: None,
+        audience: Audience::Patient,
     };
     let summary = text::render(&report, text::TextOptions { width: 60 });
     for line in summary.lines() {
@@ -93,7 +116,8 @@ fn the_text_summary_fits_60_columns() {
         );
     }
     assert!(summary.contains("Where the sources disagree"));
-    assert!(summary.contains("Only a qualified clinician can decide"));
+    let joined = summary.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(joined.contains("Only a qualified clinician can decide"));
 }
 
 #[test]
@@ -103,6 +127,7 @@ fn the_reason_for_a_fallback_is_rendered_in_text_and_json() {
     let mut rules = RuleSet::embedded().unwrap();
     let mut answers = Answers::new(&rules);
     for (k, v) in [
+        ("warning_signs", "none"),
         ("condition", "knee-arthritis"),
         ("severity", "unsure"),
         ("age", "50"),
@@ -144,6 +169,7 @@ fn the_reason_for_a_fallback_is_rendered_in_text_and_json() {
             assessment: &assessment,
             review_overdue: false,
             explanation: None,
+            audience: Audience::Patient,
         };
         let text = text::render(&report, text::TextOptions { width: 200 });
         assert!(text.contains(&message), "{id}:\n{text}");

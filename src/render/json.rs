@@ -10,7 +10,7 @@ use super::Report;
 use crate::answers::Value;
 use crate::explain::Explanation;
 use crate::level::Level;
-use crate::ruleset::{Question, Rule, RuleSet, SourceKind};
+use crate::ruleset::{Citation, Question, RuleSet, SourceKind};
 
 /// The version of this JSON layout.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -24,6 +24,7 @@ struct Summary<'a> {
     fallback: Option<&'static str>,
     findings: Vec<Finding<'a>>,
     conflicts: Vec<Conflict<'a>>,
+    before_you_book: Vec<AdviceOut<'a>>,
     answers: Answers<'a>,
     disclaimer: &'a str,
     warnings: Vec<String>,
@@ -84,6 +85,13 @@ struct Conflict<'a> {
 }
 
 #[derive(Serialize)]
+struct AdviceOut<'a> {
+    id: &'a str,
+    text: &'a str,
+    citations: Vec<CitationOut<'a>>,
+}
+
+#[derive(Serialize)]
 struct CitationOut<'a> {
     source: &'a str,
     quote: &'a str,
@@ -128,8 +136,8 @@ impl Serialize for Answers<'_> {
     }
 }
 
-fn citations<'a>(rules: &'a RuleSet, rule: &'a Rule) -> Vec<CitationOut<'a>> {
-    rule.citations
+fn citations<'a>(rules: &'a RuleSet, cited: &'a [Citation]) -> Vec<CitationOut<'a>> {
+    cited
         .iter()
         .map(|c| CitationOut {
             source: &rules.sources[c.source].id,
@@ -194,7 +202,7 @@ pub fn render(report: &Report<'_>) -> String {
                 rule: &rule.id,
                 level: rule.level,
                 message: &rule.message,
-                citations: citations(rules, rule),
+                citations: citations(rules, &rule.citations),
             })
             .collect(),
         conflicts: assessment
@@ -202,7 +210,16 @@ pub fn render(report: &Report<'_>) -> String {
             .map(|rule| Conflict {
                 rule: &rule.id,
                 topic: rule.conflict.as_deref().unwrap_or_default(),
-                citations: citations(rules, rule),
+                citations: citations(rules, &rule.citations),
+            })
+            .collect(),
+        before_you_book: rules
+            .before_you_book
+            .iter()
+            .map(|advice| AdviceOut {
+                id: &advice.id,
+                text: &advice.text,
+                citations: citations(rules, &advice.citations),
             })
             .collect(),
         answers: Answers {

@@ -10,6 +10,16 @@ use crate::evaluate::Assessment;
 use crate::explain::Explanation;
 use crate::ruleset::{Citation, Question, RuleSet, fill};
 
+/// Who reads the summary.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Audience {
+    /// The person screened: plain language, no rule ids.
+    #[default]
+    Patient,
+    /// The person running the intake: rule ids, levels and full citations.
+    Staff,
+}
+
 /// Everything a renderer needs.
 #[derive(Debug, Clone, Copy)]
 pub struct Report<'a> {
@@ -25,16 +35,64 @@ pub struct Report<'a> {
     /// Set with `--explain`: every rule's result and the changes that
     /// would move the outcome.
     pub explanation: Option<&'a Explanation<'a>>,
+    /// Who reads it.
+    pub audience: Audience,
 }
 
 impl Report<'_> {
-    /// One citation as a line: the source's name and the quote.
+    /// One citation: the source's name and kind and the quote; for staff
+    /// also the title, publisher and address.
     pub fn citation_line(&self, citation: &Citation) -> String {
         let source = &self.rules.sources[citation.source];
+        let text = &self.rules.text;
+        let kind = text.source_kind(source.kind);
+        match self.audience {
+            Audience::Patient => fill(
+                &text.citation,
+                &[
+                    ("source", &source.name),
+                    ("kind", kind),
+                    ("quote", &citation.quote),
+                ],
+            ),
+            Audience::Staff => {
+                let mut line = fill(
+                    &text.citation_full,
+                    &[
+                        ("source", &source.name),
+                        ("kind", kind),
+                        ("title", &source.title),
+                        ("publisher", &source.publisher),
+                        ("quote", &citation.quote),
+                    ],
+                );
+                if let Some(url) = &source.url {
+                    line.push('\n');
+                    line.push_str(url);
+                }
+                line
+            }
+        }
+    }
+
+    /// "Rule fever, level urgent-care": a finding's rule for staff.
+    pub fn rule_reference(&self, rule: &crate::ruleset::Rule) -> String {
         fill(
-            &self.rules.text.citation,
-            &[("source", &source.name), ("quote", &citation.quote)],
+            &self.rules.text.rule_reference,
+            &[("rule", &rule.id), ("level", rule.level.id())],
         )
+    }
+
+    /// The indices of the sources this summary cites, in declaration order:
+    /// by its findings and by the "Before you book" questions.
+    pub fn cited_sources(&self) -> Vec<usize> {
+        let mut cited = vec![false; self.rules.sources.len()];
+        let findings = self.assessment.findings.iter().map(|r| &r.citations);
+        let advice = self.rules.before_you_book.iter().map(|a| &a.citations);
+        for citation in findings.chain(advice).flatten() {
+            cited[citation.source] = true;
+        }
+        (0..cited.len()).filter(|&i| cited[i]).collect()
     }
 
     /// The warning shown when the rules are overdue for review.

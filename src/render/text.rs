@@ -7,7 +7,7 @@
 
 use comfy_table::{Cell, ColumnConstraint, ContentArrangement, Table, Width, presets};
 
-use super::{Report, answer_words};
+use super::{Audience, Report, answer_words};
 use crate::level::Level;
 use crate::ruleset::Rule;
 use crate::sanitize::sanitize;
@@ -40,6 +40,25 @@ pub fn render(report: &Report<'_>, options: TextOptions) -> String {
     let level = rules.levels.get(assessment.outcome);
     out.paragraph(&format!("{}: {}", text.outcome_heading, level.label));
     out.paragraph(&level.explanation);
+    // Warning signs open the summary as plain instructions; the rest is
+    // secondary.
+    let (urgent, findings): (Vec<&Rule>, Vec<&Rule>) = assessment
+        .findings
+        .iter()
+        .partition(|r| r.level == Level::UrgentCare);
+    for rule in &urgent {
+        out.wrapped(&rule.message, 0);
+        if report.audience == Audience::Staff {
+            out.wrapped(&report.rule_reference(rule), 2);
+        }
+        for citation in &rule.citations {
+            out.wrapped(&report.citation_line(citation), 2);
+        }
+        out.blank();
+    }
+    if !urgent.is_empty() {
+        out.paragraph(&text.urgent_then);
+    }
     if let Some(fallback) = assessment.fallback {
         out.paragraph(match fallback {
             crate::evaluate::Fallback::NoRuleMatched => &text.no_rule_matched,
@@ -59,16 +78,19 @@ pub fn render(report: &Report<'_>, options: TextOptions) -> String {
         }
     }
 
-    let (info, decisive): (Vec<&Rule>, Vec<&Rule>) = assessment
-        .findings
-        .iter()
-        .partition(|r| r.level == Level::Info);
+    let (info, decisive): (Vec<&Rule>, Vec<&Rule>) =
+        findings.into_iter().partition(|r| r.level == Level::Info);
     if !decisive.is_empty() {
         out.heading(&text.findings_heading, '-');
         let mut table = new_table(width, &[&text.column_level, &text.column_finding]);
         for rule in decisive {
+            let mut level = rules.levels.get(rule.level).label.clone();
+            if report.audience == Audience::Staff {
+                level.push('\n');
+                level.push_str(&report.rule_reference(rule));
+            }
             table.add_row(vec![
-                Cell::new(sanitize(&rules.levels.get(rule.level).label)),
+                Cell::new(sanitize(&level)),
                 Cell::new(sanitize(&finding_cell(report, rule))),
             ]);
         }
@@ -83,6 +105,19 @@ pub fn render(report: &Report<'_>, options: TextOptions) -> String {
         out.table(&table);
     }
 
+    if !rules.before_you_book.is_empty() {
+        out.heading(&text.before_you_book_heading, '-');
+        out.paragraph(&text.before_you_book_intro);
+        for (number, advice) in rules.before_you_book.iter().enumerate() {
+            let marker = format!("{}. ", number + 1);
+            out.hanging(&marker, &advice.text);
+            for citation in &advice.citations {
+                out.wrapped(&report.citation_line(citation), marker.len());
+            }
+        }
+        out.blank();
+    }
+
     out.heading(&text.answers_heading, '-');
     let mut table = new_table(width, &[&text.column_question, &text.column_answer]);
     for (question, value) in rules.questions.iter().zip(report.answers.values()) {
@@ -95,7 +130,15 @@ pub fn render(report: &Report<'_>, options: TextOptions) -> String {
 
     out.heading(&text.sources_heading, '-');
     let mut table = new_table(width, &[&text.column_source, &text.column_kind]);
-    for source in &rules.sources {
+    // The description and address need the room; the kind is a few words.
+    if let Some(first) = table.column_mut(0) {
+        first.set_constraint(ColumnConstraint::LowerBoundary(Width::Percentage(60)));
+    }
+    for source in report
+        .cited_sources()
+        .into_iter()
+        .map(|i| &rules.sources[i])
+    {
         let mut description = format!("{}: “{}”, {}", source.name, source.title, source.publisher);
         if let Some(date) = &source.date {
             description.push_str(&format!(", {date}"));
@@ -190,6 +233,22 @@ impl Out {
             self.buf.push('\n');
         }
         longest
+    }
+
+    /// `marker` then `text`, wrapped, with later lines indented under the
+    /// text (a numbered item).
+    fn hanging(&mut self, marker: &str, text: &str) {
+        let indent = marker.chars().count();
+        let lines = wrap(&sanitize(text), self.width.saturating_sub(indent));
+        for (i, line) in lines.iter().enumerate() {
+            if i == 0 {
+                self.buf.push_str(marker);
+            } else {
+                self.buf.extend(std::iter::repeat_n(' ', indent));
+            }
+            self.buf.push_str(line);
+            self.buf.push('\n');
+        }
     }
 
     fn heading(&mut self, heading: &str, underline: char) {

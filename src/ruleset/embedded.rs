@@ -8,6 +8,10 @@
 pub const EMBEDDED_FILES: &[(&str, &str)] = &[
     ("age.toml", include_str!("../../rules/age.toml")),
     (
+        "before-you-book.toml",
+        include_str!("../../rules/before-you-book.toml"),
+    ),
+    (
         "conditions.toml",
         include_str!("../../rules/conditions.toml"),
     ),
@@ -17,6 +21,7 @@ pub const EMBEDDED_FILES: &[(&str, &str)] = &[
         include_str!("../../rules/questionnaire.toml"),
     ),
     ("ruleset.toml", include_str!("../../rules/ruleset.toml")),
+    ("safety.toml", include_str!("../../rules/safety.toml")),
     ("severity.toml", include_str!("../../rules/severity.toml")),
     ("sources.toml", include_str!("../../rules/sources.toml")),
     ("text.toml", include_str!("../../rules/text.toml")),
@@ -40,6 +45,10 @@ pub const EMBEDDED_CASES: &[(&str, &str)] = &[
     (
         "safeguards.toml",
         include_str!("../../rules/tests/safeguards.toml"),
+    ),
+    (
+        "warning-signs.toml",
+        include_str!("../../rules/tests/warning-signs.toml"),
     ),
 ];
 

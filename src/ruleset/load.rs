@@ -15,9 +15,11 @@ use sha2::{Digest, Sha256};
 use toml::Spanned;
 use toml::value::Datetime;
 
-use super::raw::{RawFile, RawKind, RawMatcher, RawQuestion, RawRule, RawSource};
+use super::raw::{
+    RawAdvice, RawCitation, RawFile, RawKind, RawMatcher, RawQuestion, RawRule, RawSource,
+};
 use super::{
-    AnswerOption, Citation, Levels, Matcher, Meta, OptionSet, Question, QuestionKind, Rule,
+    Advice, AnswerOption, Citation, Levels, Matcher, Meta, OptionSet, Question, QuestionKind, Rule,
     RuleSet, Source, Test, Text,
 };
 
@@ -301,6 +303,7 @@ impl Builder<'_> {
         let mut raw_questions = Vec::new();
         let mut raw_sources = Vec::new();
         let mut raw_rules = Vec::new();
+        let mut raw_advice = Vec::new();
         for (file, raw) in parsed {
             self.one_off(&mut meta, file, raw.ruleset, "ruleset");
             self.one_off(&mut text, file, raw.text, "text");
@@ -308,6 +311,7 @@ impl Builder<'_> {
             raw_questions.extend(raw.question.into_iter().map(|q| (file, q)));
             raw_sources.extend(raw.source.into_iter().map(|s| (file, s)));
             raw_rules.extend(raw.rule.into_iter().map(|r| (file, r)));
+            raw_advice.extend(raw.before_you_book.into_iter().map(|a| (file, a)));
         }
 
         let meta = match meta {
@@ -337,6 +341,7 @@ impl Builder<'_> {
         let questions = self.questions(raw_questions);
         let sources = self.sources(raw_sources);
         let rules = self.rules(raw_rules, &questions, &sources);
+        let before_you_book = self.advice(raw_advice, &sources);
 
         Some(RuleSet {
             meta: meta?,
@@ -345,6 +350,7 @@ impl Builder<'_> {
             questions,
             sources,
             rules,
+            before_you_book,
             sha256,
         })
     }
@@ -420,15 +426,56 @@ impl Builder<'_> {
                 );
             }
             if let Some(kind) = self.question_kind(file, &q) {
-                questions.push(Question {
-                    id,
-                    kind,
-                    prompt: q.prompt.into_inner(),
-                    help: q.help,
-                });
+                questions.push((
+                    !q.asked_first,
+                    Question {
+                        id,
+                        kind,
+                        prompt: q.prompt.into_inner(),
+                        help: q.help,
+                    },
+                ));
             }
         }
-        questions
+        // Questions marked `asked_first` come first; otherwise file order.
+        questions.sort_by_key(|(later, _)| *later);
+        questions.into_iter().map(|(_, q)| q).collect()
+    }
+
+    fn advice(&mut self, raw: Vec<(usize, Spanned<RawAdvice>)>, sources: &[Source]) -> Vec<Advice> {
+        let mut seen: HashMap<String, Location> = HashMap::new();
+        let mut advice = Vec::new();
+        for (file, a) in raw {
+            let span = a.span();
+            let a = a.into_inner();
+            if !self.id_ok(file, &a.id, "before_you_book") {
+                continue;
+            }
+            let id = a.id.get_ref().clone();
+            if let Some(first) = seen.get(&id) {
+                let message =
+                    format!("before_you_book `{id}` is declared twice; the first is at {first}");
+                self.error(file, a.id.span(), message);
+                continue;
+            }
+            let origin = self.location(file, a.id.span());
+            seen.insert(id.clone(), origin.clone());
+            if a.text.get_ref().trim().is_empty() {
+                self.error(
+                    file,
+                    a.text.span(),
+                    format!("before_you_book `{id}` has an empty text"),
+                );
+            }
+            let citations = self.citations(file, &id, &a.cite, span, sources);
+            advice.push(Advice {
+                id,
+                text: a.text.into_inner(),
+                citations,
+                origin,
+            });
+        }
+        advice
     }
 
     fn question_kind(&mut self, file: usize, q: &RawQuestion) -> Option<QuestionKind> {
@@ -602,7 +649,7 @@ impl Builder<'_> {
                 );
             }
             let when = self.when(file, &r, rule_span.clone(), questions);
-            let citations = self.citations(file, &r, rule_span, sources);
+            let citations = self.citations(file, &id, &r.cite, rule_span, sources);
             let conflict = self.conflict(file, &r, &citations);
             rules.push(Rule {
                 id,
@@ -823,25 +870,24 @@ impl Builder<'_> {
         (indices.len() == list.get_ref().len()).then(|| OptionSet::from_indices(indices))
     }
 
+    /// The citations of the rule or `before_you_book` entry `id`.
     fn citations(
         &mut self,
         file: usize,
-        r: &RawRule,
-        rule_span: Range<usize>,
+        id: &str,
+        cite: &[Spanned<RawCitation>],
+        span: Range<usize>,
         sources: &[Source],
     ) -> Vec<Citation> {
-        let id = r.id.get_ref();
-        if r.cite.is_empty() {
+        if cite.is_empty() {
             self.error(
                 file,
-                rule_span,
-                format!(
-                    "rule `{id}` cites nothing; every rule needs a `cite` with a source and a quote"
-                ),
+                span,
+                format!("`{id}` cites nothing; it needs a `cite` with a source and a quote"),
             );
         }
         let mut citations = Vec::new();
-        for cite in &r.cite {
+        for cite in cite {
             let cite = cite.get_ref();
             let Some(source) = sources.iter().position(|s| &s.id == cite.source.get_ref()) else {
                 let known: Vec<&str> = sources.iter().map(|s| s.id.as_str()).collect();
@@ -849,7 +895,7 @@ impl Builder<'_> {
                     file,
                     cite.source.span(),
                     format!(
-                        "rule `{id}` cites undeclared source `{}`; the sources are: {}",
+                        "`{id}` cites undeclared source `{}`; the sources are: {}",
                         cite.source.get_ref(),
                         known.join(", ")
                     ),
@@ -860,7 +906,7 @@ impl Builder<'_> {
                 self.error(
                     file,
                     cite.quote.span(),
-                    format!("rule `{id}` has an empty quote"),
+                    format!("`{id}` has an empty quote"),
                 );
                 continue;
             }

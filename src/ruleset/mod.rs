@@ -41,6 +41,8 @@ pub struct RuleSet {
     pub sources: Vec<Source>,
     /// The rules, in file order (files sorted by name).
     pub rules: Vec<Rule>,
+    /// Questions to ask any clinic, shown in every summary.
+    pub before_you_book: Vec<Advice>,
     /// sha256 of the files, see [`RuleSet::from_files`].
     pub sha256: String,
 }
@@ -115,7 +117,7 @@ impl Meta {
 
 /// Text printed around the rules. Fields with `{name}` are templates, filled
 /// with [`fill`].
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 #[allow(missing_docs)]
 pub struct Text {
@@ -134,8 +136,21 @@ pub struct Text {
     pub column_answer: String,
     pub column_source: String,
     pub column_kind: String,
-    /// `{source}`, `{quote}`.
+    /// `{source}`, `{kind}`, `{quote}`.
     pub citation: String,
+    /// For staff: `{source}`, `{kind}`, `{title}`, `{publisher}`, `{quote}`;
+    /// the source's address follows on its own line.
+    pub citation_full: String,
+    /// For staff, under a finding's level: `{rule}`, `{level}`.
+    pub rule_reference: String,
+    /// How a message attributes a claim to a source: `{source}`. `rules
+    /// check` requires it in a `may-be-suitable` message citing only clinic
+    /// marketing.
+    pub attribution: String,
+    pub before_you_book_heading: String,
+    pub before_you_book_intro: String,
+    /// After the warning-sign findings that open an urgent-care summary.
+    pub urgent_then: String,
     pub no_rule_matched: String,
     pub unsure_answer: String,
     /// `{version}`, `{reviewed}`, `{review_by}`, `{sha256}`.
@@ -167,6 +182,38 @@ pub struct Text {
 }
 
 impl Text {
+    /// Keys of text shown only to intake staff or rule authors (with
+    /// `--explain` or `--audience staff`), or that are templates of ids and
+    /// hashes rather than sentences.
+    const NOT_PATIENT_FACING: [&'static str; 12] = [
+        "explain_heading",
+        "column_rule",
+        "column_result",
+        "explain_matched",
+        "explain_not_matched",
+        "changes_heading",
+        "change_line",
+        "no_change",
+        "rule_reference",
+        "citation_full",
+        "attribution",
+        "ruleset_line",
+    ];
+
+    /// Every entry as `(key, text, patient-facing)`, in key order.
+    pub fn entries(&self) -> Vec<(String, String, bool)> {
+        let Ok(serde_json::Value::Object(map)) = serde_json::to_value(self) else {
+            return Vec::new();
+        };
+        map.into_iter()
+            .filter_map(|(key, value)| {
+                let text = value.as_str()?.to_owned();
+                let patient_facing = !Self::NOT_PATIENT_FACING.contains(&key.as_str());
+                Some((key, text, patient_facing))
+            })
+            .collect()
+    }
+
     /// The words for a kind of source.
     pub fn source_kind(&self, kind: SourceKind) -> &str {
         match kind {
@@ -291,7 +338,7 @@ pub struct AnswerOption {
 }
 
 /// What kind of document a source is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum SourceKind {
     /// A clinic's own web page or blog: marketing, not evidence.
@@ -510,6 +557,19 @@ impl OptionSet {
     pub fn iter(self) -> impl Iterator<Item = usize> {
         (0..Self::CAPACITY).filter(move |&i| self.contains(i))
     }
+}
+
+/// A question to ask any clinic before booking, with its sources.
+#[derive(Debug, Clone)]
+pub struct Advice {
+    /// Unique id.
+    pub id: String,
+    /// The question, in plain language.
+    pub text: String,
+    /// At least one.
+    pub citations: Vec<Citation>,
+    /// Where it is written.
+    pub origin: Location,
 }
 
 /// A citation: a declared source and the short quote the rule rests on.

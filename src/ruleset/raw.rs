@@ -27,6 +27,18 @@ pub(crate) struct RawFile {
     pub source: Vec<Spanned<RawSource>>,
     #[serde(default)]
     pub rule: Vec<Spanned<RawRule>>,
+    #[serde(default)]
+    pub before_you_book: Vec<Spanned<RawAdvice>>,
+}
+
+/// A question to ask any clinic, with the sources it comes from.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawAdvice {
+    pub id: Spanned<String>,
+    pub text: Spanned<String>,
+    #[serde(default)]
+    pub cite: Vec<Spanned<RawCitation>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -59,6 +71,9 @@ pub(crate) struct RawQuestion {
     pub option: Vec<Spanned<RawOption>>,
     pub min: Option<Spanned<i64>>,
     pub max: Option<Spanned<i64>>,
+    /// Asked before every question without it (warning signs).
+    #[serde(default)]
+    pub asked_first: bool,
 }
 
 #[derive(Debug, Deserialize)]

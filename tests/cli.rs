@@ -710,3 +710,48 @@ fn a_reader_that_goes_away_is_not_an_error() {
         String::from_utf8_lossy(&output.stderr)
     );
 }
+
+#[test]
+fn the_patient_summary_names_no_rule_and_the_staff_summary_names_every_finding() {
+    let rules = candidacy::ruleset::RuleSet::embedded().unwrap();
+    for file in ["knee-moderate.toml", "back-pain-warning-signs.toml"] {
+        let path = example(file);
+        let run = |audience: &str| {
+            let output = candidacy()
+                .args(["--audience", audience, "--answers"])
+                .arg(&path)
+                .output()
+                .unwrap();
+            assert_eq!(output.status.code(), Some(0));
+            String::from_utf8(output.stdout).unwrap()
+        };
+        let patient = run("patient");
+        let staff = run("staff");
+        let fired: Vec<String> = json(&["--answers", path.to_str().unwrap()])["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["rule"].as_str().unwrap().to_owned())
+            .collect();
+        assert!(!fired.is_empty());
+        for rule in &rules.rules {
+            assert!(
+                !patient.contains(&format!("Rule {},", rule.id)),
+                "{file}: {}",
+                rule.id
+            );
+        }
+        for id in &fired {
+            assert!(
+                staff.contains(&format!("Rule {id}, level ")),
+                "{file}: {id}"
+            );
+        }
+        // Staff citations carry the address of every web source cited.
+        assert!(
+            staff.contains("https://") || staff.contains("http://"),
+            "{file}"
+        );
+        assert_eq!(patient, run("patient"), "the default audience is stable");
+    }
+}

@@ -84,13 +84,8 @@ pub fn render(report: &Report<'_>, options: TextOptions) -> String {
         out.heading(&text.findings_heading, '-');
         let mut table = new_table(width, &[&text.column_level, &text.column_finding]);
         for rule in decisive {
-            let mut level = rules.levels.get(rule.level).label.clone();
-            if report.audience == Audience::Staff {
-                level.push('\n');
-                level.push_str(&report.rule_reference(rule));
-            }
             table.add_row(vec![
-                Cell::new(sanitize(&level)),
+                Cell::new(sanitize(&rules.levels.get(rule.level).label)),
                 Cell::new(sanitize(&finding_cell(report, rule))),
             ]);
         }
@@ -189,8 +184,14 @@ pub fn render(report: &Report<'_>, options: TextOptions) -> String {
     out.finish()
 }
 
+/// A finding's message and citations; for staff, its rule first.
 fn finding_cell(report: &Report<'_>, rule: &Rule) -> String {
-    let mut cell = rule.message.clone();
+    let mut cell = String::new();
+    if report.audience == Audience::Staff {
+        cell.push_str(&report.rule_reference(rule));
+        cell.push('\n');
+    }
+    cell.push_str(&rule.message);
     cell.push('\n');
     for citation in &rule.citations {
         cell.push('\n');

@@ -1,0 +1,92 @@
+//! The hazard log (`docs/safety/hazard-log.md`) names the tests that verify
+//! each control; a name that no longer matches a test is a control nobody
+//! checks, so it fails here.
+#![allow(clippy::unwrap_used)] // a panic is how a test reports failure
+
+use std::path::Path;
+
+/// Every `fn name(` in the Rust files under `dir`.
+fn functions(dir: &Path, out: &mut Vec<String>) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            functions(&path, out);
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            let text = std::fs::read_to_string(&path).unwrap();
+            for part in text.split("fn ").skip(1) {
+                let name: String = part
+                    .chars()
+                    .take_while(|c| c.is_alphanumeric() || *c == '_')
+                    .collect();
+                if part[name.len()..].starts_with('(') {
+                    out.push(name);
+                }
+            }
+        }
+    }
+}
+
+/// The test names in the log's "Verified by" column, per hazard.
+fn named_tests(log: &str) -> Vec<(String, Vec<String>)> {
+    log.lines()
+        .filter(|line| line.starts_with("| H"))
+        .map(|line| {
+            let cells: Vec<&str> = line.split('|').map(str::trim).collect();
+            let hazard = cells[1].to_owned();
+            let verified_by = cells[cells.len() - 2];
+            let names = verified_by
+                .split('`')
+                .skip(1)
+                .step_by(2)
+                .map(str::to_owned)
+                .collect();
+            (hazard, names)
+        })
+        .collect()
+}
+
+#[test]
+fn every_test_the_hazard_log_names_exists() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let log = std::fs::read_to_string(root.join("docs/safety/hazard-log.md")).unwrap();
+    let mut known = Vec::new();
+    functions(&root.join("src"), &mut known);
+    functions(&root.join("tests"), &mut known);
+    let hazards = named_tests(&log);
+    let ids: Vec<&str> = hazards.iter().map(|(h, _)| h.as_str()).collect();
+    assert_eq!(
+        ids,
+        ["H1", "H2", "H3", "H4", "H5", "H6", "H7", "H8", "H9"],
+        "the nine hazards the log must cover"
+    );
+    for (hazard, names) in &hazards {
+        assert!(!names.is_empty(), "{hazard} names no test");
+        for name in names {
+            assert!(
+                known.contains(name),
+                "{hazard} names `{name}`, which is not a test in src/ or tests/"
+            );
+        }
+    }
+}
+
+#[test]
+fn the_log_reader_finds_names_and_misses() {
+    let log = "| H1 | x | y | z | c | `a_test`, `another` |\n| H2 | x | y | z | c | `missing` |\n";
+    let hazards = named_tests(log);
+    assert_eq!(hazards[0].1, ["a_test", "another"]);
+    assert_eq!(hazards[1].1, ["missing"]);
+    let mut known = Vec::new();
+    functions(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests")
+            .as_path(),
+        &mut known,
+    );
+    assert!(
+        known
+            .iter()
+            .any(|n| n == "every_test_the_hazard_log_names_exists")
+    );
+    assert!(!known.iter().any(|n| n == "missing"));
+}

@@ -35,10 +35,10 @@ pub enum Error {
     #[error(transparent)]
     Rules(#[from] LoadError),
     /// A given answer is invalid.
-    #[error("{0}")]
+    #[error(transparent)]
     Answer(#[from] AnswerError),
     /// An answer in a file is invalid.
-    #[error("in `{}`: {source}", path.display())]
+    #[error("in `{}`", path.display())]
     AnswerFile {
         /// The answer file.
         path: PathBuf,
@@ -46,7 +46,7 @@ pub enum Error {
         source: AnswerError,
     },
     /// An input file does not exist or cannot be read.
-    #[error("cannot read `{}`: {source}", path.display())]
+    #[error("cannot read `{}`", path.display())]
     Input {
         /// The file.
         path: PathBuf,

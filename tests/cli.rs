@@ -755,3 +755,29 @@ fn the_patient_summary_names_no_rule_and_the_staff_summary_names_every_finding()
         assert_eq!(patient, run("patient"), "the default audience is stable");
     }
 }
+
+#[test]
+fn an_error_message_says_each_thing_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("answers.json");
+    std::fs::write(&file, r#"{"age": 500}"#).unwrap();
+    for (args, message) in [
+        (
+            vec!["-a".to_owned(), "colour=red".to_owned()],
+            "unknown question `colour`",
+        ),
+        (
+            vec!["--answers".to_owned(), file.display().to_string()],
+            "not `500`",
+        ),
+        (
+            vec!["--answers".to_owned(), "no-such-file.toml".to_owned()],
+            "No such file",
+        ),
+    ] {
+        let output = candidacy().args(&args).output().unwrap();
+        let stderr = String::from_utf8(output.stderr).unwrap();
+        assert_eq!(stderr.matches(message).count(), 1, "{stderr}");
+        assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    }
+}

@@ -82,6 +82,8 @@ fn start_up(c: &mut Criterion) {
                 "--format",
                 "json",
                 "--answer",
+                "warning_signs=none",
+                "--answer",
                 "condition=knee-arthritis",
                 "--answer",
                 "severity=moderate",

@@ -183,6 +183,11 @@ impl Answers {
         self.values[index] = Some(value);
     }
 
+    /// Forgets every answer, keeping the buffer.
+    pub fn clear(&mut self) {
+        self.values.fill(None);
+    }
+
     /// The indices of the questions not answered yet, in order.
     pub fn missing(&self) -> Vec<usize> {
         (0..self.values.len())
@@ -231,6 +236,17 @@ impl Answers {
     }
 
     /// The complete set, or the indices of the open questions.
+    /// Like [`Answers::complete`], but fills `set` in place, reusing its
+    /// buffer (the batch screens millions of records with one).
+    pub fn complete_into(&self, set: &mut AnswerSet) -> Result<(), Vec<usize>> {
+        if self.values.iter().any(Option::is_none) {
+            return Err(self.missing());
+        }
+        set.values.clear();
+        set.values.extend(self.values.iter().flatten().copied());
+        Ok(())
+    }
+
     pub fn complete(self) -> Result<AnswerSet, Vec<usize>> {
         let missing = self.missing();
         if missing.is_empty() {
@@ -250,6 +266,11 @@ pub struct AnswerSet {
 }
 
 impl AnswerSet {
+    /// An empty buffer for [`Answers::complete_into`].
+    pub fn buffer() -> AnswerSet {
+        AnswerSet { values: Vec::new() }
+    }
+
     /// The answer to question `index`.
     pub fn value(&self, index: usize) -> &Value {
         &self.values[index]

@@ -19,7 +19,7 @@ use std::io::{BufRead, Write};
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use crate::answers::{Answers, Given, parse, question_index, wrong_type};
+use crate::answers::{AnswerSet, Answers, Given, parse, question_index, wrong_type};
 use crate::evaluate::evaluate_into;
 use crate::level::Level;
 use crate::ruleset::{QuestionKind, Rule, RuleSet};
@@ -261,14 +261,29 @@ impl Serialize for RuleIds<'_> {
     }
 }
 
+/// Buffers reused from record to record.
+struct Buffers<'r> {
+    answers: AnswerSet,
+    fired: Vec<&'r Rule>,
+}
+
+impl Buffers<'_> {
+    fn new() -> Self {
+        Buffers {
+            answers: AnswerSet::buffer(),
+            fired: Vec::new(),
+        }
+    }
+}
+
 /// Screens one record's answers; `Err` is the reason it is invalid.
 fn screen<'r>(
     rules: &'r RuleSet,
-    answers: Answers,
-    fired: &mut Vec<&'r Rule>,
+    answers: &Answers,
+    buffers: &mut Buffers<'r>,
 ) -> Result<Level, String> {
-    match answers.complete() {
-        Ok(answers) => Ok(evaluate_into(rules, &answers, fired).0),
+    match answers.complete_into(&mut buffers.answers) {
+        Ok(()) => Ok(evaluate_into(rules, &buffers.answers, &mut buffers.fired).0),
         Err(missing) => {
             let ids: Vec<&str> = missing
                 .iter()
@@ -287,7 +302,8 @@ fn json_lines<R: BufRead, W: Write>(
 ) -> Result<Tally, BatchError> {
     let mut tally = Tally::default();
     let mut buf = Vec::new();
-    let mut fired = Vec::new();
+    let mut buffers = Buffers::new();
+    let mut spare = Answers::new(rules);
     let mut bytes = 0u64;
     let mut line = 0u64;
     loop {
@@ -309,11 +325,11 @@ fn json_lines<R: BufRead, W: Write>(
         let (id, result) = match std::str::from_utf8(text) {
             Err(_) => (Id::None, Err("the line is not UTF-8 text".to_owned())),
             Ok(text) if text.trim().is_empty() => (Id::None, Err("empty line".to_owned())),
-            Ok(text) => match parse_record(rules, text) {
+            Ok(text) => match parse_record(rules, text, &mut spare) {
                 Ok(record) => {
                     let result = match record.error {
                         Some(error) => Err(error),
-                        None => screen(rules, record.answers, &mut fired),
+                        None => screen(rules, &spare, &mut buffers),
                     };
                     (record.id, result)
                 }
@@ -321,7 +337,7 @@ fn json_lines<R: BufRead, W: Write>(
             },
         };
         tally.add(&result);
-        sink.write(line, &id, &result, &fired)
+        sink.write(line, &id, &result, &buffers.fired)
             .map_err(BatchError::Output)?;
         if line.is_multiple_of(4096) {
             progress(bytes);
@@ -331,17 +347,22 @@ fn json_lines<R: BufRead, W: Write>(
     Ok(tally)
 }
 
-/// A JSON Lines record: its id, its answers so far, and the first problem
-/// found (the record is invalid when there is one).
+/// A JSON Lines record: its id and the first problem found (the record is
+/// invalid when there is one). Its answers go into the `Answers` given to
+/// [`parse_record`], reused from record to record.
 struct Record<'a> {
     id: Id<'a>,
-    answers: Answers,
     error: Option<String>,
 }
 
-fn parse_record<'a>(rules: &RuleSet, text: &'a str) -> Result<Record<'a>, String> {
+fn parse_record<'a>(
+    rules: &RuleSet,
+    text: &'a str,
+    answers: &mut Answers,
+) -> Result<Record<'a>, String> {
+    answers.clear();
     let mut deserializer = serde_json::Deserializer::from_str(text);
-    let record = RecordSeed { rules }
+    let record = RecordSeed { rules, answers }
         .deserialize(&mut deserializer)
         .map_err(|e| format!("invalid JSON: {e}"))?;
     deserializer
@@ -350,11 +371,12 @@ fn parse_record<'a>(rules: &RuleSet, text: &'a str) -> Result<Record<'a>, String
     Ok(record)
 }
 
-struct RecordSeed<'r> {
+struct RecordSeed<'r, 's> {
     rules: &'r RuleSet,
+    answers: &'s mut Answers,
 }
 
-impl<'de> DeserializeSeed<'de> for RecordSeed<'_> {
+impl<'de> DeserializeSeed<'de> for RecordSeed<'_, '_> {
     type Value = Record<'de>;
 
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Record<'de>, D::Error> {
@@ -362,7 +384,7 @@ impl<'de> DeserializeSeed<'de> for RecordSeed<'_> {
     }
 }
 
-impl<'de> Visitor<'de> for RecordSeed<'_> {
+impl<'de> Visitor<'de> for RecordSeed<'_, '_> {
     type Value = Record<'de>;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -371,9 +393,9 @@ impl<'de> Visitor<'de> for RecordSeed<'_> {
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Record<'de>, A::Error> {
         let rules = self.rules;
+        let answers = self.answers;
         let mut record = Record {
             id: Id::None,
-            answers: Answers::new(rules),
             error: None,
         };
         let fail = |record: &mut Record<'de>, message: String| {
@@ -400,7 +422,7 @@ impl<'de> Visitor<'de> for RecordSeed<'_> {
                 }
             };
             let raw = map.next_value::<Raw<'de>>()?;
-            if record.answers.get(index).is_some() {
+            if answers.get(index).is_some() {
                 fail(&mut record, format!("`{key}` is given twice"));
                 continue;
             }
@@ -415,7 +437,7 @@ impl<'de> Visitor<'de> for RecordSeed<'_> {
                 }
             };
             match parse(question, given) {
-                Ok(value) => record.answers.set(index, value),
+                Ok(value) => answers.set(index, value),
                 Err(e) => fail(&mut record, e.to_string()),
             }
         }
@@ -569,7 +591,7 @@ fn csv_records<R: BufRead, W: Write>(
 ) -> Result<Tally, BatchError> {
     let mut tally = Tally::default();
     let mut chunk = Vec::new();
-    let mut fired = Vec::new();
+    let mut buffers = Buffers::new();
     let mut columns: Option<Columns> = None;
     let mut physical = 0u64;
     let mut bytes = 0u64;
@@ -615,11 +637,11 @@ fn csv_records<R: BufRead, W: Write>(
             continue;
         };
         let (id, result) = match &record {
-            Ok(record) => columns.record(rules, record, &mut fired),
+            Ok(record) => columns.record(rules, record, &mut buffers),
             Err(e) => (Id::None, Err(format!("invalid CSV: {e}"))),
         };
         tally.add(&result);
-        sink.write(start, &id, &result, &fired)
+        sink.write(start, &id, &result, &buffers.fired)
             .map_err(BatchError::Output)?;
         count += 1;
         if count.is_multiple_of(4096) {
@@ -676,7 +698,7 @@ impl Columns {
         &self,
         rules: &'r RuleSet,
         record: &'a csv::ByteRecord,
-        fired: &mut Vec<&'r Rule>,
+        buffers: &mut Buffers<'r>,
     ) -> (Id<'a>, Result<Level, String>) {
         let mut id = Id::None;
         let fields: Result<Vec<&str>, _> = record.iter().map(std::str::from_utf8).collect();
@@ -718,7 +740,7 @@ impl Columns {
                 Err(e) => return (id, Err(e.to_string())),
             }
         }
-        (id, screen(rules, answers, fired))
+        (id, screen(rules, &answers, buffers))
     }
 }
 

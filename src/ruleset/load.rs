@@ -408,16 +408,9 @@ impl Builder<'_> {
         let mut questions = Vec::new();
         for (file, q) in raw {
             let q = q.into_inner();
-            let id = q.id.get_ref().clone();
-            if !self.id_ok(file, &q.id, "question") {
+            let Some((id, _)) = self.new_id(file, &q.id, "question", &mut seen) else {
                 continue;
-            }
-            if let Some(first) = seen.get(&id) {
-                let message = format!("question `{id}` is declared twice; the first is at {first}");
-                self.error(file, q.id.span(), message);
-                continue;
-            }
-            seen.insert(id.clone(), self.location(file, q.id.span()));
+            };
             if q.prompt.get_ref().trim().is_empty() {
                 self.error(
                     file,
@@ -448,18 +441,9 @@ impl Builder<'_> {
         for (file, a) in raw {
             let span = a.span();
             let a = a.into_inner();
-            if !self.id_ok(file, &a.id, "before_you_book") {
+            let Some((id, origin)) = self.new_id(file, &a.id, "before_you_book", &mut seen) else {
                 continue;
-            }
-            let id = a.id.get_ref().clone();
-            if let Some(first) = seen.get(&id) {
-                let message =
-                    format!("before_you_book `{id}` is declared twice; the first is at {first}");
-                self.error(file, a.id.span(), message);
-                continue;
-            }
-            let origin = self.location(file, a.id.span());
-            seen.insert(id.clone(), origin.clone());
+            };
             if a.text.get_ref().trim().is_empty() {
                 self.error(
                     file,
@@ -630,17 +614,9 @@ impl Builder<'_> {
         for (file, r) in raw {
             let rule_span = r.span();
             let r = r.into_inner();
-            if !self.id_ok(file, &r.id, "rule") {
+            let Some((id, origin)) = self.new_id(file, &r.id, "rule", &mut seen) else {
                 continue;
-            }
-            let id = r.id.get_ref().clone();
-            if let Some(first) = seen.get(&id) {
-                let message = format!("rule `{id}` is declared twice; the first is at {first}");
-                self.error(file, r.id.span(), message);
-                continue;
-            }
-            let origin = self.location(file, r.id.span());
-            seen.insert(id.clone(), origin.clone());
+            };
             if r.message.get_ref().trim().is_empty() {
                 self.error(
                     file,
@@ -662,6 +638,29 @@ impl Builder<'_> {
             });
         }
         rules
+    }
+
+    /// `id` and where it is written, when it is well-formed and not
+    /// declared before (`seen` holds the earlier ones); otherwise an error.
+    fn new_id(
+        &mut self,
+        file: usize,
+        id: &Spanned<String>,
+        what: &str,
+        seen: &mut HashMap<String, Location>,
+    ) -> Option<(String, Location)> {
+        if !self.id_ok(file, id, what) {
+            return None;
+        }
+        let text = id.get_ref();
+        if let Some(first) = seen.get(text) {
+            let message = format!("{what} `{text}` is declared twice; the first is at {first}");
+            self.error(file, id.span(), message);
+            return None;
+        }
+        let origin = self.location(file, id.span());
+        seen.insert(text.clone(), origin.clone());
+        Some((text.clone(), origin))
     }
 
     fn id_ok(&mut self, file: usize, id: &Spanned<String>, what: &str) -> bool {

@@ -26,6 +26,11 @@ fn answers(rules: &RuleSet, pairs: &[(&str, &str)]) -> AnswerSet {
 
 /// A baseline that the sources describe, with one answer replaced.
 fn with(rules: &RuleSet, key: &str, value: &str) -> AnswerSet {
+    with_all(rules, &[(key, value)])
+}
+
+/// The baseline with several answers replaced.
+fn with_all(rules: &RuleSet, changes: &[(&str, &str)]) -> AnswerSet {
     let mut pairs = vec![
         ("warning_signs", "none"),
         ("condition", "knee-arthritis"),
@@ -34,8 +39,8 @@ fn with(rules: &RuleSet, key: &str, value: &str) -> AnswerSet {
         ("active_infection", "no"),
         ("prior_treatments", "rest,physical-therapy"),
     ];
-    pairs.retain(|(k, _)| *k != key);
-    pairs.push((key, value));
+    pairs.retain(|(k, _)| changes.iter().all(|(c, _)| c != k));
+    pairs.extend_from_slice(changes);
     answers(rules, &pairs)
 }
 
@@ -103,14 +108,8 @@ fn severe_joint_damage_shows_both_sources_disagreeing_and_goes_to_a_clinician() 
         "ligament-tear",
         "cartilage-degeneration",
     ] {
-        let mut pairs = vec![("severity", "severe"), ("condition", condition)];
-        pairs.extend([
-            ("warning_signs", "none"),
-            ("age", "54"),
-            ("active_infection", "no"),
-            ("prior_treatments", "rest"),
-        ]);
-        let assessment = evaluate(&rules, &answers(&rules, &pairs));
+        let answers = with_all(&rules, &[("severity", "severe"), ("condition", condition)]);
+        let assessment = evaluate(&rules, &answers);
         assert_eq!(assessment.outcome, Level::ClinicianReview, "{condition}");
         let conflicts: Vec<_> = assessment.conflicts().collect();
         assert_eq!(conflicts.len(), 1, "{condition}");
@@ -137,14 +136,11 @@ fn severe_joint_damage_shows_both_sources_disagreeing_and_goes_to_a_clinician() 
 #[test]
 fn severe_problems_outside_joints_show_no_disagreement() {
     let rules = rules();
-    let mut pairs = vec![("severity", "severe"), ("condition", "disc-degeneration")];
-    pairs.extend([
-        ("warning_signs", "none"),
-        ("age", "54"),
-        ("active_infection", "no"),
-        ("prior_treatments", "rest"),
-    ]);
-    let assessment = evaluate(&rules, &answers(&rules, &pairs));
+    let answers = with_all(
+        &rules,
+        &[("severity", "severe"), ("condition", "disc-degeneration")],
+    );
+    let assessment = evaluate(&rules, &answers);
     assert_eq!(assessment.conflicts().count(), 0);
     assert_eq!(assessment.outcome, Level::MayBeSuitable);
     assert!(fired(&assessment).contains(&"jmc-severe-wear-and-tear"));

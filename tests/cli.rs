@@ -752,7 +752,12 @@ fn the_patient_summary_names_no_rule_and_the_staff_summary_names_every_finding()
             staff.contains("https://") || staff.contains("http://"),
             "{file}"
         );
-        assert_eq!(patient, run("patient"), "the default audience is stable");
+        let default = candidacy().arg("--answers").arg(&path).output().unwrap();
+        assert_eq!(
+            patient,
+            String::from_utf8(default.stdout).unwrap(),
+            "the default audience is the patient"
+        );
     }
 }
 

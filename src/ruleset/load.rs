@@ -451,7 +451,7 @@ impl Builder<'_> {
                     format!("before_you_book `{id}` has an empty text"),
                 );
             }
-            let citations = self.citations(file, &id, &a.cite, span, sources);
+            let citations = self.citations(file, "before_you_book", &id, &a.cite, span, sources);
             advice.push(Advice {
                 id,
                 text: a.text.into_inner(),
@@ -625,7 +625,7 @@ impl Builder<'_> {
                 );
             }
             let when = self.when(file, &r, rule_span.clone(), questions);
-            let citations = self.citations(file, &id, &r.cite, rule_span, sources);
+            let citations = self.citations(file, "rule", &id, &r.cite, rule_span, sources);
             let conflict = self.conflict(file, &r, &citations);
             rules.push(Rule {
                 id,
@@ -869,10 +869,11 @@ impl Builder<'_> {
         (indices.len() == list.get_ref().len()).then(|| OptionSet::from_indices(indices))
     }
 
-    /// The citations of the rule or `before_you_book` entry `id`.
+    /// The citations of `what` (a rule or a `before_you_book` entry) `id`.
     fn citations(
         &mut self,
         file: usize,
+        what: &str,
         id: &str,
         cite: &[Spanned<RawCitation>],
         span: Range<usize>,
@@ -882,7 +883,7 @@ impl Builder<'_> {
             self.error(
                 file,
                 span,
-                format!("`{id}` cites nothing; it needs a `cite` with a source and a quote"),
+                format!("{what} `{id}` cites nothing; it needs a `cite` with a source and a quote"),
             );
         }
         let mut citations = Vec::new();
@@ -894,7 +895,7 @@ impl Builder<'_> {
                     file,
                     cite.source.span(),
                     format!(
-                        "`{id}` cites undeclared source `{}`; the sources are: {}",
+                        "{what} `{id}` cites undeclared source `{}`; the sources are: {}",
                         cite.source.get_ref(),
                         known.join(", ")
                     ),
@@ -905,7 +906,7 @@ impl Builder<'_> {
                 self.error(
                     file,
                     cite.quote.span(),
-                    format!("`{id}` has an empty quote"),
+                    format!("{what} `{id}` has an empty quote"),
                 );
                 continue;
             }
@@ -948,4 +949,66 @@ fn spans<const A: usize, const B: usize>(
         .map(|l| l.span())
         .chain(bounds.into_iter().flatten().map(|b| b.span()))
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ruleset::EMBEDDED_FILES;
+
+    /// The built-in files with one more file, `name`, holding `extra`.
+    fn with_extra(name: &str, extra: &str) -> Result<RuleSet, LoadError> {
+        let mut files: Vec<RuleFile> = EMBEDDED_FILES
+            .iter()
+            .map(|(name, text)| RuleFile {
+                name: (*name).to_owned(),
+                text: (*text).to_owned(),
+            })
+            .collect();
+        files.push(RuleFile {
+            name: name.to_owned(),
+            text: extra.to_owned(),
+        });
+        RuleSet::from_files(files)
+    }
+
+    #[test]
+    fn before_you_book_entries_are_checked_like_rules() {
+        let Err(LoadError::Invalid(diagnostics)) = with_extra(
+            "extra.toml",
+            "[[before_you_book]]\nid = \"cost\"\ntext = \"Again?\"\n\
+             cite = [{ source = \"nowhere\", quote = \"x\" }]\n\n\
+             [[before_you_book]]\nid = \"empty\"\ntext = \" \"\n",
+        ) else {
+            panic!("the extra file is invalid");
+        };
+        let messages: Vec<String> = diagnostics.iter().map(ToString::to_string).collect();
+        let has = |needle: &str| messages.iter().any(|m| m.contains(needle));
+        assert!(
+            has("before_you_book `cost` is declared twice; the first is at before-you-book.toml:"),
+            "{messages:#?}"
+        );
+        assert!(
+            has("before_you_book `empty` has an empty text"),
+            "{messages:#?}"
+        );
+        assert!(
+            has("before_you_book `empty` cites nothing"),
+            "{messages:#?}"
+        );
+        assert!(has("--> extra.toml:8:8"), "{messages:#?}");
+    }
+
+    #[test]
+    fn questions_asked_first_come_before_the_others_whatever_the_file_order() {
+        // "aaa.toml" sorts before every built-in file, yet its question
+        // without `asked_first` comes after the warning signs.
+        let rules = with_extra(
+            "aaa.toml",
+            "[[question]]\nid = \"early\"\nkind = \"number\"\nprompt = \"P?\"\nhelp = \"H.\"\nmin = 0\nmax = 1\n",
+        )
+        .unwrap();
+        let ids: Vec<&str> = rules.questions.iter().map(|q| q.id.as_str()).collect();
+        assert_eq!(ids[..2], ["warning_signs", "early"]);
+    }
 }

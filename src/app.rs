@@ -5,15 +5,15 @@
 //! whether a person can be asked and how wide the output is.
 
 use std::collections::HashSet;
-use std::io::{Read, Write};
+use std::io::{IsTerminal, Read, Write};
 use std::path::Path;
 
 use crate::answers::{Answers, DocumentFormat};
 use crate::cases;
 use crate::check::{CheckReport, Severity, check};
 use crate::cli::{
-    BatchArgs, CheckArgs, Cli, Command, Format, RecordFormat, RulesCommand, ScreenArgs, ShowArgs,
-    TestArgs,
+    BatchArgs, CheckArgs, Cli, ColorChoice, Command, Format, RecordFormat, RulesCommand,
+    ScreenArgs, Shell, ShowArgs, TestArgs,
 };
 use crate::error::Error;
 use crate::evaluate::evaluate;
@@ -34,6 +34,8 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Some(Command::Screen(args)) => screen(&args),
         Some(Command::Batch(args)) => batch(&args),
+        Some(Command::Completions { shell }) => completions(shell),
+        Some(Command::Man) => man(),
         Some(Command::Rules { command }) => match command {
             RulesCommand::Check(args) => rules_check(&args),
             RulesCommand::Test(args) => rules_test(&args),
@@ -232,48 +234,155 @@ fn rules_error(dir: Option<&Path>, err: LoadError) -> anyhow::Error {
     }
 }
 
+/// `screen`: one person, or with `--repeat` one after another. Each
+/// person's answers, assessment and summary live only in one turn of the
+/// loop, so nothing of them is left for the next person.
 fn screen(args: &ScreenArgs) -> anyhow::Result<()> {
     let rules = load_rules(args.rules.as_deref())?;
-    let answers = given_answers(&rules, args)?;
     let reads_stdin = args.answers.as_deref() == Some(Path::new("-"));
-
-    let complete = match answers.clone().complete() {
-        Ok(complete) => complete,
-        Err(_) if interview::can_ask() && !reads_stdin => {
-            interview::install_interrupt_handler()?;
-            interview::collect(&rules, answers, &mut interview::Terminal::new(&rules.text))?
-        }
-        Err(missing) => {
-            let ids = missing
-                .iter()
-                .map(|&i| rules.questions[i].id.clone())
-                .collect();
-            return Err(Error::MissingAnswers(ids).into());
-        }
+    if args.plain && reads_stdin {
+        return Err(Error::Usage(
+            "--plain reads the typed answers from standard input, so `--answers -` cannot read it too"
+                .to_owned(),
+        )
+        .into());
+    }
+    let menus = interview::can_ask() && !reads_stdin;
+    if args.repeat && !args.plain && !menus {
+        return Err(Error::Usage(
+            "--repeat interviews people one after another, so it needs a terminal (or --plain)"
+                .to_owned(),
+        )
+        .into());
+    }
+    let color = |stream: &dyn IsTerminal| {
+        color_wanted(
+            args.color,
+            stream.is_terminal(),
+            std::env::var_os("NO_COLOR").as_deref(),
+            std::env::var_os("TERM").as_deref(),
+        )
+    };
+    let stdout_color = color(&std::io::stdout());
+    interview::set_colors(stdout_color, !args.plain && color(&std::io::stderr()));
+    let flow = interview::Flow {
+        review: !args.no_review,
     };
 
-    let assessment = evaluate(&rules, &complete);
+    let mut prompter: Option<Box<dyn interview::Prompter>> = None;
+    loop {
+        let answers = given_answers(&rules, args)?;
+        let complete = match answers.clone().complete() {
+            Ok(complete) => complete,
+            Err(missing) => {
+                if prompter.is_none() && (args.plain || menus) {
+                    interview::install_interrupt_handler()?;
+                    prompter = Some(if args.plain {
+                        Box::new(interview::Plain::new(
+                            &rules.text,
+                            std::io::stdin().lock(),
+                            std::io::stderr(),
+                        ))
+                    } else {
+                        Box::new(interview::Terminal::new(&rules.text))
+                    });
+                }
+                let Some(prompter) = prompter.as_deref_mut() else {
+                    let ids = missing
+                        .iter()
+                        .map(|&i| rules.questions[i].id.clone())
+                        .collect();
+                    return Err(Error::MissingAnswers(ids).into());
+                };
+                interview::collect(&rules, answers, prompter, flow)?
+            }
+        };
+        print(&summary(&rules, args, &complete, stdout_color))?;
+        let Some(prompter) = prompter.as_deref_mut().filter(|_| args.repeat) else {
+            return Ok(());
+        };
+        if !prompter.next_person()? {
+            return Ok(());
+        }
+        prompter.clear()?;
+    }
+}
+
+/// One person's summary in the chosen format.
+fn summary(
+    rules: &RuleSet,
+    args: &ScreenArgs,
+    complete: &crate::answers::AnswerSet,
+    color: bool,
+) -> String {
+    let assessment = evaluate(rules, complete);
     let explanation = args
         .explain
-        .then(|| crate::explain::explain(&rules, &complete, &assessment));
+        .then(|| crate::explain::explain(rules, complete, &assessment));
     let report = Report {
-        rules: &rules,
-        answers: &complete,
+        rules,
+        answers: complete,
         assessment: &assessment,
         review_overdue: rules.meta.review_overdue(&crate::date::today_utc()),
         explanation: explanation.as_ref(),
         audience: args.audience.into(),
     };
-    let summary = match args.format {
+    match args.format {
         Format::Text => text::render(
             &report,
             text::TextOptions {
                 width: output_width(),
+                color,
+                plain: args.plain,
             },
         ),
         Format::Json => json::render(&report),
+    }
+}
+
+/// Whether to color output on a stream: `always`, `never`, or for `auto`
+/// only when the stream is a terminal, `NO_COLOR` is unset or empty, and
+/// `TERM` is not `dumb`.
+pub fn color_wanted(
+    choice: ColorChoice,
+    is_terminal: bool,
+    no_color: Option<&std::ffi::OsStr>,
+    term: Option<&std::ffi::OsStr>,
+) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            is_terminal && no_color.is_none_or(|v| v.is_empty()) && term.is_none_or(|t| t != "dumb")
+        }
+    }
+}
+
+/// `completions`: the shell's completion script on standard output.
+fn completions(shell: Shell) -> anyhow::Result<()> {
+    use clap::CommandFactory;
+    let mut command = Cli::command();
+    let mut script = Vec::new();
+    let generator = match shell {
+        Shell::Bash => clap_complete::Shell::Bash,
+        Shell::Zsh => clap_complete::Shell::Zsh,
+        Shell::Fish => clap_complete::Shell::Fish,
     };
-    print(&summary)
+    clap_complete::generate(generator, &mut command, "candidacy", &mut script);
+    print(&String::from_utf8_lossy(&script))
+}
+
+/// `man`: the manual page (roff) on standard output.
+fn man() -> anyhow::Result<()> {
+    use clap::CommandFactory;
+    let mut page = Vec::new();
+    clap_mangen::Man::new(Cli::command())
+        .render(&mut page)
+        .map_err(|source| Error::Output {
+            what: "cannot render the manual page".to_owned(),
+            source,
+        })?;
+    print(&String::from_utf8_lossy(&page))
 }
 
 /// The answers from `--answers` and then `--answer`, which may override the
@@ -333,4 +442,37 @@ fn print(summary: &str) -> anyhow::Result<()> {
             source,
         })?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::ffi::OsStr;
+
+    #[test]
+    fn auto_color_needs_a_terminal_no_no_color_and_a_capable_term() {
+        let xterm = Some(OsStr::new("xterm-256color"));
+        let auto = |tty, no_color, term| color_wanted(ColorChoice::Auto, tty, no_color, term);
+        assert!(auto(true, None, xterm));
+        assert!(
+            auto(true, Some(OsStr::new("")), xterm),
+            "an empty NO_COLOR is unset"
+        );
+        assert!(auto(true, None, None));
+        assert!(!auto(false, None, xterm), "not a terminal");
+        assert!(!auto(true, Some(OsStr::new("1")), xterm), "NO_COLOR set");
+        assert!(!auto(true, None, Some(OsStr::new("dumb"))), "TERM=dumb");
+    }
+
+    #[test]
+    fn always_and_never_ignore_the_surroundings() {
+        let dumb = Some(OsStr::new("dumb"));
+        assert!(color_wanted(
+            ColorChoice::Always,
+            false,
+            Some(OsStr::new("1")),
+            dumb
+        ));
+        assert!(!color_wanted(ColorChoice::Never, true, None, None));
+    }
 }

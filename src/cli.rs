@@ -20,6 +20,10 @@ Examples:
     candidacy --answers examples/knee-moderate.toml --format json
   Ask only what the file does not answer:
     candidacy --answers partial.toml
+  Front desk: no review step, next person after each summary:
+    candidacy --no-review --repeat
+  Screen-reader friendly: numbered options, typed answers, no redraws:
+    candidacy --plain
 
 Exit codes: 0 summary printed, 2 usage, 65 bad answers, 66 input file missing,
 74 output error, 78 bad rule files, 130 interrupted.";
@@ -68,6 +72,22 @@ Exit codes: 0 every record screened, 65 some records invalid (their error
 records are in the output), 66 input missing, 74 output error, 78 bad rule
 files.")]
     Batch(BatchArgs),
+    /// Print a shell completion script (for example into ~/.local/share/bash-completion/completions/candidacy)
+    #[command(after_help = "\
+Examples:
+  candidacy completions bash > ~/.local/share/bash-completion/completions/candidacy
+  candidacy completions zsh > ~/.zfunc/_candidacy
+  candidacy completions fish > ~/.config/fish/completions/candidacy.fish")]
+    Completions {
+        /// The shell to complete in
+        #[arg(value_enum)]
+        shell: Shell,
+    },
+    /// Print the manual page (roff), generated from this command line's definition
+    #[command(after_help = "\
+Examples:
+  candidacy man > candidacy.1 && man ./candidacy.1")]
+    Man,
     /// Work with rule files
     Rules {
         /// What to do with the rule files.
@@ -94,6 +114,28 @@ pub struct BatchArgs {
     /// Use the rule files in DIR instead of the built-in rule set
     #[arg(long, value_name = "DIR")]
     pub rules: Option<PathBuf>,
+}
+
+/// Shells that completions are printed for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Shell {
+    /// Bash
+    Bash,
+    /// Z shell
+    Zsh,
+    /// fish
+    Fish,
+}
+
+/// When to use color.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    /// When the output is a terminal, NO_COLOR is unset or empty and TERM is not dumb
+    Auto,
+    /// Always
+    Always,
+    /// Never
+    Never,
 }
 
 /// Formats of batch records.
@@ -211,6 +253,22 @@ pub struct ScreenArgs {
     /// Use the rule files in DIR instead of the built-in rule set
     #[arg(long, value_name = "DIR")]
     pub rules: Option<PathBuf>,
+
+    /// Go straight to the summary after the last question, without the review of all answers
+    #[arg(long)]
+    pub no_review: bool,
+
+    /// After each summary, offer to interview the next person (the screen is cleared between people)
+    #[arg(long, conflicts_with_all = ["answer", "answers"])]
+    pub repeat: bool,
+
+    /// Screen-reader friendly: plain lines, numbered options, answers typed as numbers or ids, no redraws
+    #[arg(long)]
+    pub plain: bool,
+
+    /// When to use color; color never carries meaning on its own
+    #[arg(long, value_enum, value_name = "WHEN", default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
 }
 
 /// Who reads the summary.
@@ -266,6 +324,31 @@ mod tests {
     #[test]
     fn clap_definition_is_consistent() {
         Cli::command().debug_assert();
+    }
+
+    /// Every flag, argument and subcommand has a description of one line.
+    #[test]
+    fn everything_has_a_one_line_description() {
+        fn walk(command: &clap::Command, path: &str) {
+            for arg in command.get_arguments() {
+                let id = arg.get_id().as_str();
+                if matches!(id, "help" | "version") {
+                    continue;
+                }
+                let help = arg.get_help().map(ToString::to_string).unwrap_or_default();
+                assert!(!help.trim().is_empty(), "{path} {id} has no description");
+                assert!(!help.contains('\n'), "{path} {id}: more than one line");
+            }
+            for sub in command.get_subcommands() {
+                let about = sub.get_about().map(ToString::to_string).unwrap_or_default();
+                let name = format!("{path} {}", sub.get_name());
+                if sub.get_name() != "help" {
+                    assert!(!about.trim().is_empty(), "{name} has no description");
+                }
+                walk(sub, &name);
+            }
+        }
+        walk(&Cli::command(), "candidacy");
     }
 
     #[test]

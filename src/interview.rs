@@ -2,11 +2,13 @@
 //! module that talks to the terminal (dialoguer, console, ctrlc).
 //!
 //! The flow ([`collect`]) is written against the [`Prompter`] trait, so it is
-//! tested with a scripted prompter and no terminal; [`Terminal`] is the
-//! dialoguer implementation. Every prompt is drawn on standard error, so
-//! standard output carries only the summary.
+//! tested with a scripted prompter and no terminal. There are two real
+//! prompters: [`Terminal`] (dialoguer menus) and [`Plain`] (one line per
+//! question, numbered options, typed answers: no redraws and no cursor
+//! movement, for screen readers). Both draw on standard error, so standard
+//! output carries only the summary.
 
-use std::io::IsTerminal;
+use std::io::{BufRead, IsTerminal, Write};
 
 use console::Term;
 use dialoguer::theme::ColorfulTheme;
@@ -14,7 +16,8 @@ use dialoguer::{Input, MultiSelect, Select};
 
 use crate::answers::{self, AnswerSet, Answers, Value};
 use crate::error::{Error, exit};
-use crate::ruleset::{OptionSet, Question, QuestionKind, RuleSet, Text, fill};
+use crate::render::answer_words;
+use crate::ruleset::{AnswerOption, OptionSet, QuestionKind, RuleSet, Text, fill};
 use crate::sanitize::sanitize;
 
 /// What the person did at a prompt.
@@ -23,6 +26,17 @@ pub enum Reply<T> {
     /// Gave this answer.
     Answer(T),
     /// Asked to go back to the previous question (Esc).
+    Back,
+}
+
+/// What the person did at the review of all answers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Review {
+    /// The answers are right: show the summary.
+    Confirm,
+    /// Change the answer to this question (an index into the questions).
+    Change(usize),
+    /// Go back to the last question asked.
     Back,
 }
 
@@ -39,21 +53,30 @@ pub struct Ask<'a> {
     pub can_go_back: bool,
 }
 
+/// One line of the review: a question and the answer in words.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReviewRow<'a> {
+    /// The question as asked.
+    pub question: &'a str,
+    /// The answer's labels (one per line) or number.
+    pub answer: String,
+}
+
 /// Something that can put questions to a person.
 pub trait Prompter {
-    /// One option out of `labels`; `default` is preselected.
+    /// One option out of `options`; `default` is preselected.
     fn choose(
         &mut self,
         ask: &Ask<'_>,
-        labels: &[&str],
+        options: &[AnswerOption],
         default: Option<usize>,
     ) -> Result<Reply<usize>, Error>;
 
-    /// Any options out of `labels`; `checked` are preselected.
+    /// Any options out of `options`; `checked` are preselected.
     fn choose_several(
         &mut self,
         ask: &Ask<'_>,
-        labels: &[&str],
+        options: &[AnswerOption],
         checked: &[bool],
     ) -> Result<Reply<Vec<usize>>, Error>;
 
@@ -64,48 +87,83 @@ pub trait Prompter {
         ask: &Ask<'_>,
         initial: Option<i64>,
         check: &dyn Fn(&str) -> Result<i64, String>,
-    ) -> Result<i64, Error>;
+    ) -> Result<Reply<i64>, Error>;
 
-    /// Shows a message (why an answer was not accepted).
+    /// Confirms the answer just given (an unusual number); true for `yes`.
+    fn confirm(&mut self, prompt: &str, yes: &str, no: &str) -> Result<bool, Error>;
+
+    /// Every answer before the summary; `can_go_back` is false when no
+    /// question was asked.
+    fn review(&mut self, rows: &[ReviewRow<'_>], can_go_back: bool) -> Result<Review, Error>;
+
+    /// Says why the answer just given was not accepted; the same question
+    /// is asked again next.
     fn notice(&mut self, message: &str) -> Result<(), Error>;
+
+    /// After a summary (`--repeat`): whether to interview the next person.
+    fn next_person(&mut self) -> Result<bool, Error>;
 
     /// Called once every question is answered, before the summary.
     fn finish(&mut self) -> Result<(), Error> {
         Ok(())
     }
+
+    /// Between two people (`--repeat`): removes the previous person's
+    /// questions, answers and summary from the screen where it can.
+    fn clear(&mut self) -> Result<(), Error> {
+        Ok(())
+    }
+}
+
+/// How the interview goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Flow {
+    /// Show every answer for confirming before the summary.
+    pub review: bool,
 }
 
 /// Asks every question that `given` leaves open, in questionnaire order,
 /// and returns the complete answers. Esc on a choice goes back to the
-/// previous question asked, with its answer preselected.
+/// previous question asked, with its answer preselected. With
+/// [`Flow::review`], every answer (given ones too) is then shown, and the
+/// person confirms or picks one to change.
 pub fn collect(
     rules: &RuleSet,
     given: Answers,
     prompter: &mut dyn Prompter,
+    flow: Flow,
 ) -> Result<AnswerSet, Error> {
     let to_ask = given.missing();
     let mut answers = given;
     let mut step = 0;
-    while let Some(&index) = to_ask.get(step) {
-        let question = &rules.questions[index];
-        let ask = Ask {
-            progress: fill(
-                &rules.text.progress,
-                &[
-                    ("number", &(step + 1).to_string()),
-                    ("total", &to_ask.len().to_string()),
-                ],
-            ),
-            prompt: &question.prompt,
-            help: &question.help,
-            can_go_back: step > 0,
-        };
-        match ask_one(&rules.text, question, answers.get(index), &ask, prompter)? {
-            Reply::Answer(value) => {
-                answers.set(index, value);
-                step += 1;
+    loop {
+        while let Some(&index) = to_ask.get(step) {
+            let ask = ask(rules, index, step, to_ask.len(), step > 0);
+            match ask_one(rules, index, answers.get(index), &ask, prompter)? {
+                Reply::Answer(value) => {
+                    answers.set(index, value);
+                    step += 1;
+                }
+                Reply::Back => step = step.saturating_sub(1),
             }
-            Reply::Back => step = step.saturating_sub(1),
+        }
+        if !flow.review {
+            break;
+        }
+        let rows = review_rows(rules, &answers);
+        match prompter.review(&rows, !to_ask.is_empty())? {
+            Review::Confirm => break,
+            Review::Back => step = to_ask.len().saturating_sub(1),
+            Review::Change(index) if index < rules.questions.len() => {
+                let ask = ask(rules, index, index, rules.questions.len(), true);
+                // Esc while changing keeps the answer and returns to the review.
+                if let Reply::Answer(value) =
+                    ask_one(rules, index, answers.get(index), &ask, prompter)?
+                {
+                    answers.set(index, value);
+                }
+            }
+            Review::Change(_) => {}
         }
     }
     prompter.finish()?;
@@ -119,27 +177,57 @@ pub fn collect(
     })
 }
 
+/// The prompt for question `index`, shown as number `step + 1` of `total`.
+fn ask(rules: &RuleSet, index: usize, step: usize, total: usize, can_go_back: bool) -> Ask<'_> {
+    let question = &rules.questions[index];
+    Ask {
+        progress: fill(
+            &rules.text.progress,
+            &[
+                ("number", &(step + 1).to_string()),
+                ("total", &total.to_string()),
+            ],
+        ),
+        prompt: &question.prompt,
+        help: &question.help,
+        can_go_back,
+    }
+}
+
+/// Every question with its answer in words (empty where none is given).
+fn review_rows<'r>(rules: &'r RuleSet, answers: &Answers) -> Vec<ReviewRow<'r>> {
+    rules
+        .questions
+        .iter()
+        .enumerate()
+        .map(|(i, question)| ReviewRow {
+            question: &question.prompt,
+            answer: answers
+                .get(i)
+                .map(|value| answer_words(question, &value))
+                .unwrap_or_default(),
+        })
+        .collect()
+}
+
 fn ask_one(
-    text: &Text,
-    question: &Question,
+    rules: &RuleSet,
+    index: usize,
     current: Option<Value>,
     ask: &Ask<'_>,
     prompter: &mut dyn Prompter,
 ) -> Result<Reply<Value>, Error> {
-    let labels: Vec<&str> = question
-        .options()
-        .iter()
-        .map(|o| o.label.as_str())
-        .collect();
+    let text = &rules.text;
+    let question = &rules.questions[index];
     match &question.kind {
-        QuestionKind::Choice(_) => {
+        QuestionKind::Choice(options) => {
             let default = match current {
                 Some(Value::Choice(i)) => Some(i),
                 _ => None,
             };
             loop {
-                match prompter.choose(ask, &labels, default)? {
-                    Reply::Answer(i) if i < labels.len() => {
+                match prompter.choose(ask, options, default)? {
+                    Reply::Answer(i) if i < options.len() => {
                         return Ok(Reply::Answer(Value::Choice(i)));
                     }
                     Reply::Back if ask.can_go_back => return Ok(Reply::Back),
@@ -154,7 +242,7 @@ fn ask_one(
                 _ => vec![false; options.len()],
             };
             loop {
-                let chosen = match prompter.choose_several(ask, &labels, &checked)? {
+                let chosen = match prompter.choose_several(ask, options, &checked)? {
                     Reply::Answer(chosen) => chosen,
                     Reply::Back if ask.can_go_back => return Ok(Reply::Back),
                     Reply::Back => continue,
@@ -174,7 +262,7 @@ fn ask_one(
             }
         }
         QuestionKind::Number { min, max } => {
-            let initial = match current {
+            let mut initial = match current {
                 Some(Value::Number(n)) => Some(n),
                 _ => None,
             };
@@ -184,14 +272,31 @@ fn ask_one(
             );
             let check =
                 |typed: &str| answers::parse_number(question, typed).map_err(|_| message.clone());
-            let n = prompter.number(ask, initial, &check)?;
-            Ok(Reply::Answer(Value::Number(n)))
+            loop {
+                let n = match prompter.number(ask, initial, &check)? {
+                    Reply::Answer(n) => n,
+                    Reply::Back if ask.can_go_back => return Ok(Reply::Back),
+                    Reply::Back => continue,
+                };
+                // An unusual number (an age of 7 or 107) is more likely a
+                // typing slip than the truth: ask before going on.
+                if !question.needs_confirming(n)
+                    || prompter.confirm(
+                        &fill(&text.number_confirm, &[("value", &n.to_string())]),
+                        &text.confirm_yes,
+                        &text.confirm_no,
+                    )?
+                {
+                    return Ok(Reply::Answer(Value::Number(n)));
+                }
+                initial = Some(n);
+            }
         }
     }
 }
 
-/// Whether a person can be asked: standard input and standard error (where
-/// prompts are drawn) are both terminals.
+/// Whether a person can be asked through menus: standard input and
+/// standard error (where prompts are drawn) are both terminals.
 pub fn can_ask() -> bool {
     std::io::stdin().is_terminal() && std::io::stderr().is_terminal()
 }
@@ -203,6 +308,13 @@ pub fn stdout_width() -> Option<u16> {
         return None;
     }
     term.size_checked().map(|(_rows, columns)| columns)
+}
+
+/// Turns color on or off for the prompts on standard error and for
+/// anything styled on standard output, whatever the terminal says.
+pub fn set_colors(stdout: bool, stderr: bool) {
+    console::set_colors_enabled(stdout);
+    console::set_colors_enabled_stderr(stderr);
 }
 
 /// Makes Ctrl-C leave the terminal usable: shows the cursor again and exits
@@ -225,51 +337,6 @@ fn restore_terminal() {
     let _ = term.write_line("");
 }
 
-/// The dialoguer prompter, drawing on standard error.
-pub struct Terminal {
-    term: Term,
-    theme: ColorfulTheme,
-    multi_hint: String,
-    back_hint: String,
-}
-
-impl std::fmt::Debug for Terminal {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Terminal").finish_non_exhaustive()
-    }
-}
-
-impl Terminal {
-    /// A prompter using the rule set's interview text.
-    pub fn new(text: &Text) -> Terminal {
-        Terminal {
-            term: Term::stderr(),
-            theme: ColorfulTheme::default(),
-            multi_hint: text.multi_hint.clone(),
-            back_hint: text.back_hint.clone(),
-        }
-    }
-
-    /// Progress, help and key hints above a prompt. `can_go_back` is false
-    /// where the prompt has no Esc (dialoguer's `Input`), whatever `ask` says.
-    fn header(&self, ask: &Ask<'_>, hint: Option<&str>, can_go_back: bool) -> Result<(), Error> {
-        let mut lines = vec![String::new(), ask.progress.clone(), ask.help.to_owned()];
-        let mut hints: Vec<&str> = hint.into_iter().collect();
-        if can_go_back && ask.can_go_back {
-            hints.push(&self.back_hint);
-        }
-        if !hints.is_empty() {
-            lines.push(hints.join(" "));
-        }
-        for line in lines {
-            self.term
-                .write_line(&console::style(sanitize(&line)).dim().to_string())
-                .map_err(terminal_error)?;
-        }
-        Ok(())
-    }
-}
-
 fn terminal_error(e: std::io::Error) -> Error {
     if e.kind() == std::io::ErrorKind::Interrupted {
         restore_terminal();
@@ -288,36 +355,167 @@ fn dialoguer_error(e: dialoguer::Error) -> Error {
     }
 }
 
-fn clean(labels: &[&str]) -> Vec<String> {
-    labels.iter().map(|l| sanitize(l).into_owned()).collect()
+fn labels(options: &[AnswerOption]) -> Vec<String> {
+    options
+        .iter()
+        .map(|o| sanitize(&o.label).into_owned())
+        .collect()
+}
+
+/// The dialoguer prompter, drawing on standard error.
+///
+/// It counts the lines it leaves on the screen for each question, so that
+/// going back (Esc) and changing an answer at the review erase what they
+/// replace instead of piling up.
+pub struct Terminal {
+    term: Term,
+    theme: ColorfulTheme,
+    text: Text,
+    /// Lines drawn for the question on screen now (its header, notices).
+    current: usize,
+    /// Lines left by each question answered so far, in order.
+    answered: Vec<usize>,
+    /// Rows of the last answer's one-line report ("✔ question · answer").
+    last_report: usize,
+}
+
+impl std::fmt::Debug for Terminal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Terminal").finish_non_exhaustive()
+    }
+}
+
+impl Terminal {
+    /// A prompter using the rule set's interview text.
+    pub fn new(text: &Text) -> Terminal {
+        Terminal {
+            term: Term::stderr(),
+            theme: ColorfulTheme::default(),
+            text: text.clone(),
+            current: 0,
+            answered: Vec::new(),
+            last_report: 0,
+        }
+    }
+
+    /// Writes one line (sanitized, dim), counting the screen rows it takes.
+    fn line(&mut self, line: &str, dim: bool) -> Result<(), Error> {
+        let line = sanitize(line);
+        let styled = if dim {
+            console::style(line.as_ref()).dim().for_stderr().to_string()
+        } else {
+            line.clone().into_owned()
+        };
+        self.term.write_line(&styled).map_err(terminal_error)?;
+        self.current += self.rows(&line);
+        Ok(())
+    }
+
+    /// How many screen rows a line takes on this terminal.
+    fn rows(&self, line: &str) -> usize {
+        let columns = usize::from(self.term.size().1).max(1);
+        line.split('\n')
+            .map(|l| console::measure_text_width(l).max(1).div_ceil(columns))
+            .sum()
+    }
+
+    /// Progress, help and key hints above a prompt. `can_go_back` is false
+    /// where the prompt has no Esc (dialoguer's `Input`), whatever `ask` says.
+    fn header(
+        &mut self,
+        ask: &Ask<'_>,
+        hint: Option<&str>,
+        can_go_back: bool,
+    ) -> Result<(), Error> {
+        let mut hints: Vec<String> = hint.into_iter().map(str::to_owned).collect();
+        if can_go_back && ask.can_go_back {
+            hints.push(self.text.back_hint.clone());
+        }
+        self.line("", false)?;
+        self.line(&ask.progress, true)?;
+        if !ask.help.trim().is_empty() {
+            self.line(ask.help, true)?;
+        }
+        if !hints.is_empty() {
+            self.line(&hints.join(" "), true)?;
+        }
+        Ok(())
+    }
+
+    /// The rows dialoguer's report of an answer takes: `✔ prompt · answer`
+    /// on one line, which wraps on a narrow terminal.
+    fn report_rows(&self, prompt: &str, answer: &str) -> usize {
+        self.rows(&format!("✔ {} · {}", sanitize(prompt), sanitize(answer)))
+    }
+
+    /// After a prompt: an answer leaves its lines and the prompt's report
+    /// (`answer` is the report's text); going back erases the question's
+    /// lines and the previous question's.
+    fn done<T>(&mut self, reply: Option<T>, prompt: &str, answer: &str) -> Result<Reply<T>, Error> {
+        let lines = std::mem::take(&mut self.current);
+        match reply {
+            Some(answer_given) => {
+                self.last_report = self.report_rows(prompt, answer);
+                self.answered.push(lines + self.last_report);
+                Ok(Reply::Answer(answer_given))
+            }
+            None => {
+                let previous = self.answered.pop().unwrap_or(0);
+                self.term
+                    .clear_last_lines(lines + previous)
+                    .map_err(terminal_error)?;
+                Ok(Reply::Back)
+            }
+        }
+    }
+
+    /// A menu of `items` under `prompt`; `None` on Esc.
+    fn select(
+        &self,
+        prompt: &str,
+        items: &[String],
+        default: usize,
+    ) -> Result<Option<usize>, Error> {
+        Select::with_theme(&self.theme)
+            .with_prompt(sanitize(prompt))
+            .items(items)
+            .default(default)
+            .interact_on_opt(&self.term)
+            .map_err(dialoguer_error)
+    }
 }
 
 impl Prompter for Terminal {
     fn choose(
         &mut self,
         ask: &Ask<'_>,
-        labels: &[&str],
+        options: &[AnswerOption],
         default: Option<usize>,
     ) -> Result<Reply<usize>, Error> {
         self.header(ask, None, true)?;
-        let choice = Select::with_theme(&self.theme)
-            .with_prompt(sanitize(ask.prompt))
-            .items(clean(labels))
-            .default(default.unwrap_or(0))
-            .interact_on_opt(&self.term)
-            .map_err(dialoguer_error)?;
-        Ok(choice.map_or(Reply::Back, Reply::Answer))
+        let labels = labels(options);
+        let choice = self.select(ask.prompt, &labels, default.unwrap_or(0))?;
+        let answer = choice
+            .and_then(|i| labels.get(i))
+            .cloned()
+            .unwrap_or_default();
+        self.done(choice, ask.prompt, &answer)
     }
 
     fn choose_several(
         &mut self,
         ask: &Ask<'_>,
-        labels: &[&str],
+        options: &[AnswerOption],
         checked: &[bool],
     ) -> Result<Reply<Vec<usize>>, Error> {
-        self.header(ask, Some(&self.multi_hint), true)?;
-        let items: Vec<(String, bool)> = clean(labels)
-            .into_iter()
+        if self.current == 0 {
+            let hint = self.text.multi_hint.clone();
+            self.header(ask, Some(&hint), true)?;
+        }
+        let labels = labels(options);
+        let items: Vec<(String, bool)> = labels
+            .iter()
+            .cloned()
             .zip(checked.iter().copied())
             .collect();
         let chosen = MultiSelect::with_theme(&self.theme)
@@ -325,7 +523,13 @@ impl Prompter for Terminal {
             .items_checked(items)
             .interact_on_opt(&self.term)
             .map_err(dialoguer_error)?;
-        Ok(chosen.map_or(Reply::Back, Reply::Answer))
+        let answer = chosen
+            .iter()
+            .flatten()
+            .filter_map(|&i| labels.get(i).map(String::as_str))
+            .collect::<Vec<_>>()
+            .join(", ");
+        self.done(chosen, ask.prompt, &answer)
     }
 
     fn number(
@@ -333,7 +537,7 @@ impl Prompter for Terminal {
         ask: &Ask<'_>,
         initial: Option<i64>,
         check: &dyn Fn(&str) -> Result<i64, String>,
-    ) -> Result<i64, Error> {
+    ) -> Result<Reply<i64>, Error> {
         self.header(ask, None, false)?;
         let mut input = Input::<String>::with_theme(&self.theme)
             .with_prompt(sanitize(ask.prompt))
@@ -346,18 +550,410 @@ impl Prompter for Terminal {
             .map_err(dialoguer_error)?;
         // The validator accepted it, so this check passes; keep the message
         // path anyway rather than unwrap.
-        check(&typed).map_err(Error::Usage)
+        let n = check(&typed).map_err(Error::Usage)?;
+        self.done(Some(n), ask.prompt, &typed)
     }
 
+    fn confirm(&mut self, prompt: &str, yes: &str, no: &str) -> Result<bool, Error> {
+        let items = [sanitize(yes).into_owned(), sanitize(no).into_owned()];
+        let choice = self.select(prompt, &items, 0)?;
+        // The confirmation belongs to the question before it: going back
+        // from it or saying no erases both.
+        let lines = self.answered.pop().unwrap_or(0);
+        let report = match choice.and_then(|i| items.get(i)) {
+            Some(item) => self.report_rows(prompt, item),
+            None => 0,
+        };
+        match choice {
+            Some(0) => {
+                self.answered.push(lines + report);
+                Ok(true)
+            }
+            _ => {
+                self.term
+                    .clear_last_lines(lines + report)
+                    .map_err(terminal_error)?;
+                Ok(false)
+            }
+        }
+    }
+
+    fn review(&mut self, rows: &[ReviewRow<'_>], can_go_back: bool) -> Result<Review, Error> {
+        let width = self
+            .term
+            .size()
+            .1
+            .clamp(crate::render::text::MIN_WIDTH, 100);
+        let table = crate::render::text::answers_table(
+            &self.text,
+            rows.iter().map(|r| (r.question, r.answer.as_str())),
+            width,
+        );
+        self.line("", false)?;
+        self.line(&self.text.answers_heading.clone(), false)?;
+        self.line(&table, false)?;
+        if can_go_back {
+            let hint = self.text.back_hint.clone();
+            self.line(&hint, true)?;
+        }
+        let mut items = vec![sanitize(&self.text.review_confirm).into_owned()];
+        items.extend(rows.iter().map(|row| {
+            sanitize(&fill(
+                &self.text.review_change,
+                &[("question", row.question)],
+            ))
+            .into_owned()
+        }));
+        let prompt = self.text.review_prompt.clone();
+        let choice = self.select(&prompt, &items, 0)?;
+        let review = match choice {
+            Some(0) => Review::Confirm,
+            Some(i) => Review::Change(i - 1),
+            None => Review::Back,
+        };
+        // Leave the table only when it is final; a change or going back
+        // shows it again afterwards.
+        let lines = std::mem::take(&mut self.current);
+        let report = match choice.and_then(|i| items.get(i)) {
+            Some(item) => self.report_rows(&prompt, item),
+            None => 0,
+        };
+        if review == Review::Confirm {
+            self.answered.push(lines + report);
+        } else {
+            let back = if review == Review::Back {
+                self.answered.pop().unwrap_or(0)
+            } else {
+                0
+            };
+            self.term
+                .clear_last_lines(lines + report + back)
+                .map_err(terminal_error)?;
+        }
+        Ok(review)
+    }
+
+    /// The rejected answer's report line is erased and its question's
+    /// lines become the current ones again, so that the question is asked
+    /// again under the message without a second header.
     fn notice(&mut self, message: &str) -> Result<(), Error> {
+        if self.current == 0
+            && let Some(lines) = self.answered.pop()
+        {
+            self.term
+                .clear_last_lines(self.last_report)
+                .map_err(terminal_error)?;
+            self.current = lines.saturating_sub(self.last_report);
+        }
+        let message = sanitize(message);
         self.term
-            .write_line(&console::style(sanitize(message)).yellow().to_string())
-            .map_err(terminal_error)
+            .write_line(
+                &console::style(message.as_ref())
+                    .yellow()
+                    .for_stderr()
+                    .to_string(),
+            )
+            .map_err(terminal_error)?;
+        self.current += self.rows(&message);
+        Ok(())
+    }
+
+    fn next_person(&mut self) -> Result<bool, Error> {
+        let items = [
+            sanitize(&self.text.next_yes).into_owned(),
+            sanitize(&self.text.next_no).into_owned(),
+        ];
+        let prompt = self.text.next_prompt.clone();
+        eprintln!();
+        Ok(self.select(&prompt, &items, 0)? == Some(0))
     }
 
     /// A blank line between the last answer and the summary.
     fn finish(&mut self) -> Result<(), Error> {
         self.term.write_line("").map_err(terminal_error)
+    }
+
+    /// Clears the screen and its scrollback.
+    fn clear(&mut self) -> Result<(), Error> {
+        self.answered.clear();
+        self.current = 0;
+        self.term
+            .write_str("\x1b[H\x1b[2J\x1b[3J")
+            .and_then(|()| self.term.flush())
+            .map_err(terminal_error)
+    }
+}
+
+/// The screen-reader friendly prompter (`--plain`): each question is
+/// written as lines of text with numbered options, and each answer is one
+/// typed line (a number, or an option id). Nothing is redrawn and the cursor
+/// is never moved. Generic over its input and output so that it is tested
+/// with plain buffers.
+#[derive(Debug)]
+pub struct Plain<R, W> {
+    input: R,
+    output: W,
+    text: Text,
+}
+
+/// What a typed line means at a plain prompt.
+enum Typed<'a> {
+    Back,
+    Help,
+    Empty,
+    Text(&'a str),
+}
+
+impl<R: BufRead, W: Write> Plain<R, W> {
+    /// A plain prompter reading answers from `input` and writing to `output`.
+    pub fn new(text: &Text, input: R, output: W) -> Self {
+        Plain {
+            input,
+            output,
+            text: text.clone(),
+        }
+    }
+
+    fn write(&mut self, text: &str) -> Result<(), Error> {
+        writeln!(self.output, "{}", sanitize(text))
+            .and_then(|()| self.output.flush())
+            .map_err(terminal_error)
+    }
+
+    /// Reads one line; the end of the input is an error (nobody is left to
+    /// answer), never a hang or an answer.
+    fn read(&mut self, line: &mut String) -> Result<(), Error> {
+        line.clear();
+        self.output.write_all(b"> ").map_err(terminal_error)?;
+        self.output.flush().map_err(terminal_error)?;
+        match self.input.read_line(line) {
+            Ok(0) => Err(Error::Usage(
+                "standard input ended before the interview was finished".to_owned(),
+            )),
+            Ok(_) => Ok(()),
+            Err(e) => Err(terminal_error(e)),
+        }
+    }
+
+    fn classify<'l>(&self, line: &'l str) -> Typed<'l> {
+        let typed = line.trim();
+        if typed.is_empty() {
+            Typed::Empty
+        } else if typed == "?" {
+            Typed::Help
+        } else if typed.eq_ignore_ascii_case(self.text.plain_back_word.trim()) {
+            Typed::Back
+        } else {
+            Typed::Text(typed)
+        }
+    }
+
+    /// The question, its help, its numbered options and what to type.
+    fn show(
+        &mut self,
+        ask: &Ask<'_>,
+        options: &[AnswerOption],
+        how: &str,
+        keep: Option<String>,
+    ) -> Result<(), Error> {
+        self.write("")?;
+        self.write(&format!("{}: {}", ask.progress, ask.prompt))?;
+        if !ask.help.trim().is_empty() {
+            self.write(ask.help)?;
+        }
+        for (i, option) in options.iter().enumerate() {
+            self.write(&format!("{}. {}", i + 1, option.label))?;
+        }
+        let mut hints = vec![how.to_owned()];
+        if let Some(answer) = keep {
+            hints.push(fill(&self.text.plain_keep, &[("answer", &answer)]));
+        }
+        if ask.can_go_back {
+            hints.push(self.text.plain_back.clone());
+        }
+        self.write(&hints.join(" "))
+    }
+
+    /// One option typed as its number (from 1) or its id.
+    fn option(options: &[AnswerOption], typed: &str) -> Option<usize> {
+        match typed.parse::<usize>() {
+            Ok(n) => (1..=options.len()).contains(&n).then(|| n - 1),
+            Err(_) => options.iter().position(|o| o.id == typed),
+        }
+    }
+
+    /// A numbered yes (1) or no (2).
+    fn yes_or_no(&mut self, prompt: &str, yes: &str, no: &str) -> Result<bool, Error> {
+        self.write(prompt)?;
+        self.write(&format!("1. {yes}"))?;
+        self.write(&format!("2. {no}"))?;
+        let mut line = String::new();
+        loop {
+            self.read(&mut line)?;
+            match line.trim() {
+                "1" => return Ok(true),
+                "2" => return Ok(false),
+                _ => self.not_understood(2)?,
+            }
+        }
+    }
+
+    fn not_understood(&mut self, count: usize) -> Result<(), Error> {
+        let message = fill(
+            &self.text.plain_not_understood,
+            &[("count", &count.to_string())],
+        );
+        self.write(&message)
+    }
+}
+
+impl<R: BufRead, W: Write> Prompter for Plain<R, W> {
+    fn choose(
+        &mut self,
+        ask: &Ask<'_>,
+        options: &[AnswerOption],
+        default: Option<usize>,
+    ) -> Result<Reply<usize>, Error> {
+        let how = self.text.plain_choose.clone();
+        let keep = default
+            .and_then(|i| options.get(i))
+            .map(|o| o.label.clone());
+        self.show(ask, options, &how, keep)?;
+        let mut line = String::new();
+        loop {
+            self.read(&mut line)?;
+            match self.classify(&line) {
+                Typed::Back if ask.can_go_back => return Ok(Reply::Back),
+                Typed::Help => self.show(ask, options, &how, None)?,
+                Typed::Empty if default.is_some() => {
+                    return Ok(Reply::Answer(default.unwrap_or_default()));
+                }
+                Typed::Text(typed) => match Self::option(options, typed) {
+                    Some(i) => return Ok(Reply::Answer(i)),
+                    None => self.not_understood(options.len())?,
+                },
+                Typed::Back | Typed::Empty => self.not_understood(options.len())?,
+            }
+        }
+    }
+
+    fn choose_several(
+        &mut self,
+        ask: &Ask<'_>,
+        options: &[AnswerOption],
+        checked: &[bool],
+    ) -> Result<Reply<Vec<usize>>, Error> {
+        let how = self.text.plain_several.clone();
+        let now: Vec<usize> = (0..options.len())
+            .filter(|&i| checked.get(i).copied().unwrap_or(false))
+            .collect();
+        let keep = (!now.is_empty()).then(|| {
+            now.iter()
+                .map(|&i| options[i].label.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        });
+        self.show(ask, options, &how, keep)?;
+        let mut line = String::new();
+        loop {
+            self.read(&mut line)?;
+            match self.classify(&line) {
+                Typed::Back if ask.can_go_back => return Ok(Reply::Back),
+                Typed::Help => self.show(ask, options, &how, None)?,
+                Typed::Empty => return Ok(Reply::Answer(now)),
+                Typed::Text(typed) => {
+                    let chosen: Option<Vec<usize>> = typed
+                        .split([',', ' ', ';'])
+                        .filter(|part| !part.is_empty())
+                        .map(|part| Self::option(options, part))
+                        .collect();
+                    match chosen {
+                        Some(chosen) => return Ok(Reply::Answer(chosen)),
+                        None => self.not_understood(options.len())?,
+                    }
+                }
+                Typed::Back => self.not_understood(options.len())?,
+            }
+        }
+    }
+
+    fn number(
+        &mut self,
+        ask: &Ask<'_>,
+        initial: Option<i64>,
+        check: &dyn Fn(&str) -> Result<i64, String>,
+    ) -> Result<Reply<i64>, Error> {
+        let how = self.text.plain_number.clone();
+        self.show(ask, &[], &how, initial.map(|n| n.to_string()))?;
+        let mut line = String::new();
+        loop {
+            self.read(&mut line)?;
+            match self.classify(&line) {
+                Typed::Back if ask.can_go_back => return Ok(Reply::Back),
+                Typed::Help => self.show(ask, &[], &how, None)?,
+                Typed::Empty if initial.is_some() => {
+                    return Ok(Reply::Answer(initial.unwrap_or_default()));
+                }
+                Typed::Text(typed) => match check(typed) {
+                    Ok(n) => return Ok(Reply::Answer(n)),
+                    Err(message) => self.write(&message)?,
+                },
+                Typed::Back | Typed::Empty => match check(line.trim()) {
+                    Ok(n) => return Ok(Reply::Answer(n)),
+                    Err(message) => self.write(&message)?,
+                },
+            }
+        }
+    }
+
+    fn confirm(&mut self, prompt: &str, yes: &str, no: &str) -> Result<bool, Error> {
+        self.yes_or_no(prompt, yes, no)
+    }
+
+    fn review(&mut self, rows: &[ReviewRow<'_>], can_go_back: bool) -> Result<Review, Error> {
+        self.write("")?;
+        let heading = self.text.answers_heading.clone();
+        self.write(&heading)?;
+        for (i, row) in rows.iter().enumerate() {
+            let answer = row.answer.replace('\n', ", ");
+            self.write(&format!("{}. {}: {}", i + 1, row.question, answer))?;
+        }
+        let mut hints = vec![self.text.plain_review.clone()];
+        if can_go_back {
+            hints.push(self.text.plain_back.clone());
+        }
+        self.write(&hints.join(" "))?;
+        let mut line = String::new();
+        loop {
+            self.read(&mut line)?;
+            match self.classify(&line) {
+                Typed::Empty => return Ok(Review::Confirm),
+                Typed::Back if can_go_back => return Ok(Review::Back),
+                Typed::Text(typed) => match typed.parse::<usize>() {
+                    Ok(n) if (1..=rows.len()).contains(&n) => return Ok(Review::Change(n - 1)),
+                    _ => self.not_understood(rows.len())?,
+                },
+                Typed::Help | Typed::Back => self.not_understood(rows.len())?,
+            }
+        }
+    }
+
+    fn notice(&mut self, message: &str) -> Result<(), Error> {
+        self.write(message)
+    }
+
+    fn next_person(&mut self) -> Result<bool, Error> {
+        self.write("")?;
+        let (prompt, yes, no) = (
+            self.text.next_prompt.clone(),
+            self.text.next_yes.clone(),
+            self.text.next_no.clone(),
+        );
+        self.yes_or_no(&prompt, &yes, &no)
+    }
+
+    fn finish(&mut self) -> Result<(), Error> {
+        self.write("")
     }
 }
 
@@ -372,19 +968,23 @@ mod tests {
         asked: Vec<String>,
         defaults: Vec<Option<usize>>,
         notices: Vec<String>,
+        reviews: Vec<Vec<String>>,
     }
 
     enum Step {
         Choose(Reply<usize>),
         Several(Reply<Vec<usize>>),
         Number(&'static str),
+        NumberBack,
+        Confirm(bool),
+        Review(Review),
     }
 
     impl Prompter for Script {
         fn choose(
             &mut self,
             ask: &Ask<'_>,
-            _: &[&str],
+            _: &[AnswerOption],
             default: Option<usize>,
         ) -> Result<Reply<usize>, Error> {
             self.asked.push(format!("{} {}", ask.progress, ask.prompt));
@@ -398,7 +998,7 @@ mod tests {
         fn choose_several(
             &mut self,
             ask: &Ask<'_>,
-            _: &[&str],
+            _: &[AnswerOption],
             _: &[bool],
         ) -> Result<Reply<Vec<usize>>, Error> {
             self.asked.push(format!("{} {}", ask.progress, ask.prompt));
@@ -413,16 +1013,38 @@ mod tests {
             ask: &Ask<'_>,
             _: Option<i64>,
             check: &dyn Fn(&str) -> Result<i64, String>,
-        ) -> Result<i64, Error> {
+        ) -> Result<Reply<i64>, Error> {
             self.asked.push(format!("{} {}", ask.progress, ask.prompt));
             loop {
                 match self.replies.pop_front() {
                     Some(Step::Number(typed)) => match check(typed) {
-                        Ok(n) => return Ok(n),
+                        Ok(n) => return Ok(Reply::Answer(n)),
                         Err(message) => self.notices.push(message),
                     },
+                    Some(Step::NumberBack) => return Ok(Reply::Back),
                     _ => panic!("unexpected number prompt: {}", ask.prompt),
                 }
+            }
+        }
+
+        fn confirm(&mut self, prompt: &str, _: &str, _: &str) -> Result<bool, Error> {
+            self.asked.push(prompt.to_owned());
+            match self.replies.pop_front() {
+                Some(Step::Confirm(yes)) => Ok(yes),
+                _ => panic!("unexpected confirmation: {prompt}"),
+            }
+        }
+
+        fn review(&mut self, rows: &[ReviewRow<'_>], _: bool) -> Result<Review, Error> {
+            self.asked.push("review".to_owned());
+            self.reviews.push(
+                rows.iter()
+                    .map(|r| format!("{} = {}", r.question, r.answer))
+                    .collect(),
+            );
+            match self.replies.pop_front() {
+                Some(Step::Review(reply)) => Ok(reply),
+                _ => panic!("unexpected review"),
             }
         }
 
@@ -430,7 +1052,14 @@ mod tests {
             self.notices.push(message.to_owned());
             Ok(())
         }
+
+        fn next_person(&mut self) -> Result<bool, Error> {
+            panic!("collect never asks for the next person")
+        }
     }
+
+    const NO_REVIEW: Flow = Flow { review: false };
+    const REVIEW: Flow = Flow { review: true };
 
     fn script(steps: Vec<Step>) -> Script {
         Script {
@@ -450,7 +1079,7 @@ mod tests {
             Step::Choose(Reply::Answer(1)),
             Step::Several(Reply::Answer(vec![0, 1])),
         ]);
-        let answers = collect(&rules, Answers::new(&rules), &mut prompter).unwrap();
+        let answers = collect(&rules, Answers::new(&rules), &mut prompter, NO_REVIEW).unwrap();
         assert_eq!(answers.values()[3], Value::Number(54));
         assert_eq!(
             prompter.asked,
@@ -481,7 +1110,7 @@ mod tests {
             Step::Choose(Reply::Answer(0)),
             Step::Choose(Reply::Answer(2)),
         ]);
-        let answers = collect(&rules, given, &mut prompter).unwrap();
+        let answers = collect(&rules, given, &mut prompter, NO_REVIEW).unwrap();
         assert_eq!(
             prompter.asked,
             [
@@ -505,7 +1134,7 @@ mod tests {
             Step::Choose(Reply::Answer(1)),
             Step::Several(Reply::Answer(vec![5])),
         ]);
-        let answers = collect(&rules, Answers::new(&rules), &mut prompter).unwrap();
+        let answers = collect(&rules, Answers::new(&rules), &mut prompter, NO_REVIEW).unwrap();
         assert_eq!(answers.values()[1], Value::Choice(4));
         assert_eq!(prompter.defaults[..3], [None, None, Some(3)]);
     }
@@ -527,7 +1156,7 @@ mod tests {
             Step::Several(Reply::Back),
             Step::Several(Reply::Answer(vec![2])),
         ]);
-        collect(&rules, given, &mut prompter).unwrap();
+        collect(&rules, given, &mut prompter, NO_REVIEW).unwrap();
         assert_eq!(prompter.asked.len(), 2);
     }
 
@@ -551,7 +1180,7 @@ mod tests {
             Step::Several(Reply::Answer(vec![0, 5])),
             Step::Several(Reply::Answer(vec![5])),
         ]);
-        let answers = collect(&rules, given, &mut prompter).unwrap();
+        let answers = collect(&rules, given, &mut prompter, NO_REVIEW).unwrap();
         assert_eq!(answers.values()[3], Value::Number(47));
         assert_eq!(
             prompter.notices,
@@ -562,5 +1191,290 @@ mod tests {
                 "“None of these yet” cannot be combined with other answers.",
             ]
         );
+    }
+
+    /// Everything but `except`, answered as given.
+    fn given_all_but(rules: &RuleSet, except: &[&str]) -> Answers {
+        let mut given = Answers::new(rules);
+        for (k, v) in [
+            ("warning_signs", "none"),
+            ("condition", "knee-arthritis"),
+            ("severity", "moderate"),
+            ("age", "54"),
+            ("active_infection", "no"),
+            ("prior_treatments", "rest"),
+        ] {
+            if !except.contains(&k) {
+                given.give(rules, k, v).unwrap();
+            }
+        }
+        given
+    }
+
+    #[test]
+    fn the_review_shows_given_and_asked_answers_and_confirming_ends_it() {
+        let rules = RuleSet::embedded().unwrap();
+        let given = given_all_but(&rules, &["severity"]);
+        let mut prompter = script(vec![
+            Step::Choose(Reply::Answer(2)),
+            Step::Review(Review::Confirm),
+        ]);
+        let answers = collect(&rules, given, &mut prompter, REVIEW).unwrap();
+        assert_eq!(answers.values()[2], Value::Choice(2));
+        assert_eq!(prompter.asked, ["Question 1 of 1 How bad is it?", "review"]);
+        let review = &prompter.reviews[0];
+        assert_eq!(
+            review.len(),
+            rules.questions.len(),
+            "every question: {review:?}"
+        );
+        assert!(review.contains(
+            &"What is the main problem you want help with? = Arthritis in the knee".to_owned()
+        ));
+        assert!(review.contains(&"How old are you? = 54".to_owned()));
+        assert!(
+            review
+                .iter()
+                .any(|r| r.starts_with("How bad is it? = ") && !r.ends_with("= "))
+        );
+    }
+
+    #[test]
+    fn an_answer_changed_at_the_review_is_asked_with_its_place_and_reviewed_again() {
+        let rules = RuleSet::embedded().unwrap();
+        let given = given_all_but(&rules, &["severity"]);
+        let condition = rules.question_index("condition").unwrap();
+        let mut prompter = script(vec![
+            Step::Choose(Reply::Answer(0)),
+            Step::Review(Review::Change(condition)),
+            Step::Choose(Reply::Answer(1)),
+            Step::Review(Review::Confirm),
+        ]);
+        let answers = collect(&rules, given, &mut prompter, REVIEW).unwrap();
+        assert_eq!(answers.values()[condition], Value::Choice(1));
+        assert_eq!(
+            prompter.asked,
+            [
+                "Question 1 of 1 How bad is it?",
+                "review",
+                "Question 2 of 6 What is the main problem you want help with?",
+                "review"
+            ]
+        );
+        assert_eq!(
+            prompter.defaults,
+            [None, Some(0)],
+            "the earlier answer is preselected"
+        );
+        assert!(prompter.reviews[1].contains(
+            &"What is the main problem you want help with? = Arthritis in the hip".to_owned()
+        ));
+    }
+
+    #[test]
+    fn esc_while_changing_keeps_the_answer_and_esc_at_the_review_goes_back() {
+        let rules = RuleSet::embedded().unwrap();
+        let given = given_all_but(&rules, &["severity", "active_infection"]);
+        let condition = rules.question_index("condition").unwrap();
+        let mut prompter = script(vec![
+            Step::Choose(Reply::Answer(0)),
+            Step::Choose(Reply::Answer(1)),
+            Step::Review(Review::Change(condition)),
+            Step::Choose(Reply::Back),
+            Step::Review(Review::Back),
+            Step::Choose(Reply::Answer(0)),
+            Step::Review(Review::Confirm),
+        ]);
+        let answers = collect(&rules, given, &mut prompter, REVIEW).unwrap();
+        assert_eq!(answers.values()[condition], Value::Choice(0), "unchanged");
+        let infection = rules.question_index("active_infection").unwrap();
+        assert_eq!(answers.values()[infection], Value::Choice(0), "asked again");
+        assert_eq!(
+            prompter.asked[4..6],
+            [
+                "review".to_owned(),
+                "Question 2 of 2 Do you have an infection right now?".to_owned()
+            ]
+        );
+    }
+
+    #[test]
+    fn an_unusual_age_is_confirmed_and_no_asks_again() {
+        let rules = RuleSet::embedded().unwrap();
+        let given = given_all_but(&rules, &["age"]);
+        let mut prompter = script(vec![
+            Step::Number("7"),
+            Step::Confirm(false),
+            Step::Number("17"),
+            Step::Confirm(true),
+        ]);
+        let answers = collect(&rules, given, &mut prompter, NO_REVIEW).unwrap();
+        assert_eq!(answers.values()[3], Value::Number(17));
+        assert_eq!(
+            prompter.asked,
+            [
+                "Question 1 of 1 How old are you?",
+                "You typed 7. Is that right?",
+                "Question 1 of 1 How old are you?",
+                "You typed 17. Is that right?",
+            ]
+        );
+    }
+
+    #[test]
+    fn usual_ages_and_the_bounds_themselves_are_not_confirmed() {
+        let rules = RuleSet::embedded().unwrap();
+        for age in ["18", "54", "100"] {
+            let mut prompter = script(vec![Step::Number(age)]);
+            collect(
+                &rules,
+                given_all_but(&rules, &["age"]),
+                &mut prompter,
+                NO_REVIEW,
+            )
+            .unwrap();
+            assert_eq!(prompter.asked.len(), 1, "{age} is not confirmed");
+        }
+        for age in ["0", "17", "101", "120"] {
+            let mut prompter = script(vec![Step::Number(age), Step::Confirm(true)]);
+            collect(
+                &rules,
+                given_all_but(&rules, &["age"]),
+                &mut prompter,
+                NO_REVIEW,
+            )
+            .unwrap();
+            assert_eq!(prompter.asked.len(), 2, "{age} is confirmed");
+        }
+    }
+
+    #[test]
+    fn going_back_from_a_number_returns_to_the_previous_question() {
+        let rules = RuleSet::embedded().unwrap();
+        let given = given_all_but(&rules, &["severity", "age"]);
+        let mut prompter = script(vec![
+            Step::Choose(Reply::Answer(0)),
+            Step::NumberBack,
+            Step::Choose(Reply::Answer(2)),
+            Step::Number("60"),
+        ]);
+        let answers = collect(&rules, given, &mut prompter, NO_REVIEW).unwrap();
+        assert_eq!(answers.values()[2], Value::Choice(2));
+        assert_eq!(prompter.defaults, [None, Some(0)]);
+    }
+
+    /// The plain prompter on typed lines; returns the answers and
+    /// everything it wrote.
+    fn plain(given: &[&str], typed: &str, flow: Flow) -> (Result<AnswerSet, Error>, String) {
+        let rules = RuleSet::embedded().unwrap();
+        let mut output = Vec::new();
+        let mut prompter = Plain::new(&rules.text, typed.as_bytes(), &mut output);
+        let result = collect(&rules, given_all_but(&rules, given), &mut prompter, flow);
+        (result, String::from_utf8(output).unwrap())
+    }
+
+    #[test]
+    fn plain_mode_numbers_the_options_and_takes_numbers_or_ids() {
+        let (answers, screen) = plain(
+            &["warning_signs", "condition", "prior_treatments"],
+            "8\nhip-arthritis\n1, surgery\n",
+            NO_REVIEW,
+        );
+        let answers = answers.unwrap();
+        let rules = RuleSet::embedded().unwrap();
+        let words = |id: &str| {
+            let i = rules.question_index(id).unwrap();
+            crate::render::answer_words(&rules.questions[i], &answers.values()[i])
+        };
+        assert_eq!(words("warning_signs"), "None of these");
+        assert_eq!(words("condition"), "Arthritis in the hip");
+        assert!(words("prior_treatments").contains('\n'), "two treatments");
+        assert!(screen.contains("Question 1 of 3: Do you have any of these signs right now?\n"));
+        assert!(screen.contains("\n1. Arthritis in the knee\n"));
+        assert!(screen.contains("Type the number of your answer"));
+        assert!(!screen.contains('\u{1b}'), "no escape codes: {screen:?}");
+    }
+
+    #[test]
+    fn plain_mode_explains_bad_input_goes_back_and_repeats_help() {
+        let (answers, screen) = plain(
+            &["condition", "severity"],
+            // Out of range, a word, help, "back" where there is no going
+            // back; an answer; back from question 2; Enter keeps it.
+            "99\nmaybe\n?\nback\n1\nback\n\n1\n",
+            NO_REVIEW,
+        );
+        let answers = answers.unwrap();
+        assert_eq!(answers.values()[1], Value::Choice(0), "kept with Enter");
+        assert_eq!(answers.values()[2], Value::Choice(0));
+        assert_eq!(
+            screen.matches("Please type a number from 1 to 11.").count(),
+            3
+        );
+        assert_eq!(
+            screen
+                .matches("Question 1 of 2: What is the main problem")
+                .count(),
+            3,
+            "{screen}"
+        );
+        assert!(screen.contains("Press Enter alone to keep: Arthritis in the knee."));
+    }
+
+    #[test]
+    fn plain_mode_reviews_and_changes_by_number() {
+        let (answers, screen) = plain(&["age"], "40\n4\n47\n\n", REVIEW);
+        assert_eq!(answers.unwrap().values()[3], Value::Number(47));
+        assert!(screen.contains("\n4. How old are you?: 40\n"), "{screen}");
+        assert!(screen.contains("\n4. How old are you?: 47\n"), "{screen}");
+    }
+
+    #[test]
+    fn plain_mode_confirms_an_unusual_age_by_number() {
+        let (answers, screen) = plain(&["age"], "7\n2\n70\n", NO_REVIEW);
+        assert_eq!(answers.unwrap().values()[3], Value::Number(70));
+        assert!(screen.contains(
+            "You typed 7. Is that right?\n1. Yes, that is right\n2. No, let me change it\n"
+        ));
+    }
+
+    #[test]
+    fn plain_mode_stops_with_an_error_when_the_input_ends() {
+        let (answers, _) = plain(&["age"], "", NO_REVIEW);
+        assert!(matches!(answers, Err(Error::Usage(ref m)) if m.contains("ended")));
+        let (answers, _) = plain(&["age"], "abc\n", NO_REVIEW);
+        assert!(answers.is_err(), "an invalid last line is not an answer");
+    }
+
+    #[test]
+    fn plain_mode_asks_about_the_next_person_by_number() {
+        let rules = RuleSet::embedded().unwrap();
+        for (typed, next) in [("1\n", true), ("x\n2\n", false)] {
+            let mut output = Vec::new();
+            let mut prompter = Plain::new(&rules.text, typed.as_bytes(), &mut output);
+            assert_eq!(prompter.next_person().unwrap(), next);
+        }
+    }
+
+    #[test]
+    fn plain_mode_prints_rule_text_without_control_characters() {
+        let mut rules = RuleSet::embedded().unwrap();
+        rules.questions[0].prompt = "Signs?\u{1b}[2J\u{7}".to_owned();
+        let mut output = Vec::new();
+        let mut prompter = Plain::new(&rules.text, "8\n".as_bytes(), &mut output);
+        let mut given = Answers::new(&rules);
+        for (k, v) in [
+            ("condition", "other"),
+            ("severity", "mild"),
+            ("age", "30"),
+            ("active_infection", "no"),
+            ("prior_treatments", "none"),
+        ] {
+            given.give(&rules, k, v).unwrap();
+        }
+        collect(&rules, given, &mut prompter, NO_REVIEW).unwrap();
+        let screen = String::from_utf8(output).unwrap();
+        assert!(screen.contains("Signs?[2J"), "{screen:?}");
+        assert!(!screen.contains('\u{1b}') && !screen.contains('\u{7}'));
     }
 }

@@ -786,3 +786,117 @@ fn an_error_message_says_each_thing_once() {
         assert_eq!(stderr.lines().count(), 1, "{stderr}");
     }
 }
+
+#[test]
+fn color_only_when_asked_or_on_a_terminal_and_never_with_no_color() {
+    let colored = |args: &[&str], no_color: Option<&str>| {
+        let mut cmd = candidacy();
+        cmd.env("TERM", "xterm-256color").args(COMPLETE).args(args);
+        if let Some(value) = no_color {
+            cmd.env("NO_COLOR", value);
+        }
+        let output = cmd.output().unwrap();
+        assert_eq!(output.status.code(), Some(0));
+        let text = String::from_utf8(output.stdout).unwrap();
+        assert!(
+            text.contains("Outcome: May be suitable"),
+            "the words stay: {text}"
+        );
+        text.contains('\u{1b}')
+    };
+    assert!(!colored(&[], None), "auto, and standard output is a pipe");
+    assert!(colored(&["--color", "always"], None));
+    assert!(colored(&["--color", "always"], Some("1")), "always wins");
+    assert!(!colored(&["--color", "never"], None));
+    assert!(!colored(&["--color", "auto"], Some("1")));
+    candidacy()
+        .args(COMPLETE)
+        .args(["--color", "sometimes"])
+        .assert()
+        .code(2);
+}
+
+#[test]
+fn plain_mode_runs_the_interview_on_typed_lines_without_a_terminal() {
+    let output = candidacy()
+        .arg("--plain")
+        .write_stdin("8\n1\n2\n54\n2\n1,physical-therapy\n\n")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    let screen = String::from_utf8(output.stderr).unwrap();
+    let summary = String::from_utf8(output.stdout).unwrap();
+    assert!(screen.contains("Question 6 of 6: What have you already tried"));
+    assert!(
+        screen.contains("\n4. How old are you?: 54\n"),
+        "the review: {screen}"
+    );
+    assert!(summary.contains("Outcome: May be suitable"), "{summary}");
+    assert!(
+        summary.contains("Question: How old are you?\nAnswer: 54\n"),
+        "tables as lines: {summary}"
+    );
+    assert!(
+        summary.contains("Answer: Rest; Physical therapy"),
+        "{summary}"
+    );
+    assert!(!summary.contains('│'), "no box drawing: {summary}");
+    assert!(!screen.contains('\u{1b}') && !summary.contains('\u{1b}'));
+}
+
+#[test]
+fn plain_mode_exits_2_when_the_typed_answers_run_out() {
+    candidacy()
+        .arg("--plain")
+        .write_stdin("8\n1\n")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "standard input ended before the interview was finished",
+        ));
+    candidacy()
+        .args(["--plain", "--answers", "-"])
+        .write_stdin("age = 54\n")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--plain"));
+}
+
+#[test]
+fn repeat_needs_someone_to_ask_and_takes_no_given_answers() {
+    candidacy()
+        .arg("--repeat")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--repeat"));
+    candidacy()
+        .args(["--repeat", "-a", "age=54"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("cannot be used with"));
+}
+
+#[test]
+fn completions_and_the_man_page_come_from_the_command_line_definition() {
+    for (shell, marker) in [
+        ("bash", "complete -F"),
+        ("zsh", "#compdef candidacy"),
+        ("fish", "complete -c candidacy"),
+    ] {
+        let output = candidacy().args(["completions", shell]).output().unwrap();
+        assert_eq!(output.status.code(), Some(0), "{shell}");
+        let script = String::from_utf8(output.stdout).unwrap();
+        assert!(script.contains(marker), "{shell}: {script}");
+        for flag in ["no-review", "repeat", "plain", "audience"] {
+            assert!(script.contains(flag), "{shell} completes --{flag}");
+        }
+    }
+    candidacy().args(["completions", "tcsh"]).assert().code(2);
+    let output = candidacy().arg("man").output().unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    let page = String::from_utf8(output.stdout).unwrap();
+    assert!(page.contains(".TH candidacy"));
+    for text in ["no\\-review", "plain", "Screen\\-reader"] {
+        assert!(page.contains(text), "the man page has {text}");
+    }
+}

@@ -8,6 +8,7 @@ use rexpect::session::{PtySession, spawn_command};
 
 const DOWN: &str = "\x1b[B";
 const ENTER: &str = "\r";
+const ESC: &str = "\x1b";
 
 fn spawn(args: &[&str]) -> PtySession {
     let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_candidacy"));
@@ -56,6 +57,12 @@ fn the_interview_runs_from_the_first_question_to_the_summary() {
     p.exp_string("Question 6 of 6").unwrap();
     p.exp_string("Space marks an answer").unwrap();
     send(&mut p, &format!(" {ENTER}")); // rest
+    // The review: every answer in a table, then confirm.
+    p.exp_string("Your answers").unwrap();
+    p.exp_string("Arthritis in the knee").unwrap();
+    p.exp_string("Are these answers right?").unwrap();
+    p.exp_string("Yes, show the summary").unwrap();
+    send(&mut p, ENTER);
     p.exp_string("Outcome: May be suitable, to be checked by a clinician")
         .unwrap();
     p.exp_string("This summary is education.").unwrap();
@@ -80,6 +87,12 @@ fn given_answers_are_not_asked() {
     send(&mut p, ENTER);
     p.exp_string("Question 2 of 2").unwrap();
     p.exp_string("Do you have an infection right now?").unwrap();
+    send(&mut p, ENTER);
+    // The review shows the given answers too.
+    p.exp_string("Something else, or I am not sure which")
+        .unwrap();
+    p.exp_string("None of these yet").unwrap();
+    p.exp_string("Are these answers right?").unwrap();
     send(&mut p, ENTER);
     p.exp_string("Outcome: ").unwrap();
     p.exp_eof().unwrap();
@@ -120,10 +133,181 @@ fn a_warning_sign_opens_the_summary_with_where_to_get_care() {
         .unwrap();
     p.exp_string("None of these").unwrap();
     send(&mut p, &format!(" {ENTER}")); // a hot, swollen, painful joint
+    p.exp_string("Are these answers right?").unwrap();
+    send(&mut p, ENTER);
     p.exp_string("Outcome: Seek medical care promptly").unwrap();
     p.exp_string("See a doctor today.").unwrap();
     p.exp_string("The rest of this page is about the stem cell therapy.")
         .unwrap();
     p.exp_eof().unwrap();
+    assert_eq!(exit_code(&p), 0);
+}
+
+/// `-a` flags for every answer except those of `asked`.
+fn given_except(asked: &[&str]) -> Vec<String> {
+    [
+        "warning_signs=none",
+        "condition=knee-arthritis",
+        "severity=moderate",
+        "age=54",
+        "active_infection=no",
+        "prior_treatments=rest",
+    ]
+    .into_iter()
+    .filter(|a| !asked.iter().any(|q| a.starts_with(&format!("{q}="))))
+    .flat_map(|a| ["-a".to_owned(), a.to_owned()])
+    .collect()
+}
+
+fn spawn_asking(asked: &[&str], extra: &[&str]) -> PtySession {
+    let mut args = given_except(asked);
+    args.extend(extra.iter().map(|a| (*a).to_owned()));
+    spawn(&args.iter().map(String::as_str).collect::<Vec<_>>())
+}
+
+#[test]
+fn esc_goes_back_to_the_previous_question_with_its_answer_preselected() {
+    let mut p = spawn_asking(&["condition", "severity"], &[]);
+    p.exp_string("Question 1 of 2").unwrap();
+    send(&mut p, &format!("{DOWN}{ENTER}")); // arthritis in the hip
+    p.exp_string("Question 2 of 2").unwrap();
+    p.exp_string("Esc goes back").unwrap();
+    send(&mut p, ESC);
+    p.exp_string("Question 1 of 2").unwrap();
+    // Enter without moving keeps the preselected earlier answer.
+    send(&mut p, ENTER);
+    p.exp_string("Arthritis in the hip").unwrap();
+    p.exp_string("Question 2 of 2").unwrap();
+    send(&mut p, ENTER); // mild
+    p.exp_string("Are these answers right?").unwrap();
+    send(&mut p, ENTER);
+    p.exp_string("Your answers").unwrap();
+    p.exp_string("Arthritis in the hip").unwrap();
+    p.exp_eof().unwrap();
+    assert_eq!(exit_code(&p), 0);
+}
+
+#[test]
+fn an_answer_changed_at_the_review_is_in_the_summary() {
+    let mut p = spawn_asking(&["severity"], &["--format", "json"]);
+    p.exp_string("Question 1 of 1").unwrap();
+    send(&mut p, ENTER); // mild
+    p.exp_string("Are these answers right?").unwrap();
+    p.exp_string("Change: How bad is it?").unwrap();
+    // The menu: confirm, then one "Change" per question in order; severity
+    // is the third question.
+    send(&mut p, &format!("{}{ENTER}", DOWN.repeat(3)));
+    p.exp_string("How bad is it?").unwrap();
+    send(&mut p, &format!("{DOWN}{DOWN}{ENTER}")); // severe
+    p.exp_string("Are these answers right?").unwrap();
+    send(&mut p, ENTER);
+    p.exp_string("\"severity\": \"severe\"").unwrap();
+    p.exp_eof().unwrap();
+    assert_eq!(exit_code(&p), 0);
+}
+
+#[test]
+fn an_unusual_age_is_confirmed_before_going_on() {
+    let mut p = spawn_asking(&["age"], &["--no-review", "--format", "json"]);
+    p.exp_string("How old are you?").unwrap();
+    send(&mut p, "7\r");
+    p.exp_string("You typed 7. Is that right?").unwrap();
+    send(&mut p, &format!("{DOWN}{ENTER}")); // no, let me change it
+    p.exp_string("How old are you?").unwrap();
+    send(&mut p, "\x7f70\r");
+    p.exp_string("\"age\": 70").unwrap();
+    p.exp_eof().unwrap();
+    assert_eq!(exit_code(&p), 0);
+}
+
+#[test]
+fn ctrl_c_in_the_middle_of_the_interview_exits_130_with_the_cursor_shown() {
+    let mut p = spawn(&[]);
+    p.exp_string("Question 1 of 6").unwrap();
+    p.exp_string("None of these").unwrap();
+    send(&mut p, &format!("{}{ENTER}", DOWN.repeat(7) + " "));
+    p.exp_string("Question 2 of 6").unwrap();
+    send(&mut p, ENTER);
+    p.exp_string("Question 3 of 6").unwrap();
+    p.exp_string("Esc goes back").unwrap();
+    p.send_control('c').unwrap();
+    let rest = p.exp_eof().unwrap();
+    assert!(
+        rest.contains("\x1b[?25h"),
+        "the cursor is shown again: {rest:?}"
+    );
+    assert!(!rest.contains("Outcome"), "nothing half-written: {rest:?}");
+    assert_eq!(exit_code(&p), 130);
+}
+
+#[test]
+fn plain_mode_takes_typed_numbers_and_never_moves_the_cursor() {
+    let mut p = spawn(&["--plain"]);
+    p.exp_string("Question 1 of 6: Do you have any of these signs right now?")
+        .unwrap();
+    p.exp_string("8. None of these").unwrap();
+    send(&mut p, "8\r");
+    p.exp_string("1. Arthritis in the knee").unwrap();
+    send(&mut p, "knee-arthritis\r");
+    p.exp_string("Question 3 of 6").unwrap();
+    send(&mut p, "back\r");
+    p.exp_string("Press Enter alone to keep: Arthritis in the knee.")
+        .unwrap();
+    send(&mut p, "\r");
+    p.exp_string("Question 3 of 6").unwrap();
+    send(&mut p, "2\r");
+    p.exp_string("Question 4 of 6").unwrap();
+    send(&mut p, "abc\r");
+    p.exp_string("Please type a whole number from 0 to 120.")
+        .unwrap();
+    send(&mut p, "54\r");
+    p.exp_string("Question 5 of 6").unwrap();
+    send(&mut p, "2\r");
+    p.exp_string("Question 6 of 6").unwrap();
+    send(&mut p, "1\r");
+    p.exp_string("Press Enter alone if they are right.")
+        .unwrap();
+    send(&mut p, "\r");
+    let rest = p.exp_eof().unwrap();
+    assert!(rest.contains("Outcome: May be suitable"), "{rest}");
+    // Tables as lines, not box drawing.
+    assert!(rest.contains("Question: How old are you?"), "{rest}");
+    assert!(!rest.contains('│') && !rest.contains('┌'), "{rest}");
+    // No cursor movement, no screen clearing, no hidden cursor.
+    for sequence in ["\x1b[A", "\x1b[2K", "\x1b[?25l", "\x1b[2J"] {
+        assert!(!rest.contains(sequence), "{sequence:?} in {rest:?}");
+    }
+    assert_eq!(exit_code(&p), 0);
+}
+
+#[test]
+fn repeat_interviews_two_people_and_clears_the_first_before_the_second() {
+    let mut p = spawn(&["--repeat", "--no-review", "--format", "json"]);
+    for (person, age) in [(1, "61"), (2, "45")] {
+        p.exp_string("Question 1 of 6").unwrap();
+        p.exp_string("None of these").unwrap();
+        send(&mut p, &format!("{}{ENTER}", DOWN.repeat(7) + " "));
+        p.exp_string("Question 2 of 6").unwrap();
+        send(&mut p, ENTER);
+        p.exp_string("Question 3 of 6").unwrap();
+        send(&mut p, ENTER);
+        p.exp_string("Question 4 of 6").unwrap();
+        send(&mut p, &format!("{age}\r"));
+        p.exp_string("Question 5 of 6").unwrap();
+        send(&mut p, &format!("{DOWN}{ENTER}"));
+        p.exp_string("Question 6 of 6").unwrap();
+        send(&mut p, &format!(" {ENTER}"));
+        p.exp_string(&format!("\"age\": {age}")).unwrap();
+        p.exp_string("Start the next interview?").unwrap();
+        if person == 1 {
+            send(&mut p, ENTER); // yes, next person
+            // The screen and its scrollback are cleared before the next one.
+            p.exp_string("\x1b[2J\x1b[3J").unwrap();
+        } else {
+            send(&mut p, &format!("{DOWN}{ENTER}")); // no, quit
+        }
+    }
+    let rest = p.exp_eof().unwrap();
+    assert!(!rest.contains("\"age\": 61"), "{rest}");
     assert_eq!(exit_code(&p), 0);
 }

@@ -126,7 +126,7 @@ proptest! {
         };
         let words = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
         let disclaimer = words(&rules().meta.disclaimer);
-        let summary = text::render(&report, text::TextOptions { width: 60 });
+        let summary = text::render(&report, text::TextOptions::new(60));
         prop_assert!(words(&summary).contains(&disclaimer));
         let json: serde_json::Value = serde_json::from_str(&json::render(&report)).unwrap();
         prop_assert_eq!(json["disclaimer"].as_str(), Some(rules().meta.disclaimer.as_str()));

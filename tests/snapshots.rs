@@ -107,7 +107,7 @@ fn the_text_summary_fits_60_columns() {
         explanation: None,
         audience: Audience::Patient,
     };
-    let summary = text::render(&report, text::TextOptions { width: 60 });
+    let summary = text::render(&report, text::TextOptions::new(60));
     for line in summary.lines() {
         assert!(
             line.chars().count() <= 60,
@@ -171,7 +171,7 @@ fn the_reason_for_a_fallback_is_rendered_in_text_and_json() {
             explanation: None,
             audience: Audience::Patient,
         };
-        let text = text::render(&report, text::TextOptions { width: 200 });
+        let text = text::render(&report, text::TextOptions::new(200));
         assert!(text.contains(&message), "{id}:\n{text}");
         assert!(
             text.contains("Outcome: A clinician needs to review this"),

@@ -9,7 +9,7 @@ use comfy_table::{Cell, ColumnConstraint, ContentArrangement, Table, Width, pres
 
 use super::{Audience, Report, answer_words};
 use crate::level::Level;
-use crate::ruleset::Rule;
+use crate::ruleset::{Rule, Text};
 use crate::sanitize::sanitize;
 
 /// The narrowest width the layout is laid out for.
@@ -20,6 +20,23 @@ pub const MIN_WIDTH: u16 = 40;
 pub struct TextOptions {
     /// Total width in columns; at least [`MIN_WIDTH`] is used.
     pub width: u16,
+    /// Bold headings and a colored outcome line (ANSI). The outcome is in
+    /// words either way.
+    pub color: bool,
+    /// Tables as plain lines (`Question: answer`) instead of box drawing,
+    /// for screen readers (`--plain`).
+    pub plain: bool,
+}
+
+impl TextOptions {
+    /// No color, tables drawn, at `width`.
+    pub fn new(width: u16) -> Self {
+        TextOptions {
+            width,
+            color: false,
+            plain: false,
+        }
+    }
 }
 
 /// The summary as text, ending with a newline.
@@ -31,6 +48,8 @@ pub fn render(report: &Report<'_>, options: TextOptions) -> String {
     let mut out = Out {
         buf: String::new(),
         width: usize::from(width),
+        color: options.color,
+        plain: options.plain,
     };
 
     out.heading(&text.title, '=');
@@ -38,7 +57,11 @@ pub fn render(report: &Report<'_>, options: TextOptions) -> String {
         out.paragraph(&warning);
     }
     let level = rules.levels.get(assessment.outcome);
-    out.paragraph(&format!("{}: {}", text.outcome_heading, level.label));
+    out.styled(
+        &format!("{}: {}", text.outcome_heading, level.label),
+        outcome_style(assessment.outcome),
+    );
+    out.blank();
     out.paragraph(&level.explanation);
     // Warning signs open the summary as plain instructions; the rest is
     // secondary.
@@ -114,14 +137,18 @@ pub fn render(report: &Report<'_>, options: TextOptions) -> String {
     }
 
     out.heading(&text.answers_heading, '-');
-    let mut table = new_table(width, &[&text.column_question, &text.column_answer]);
-    for (question, value) in rules.questions.iter().zip(report.answers.values()) {
-        table.add_row(vec![
-            Cell::new(sanitize(&question.prompt)),
-            Cell::new(sanitize(&answer_words(question, value))),
-        ]);
-    }
-    out.table(&table);
+    let words: Vec<String> = rules
+        .questions
+        .iter()
+        .zip(report.answers.values())
+        .map(|(question, value)| answer_words(question, value))
+        .collect();
+    let rows = rules
+        .questions
+        .iter()
+        .zip(&words)
+        .map(|(q, a)| (q.prompt.as_str(), a.as_str()));
+    out.table(&answers_table_of(text, rows, width));
 
     out.heading(&text.sources_heading, '-');
     let mut table = new_table(width, &[&text.column_source, &text.column_kind]);
@@ -202,6 +229,31 @@ fn finding_cell(report: &Report<'_>, rule: &Rule) -> String {
 
 /// A table filling `width`. With two columns the first, a label, takes at
 /// most a third of the width, so the text beside it has room.
+/// The table of questions and answers, as in the summary (the interview's
+/// review shows it too).
+pub fn answers_table<'a>(
+    text: &Text,
+    rows: impl IntoIterator<Item = (&'a str, &'a str)>,
+    width: u16,
+) -> String {
+    answers_table_of(text, rows, width.max(MIN_WIDTH)).to_string()
+}
+
+fn answers_table_of<'a>(
+    text: &Text,
+    rows: impl IntoIterator<Item = (&'a str, &'a str)>,
+    width: u16,
+) -> Table {
+    let mut table = new_table(width, &[&text.column_question, &text.column_answer]);
+    for (question, answer) in rows {
+        table.add_row(vec![
+            Cell::new(sanitize(question)),
+            Cell::new(sanitize(answer)),
+        ]);
+    }
+    table
+}
+
 pub(crate) fn new_table(width: u16, header: &[&str]) -> Table {
     let mut table = Table::new();
     table
@@ -217,9 +269,21 @@ pub(crate) fn new_table(width: u16, header: &[&str]) -> Table {
     table
 }
 
+/// The outcome line's color: a cue only, the words say the same.
+fn outcome_style(level: Level) -> console::Style {
+    let style = console::Style::new().bold();
+    match level {
+        Level::UrgentCare => style.red(),
+        Level::NotSuitableNow | Level::ClinicianReview => style.yellow(),
+        Level::MayBeSuitable | Level::Info => style.cyan(),
+    }
+}
+
 struct Out {
     buf: String,
     width: usize,
+    color: bool,
+    plain: bool,
 }
 
 impl Out {
@@ -252,8 +316,25 @@ impl Out {
         }
     }
 
+    /// Wrapped text, each line in `style` when color is on (styling after
+    /// wrapping, so escape codes never count as width).
+    fn styled(&mut self, text: &str, style: console::Style) -> usize {
+        let mut longest = 0;
+        for line in wrap(&sanitize(text), self.width) {
+            longest = longest.max(line.chars().count());
+            if self.color {
+                let line = style.apply_to(&line).force_styling(true).to_string();
+                self.buf.push_str(&line);
+            } else {
+                self.buf.push_str(&line);
+            }
+            self.buf.push('\n');
+        }
+        longest
+    }
+
     fn heading(&mut self, heading: &str, underline: char) {
-        let longest = self.wrapped(heading, 0);
+        let longest = self.styled(heading, console::Style::new().bold());
         self.buf.extend(std::iter::repeat_n(underline, longest));
         self.buf.push('\n');
     }
@@ -267,9 +348,28 @@ impl Out {
         self.buf.push('\n');
     }
 
+    /// The table drawn, or in plain mode each row as `Header: cell` lines
+    /// with a blank line between rows.
     fn table(&mut self, table: &Table) {
-        self.buf.push_str(&table.to_string());
-        self.buf.push_str("\n\n");
+        if !self.plain {
+            self.buf.push_str(&table.to_string());
+            self.buf.push_str("\n\n");
+            return;
+        }
+        let headers: Vec<String> = table
+            .header()
+            .map(|row| row.cell_iter().map(Cell::content).collect())
+            .unwrap_or_default();
+        for row in table.row_iter() {
+            for (i, cell) in row.cell_iter().enumerate() {
+                let content = cell.content().replace('\n', "; ");
+                match headers.get(i) {
+                    Some(header) => self.wrapped(&format!("{header}: {content}"), 0),
+                    None => self.wrapped(&content, 0),
+                };
+            }
+            self.blank();
+        }
     }
 
     fn finish(mut self) -> String {

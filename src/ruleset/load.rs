@@ -419,6 +419,7 @@ impl Builder<'_> {
                 );
             }
             if let Some(kind) = self.question_kind(file, &q) {
+                let usual = self.usual(file, &q, &kind);
                 questions.push((
                     !q.asked_first,
                     Question {
@@ -426,6 +427,7 @@ impl Builder<'_> {
                         kind,
                         prompt: q.prompt.into_inner(),
                         help: q.help,
+                        usual,
                     },
                 ));
             }
@@ -433,6 +435,54 @@ impl Builder<'_> {
         // Questions marked `asked_first` come first; otherwise file order.
         questions.sort_by_key(|(later, _)| *later);
         questions.into_iter().map(|(_, q)| q).collect()
+    }
+
+    /// The range of usual answers from `confirm_below` and `confirm_above`,
+    /// which only a number question may have, within its `min` and `max`.
+    fn usual(
+        &mut self,
+        file: usize,
+        q: &RawQuestion,
+        kind: &QuestionKind,
+    ) -> Option<std::ops::RangeInclusive<i64>> {
+        let id = q.id.get_ref();
+        let bounds = [&q.confirm_below, &q.confirm_above];
+        let QuestionKind::Number { min, max } = *kind else {
+            for bound in bounds.into_iter().flatten() {
+                self.error(
+                    file,
+                    bound.span(),
+                    format!(
+                        "`confirm_below` and `confirm_above` are only for number questions, and `{id}` is not one"
+                    ),
+                );
+            }
+            return None;
+        };
+        if q.confirm_below.is_none() && q.confirm_above.is_none() {
+            return None;
+        }
+        for bound in bounds.into_iter().flatten() {
+            if !(min..=max).contains(bound.get_ref()) {
+                self.error(
+                    file,
+                    bound.span(),
+                    format!("question `{id}` takes {min} to {max}, so this bound is outside it"),
+                );
+                return None;
+            }
+        }
+        let low = q.confirm_below.as_ref().map_or(min, |b| *b.get_ref());
+        let high = q.confirm_above.as_ref().map_or(max, |b| *b.get_ref());
+        if low > high {
+            self.error(
+                file,
+                bounds[1].as_ref().map_or(q.id.span(), Spanned::span),
+                format!("question `{id}` has `confirm_above` below `confirm_below`"),
+            );
+            return None;
+        }
+        Some(low..=high)
     }
 
     fn advice(&mut self, raw: Vec<(usize, Spanned<RawAdvice>)>, sources: &[Source]) -> Vec<Advice> {
@@ -1010,5 +1060,64 @@ mod tests {
         .unwrap();
         let ids: Vec<&str> = rules.questions.iter().map(|q| q.id.as_str()).collect();
         assert_eq!(ids[..2], ["warning_signs", "early"]);
+    }
+
+    fn messages(extra: &str) -> Vec<String> {
+        match with_extra("extra.toml", extra) {
+            Err(LoadError::Invalid(diagnostics)) => {
+                diagnostics.iter().map(ToString::to_string).collect()
+            }
+            other => panic!("expected an invalid rule set: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn unusual_number_bounds_give_the_range_to_confirm_outside() {
+        let rules = with_extra(
+            "extra.toml",
+            "[[question]]\nid = \"n\"\nkind = \"number\"\nprompt = \"P?\"\nhelp = \"H.\"\n\
+             min = 0\nmax = 10\nconfirm_above = 8\n",
+        )
+        .unwrap();
+        let n = rules.question_index("n").unwrap();
+        assert_eq!(rules.questions[n].usual, Some(0..=8));
+        assert!(rules.questions[n].needs_confirming(9));
+        assert!(!rules.questions[n].needs_confirming(8));
+        let age = rules.question_index("age").unwrap();
+        assert_eq!(rules.questions[age].usual, Some(18..=100));
+        let condition = rules.question_index("condition").unwrap();
+        assert_eq!(rules.questions[condition].usual, None);
+    }
+
+    #[test]
+    fn unusual_number_bounds_are_checked_with_their_place() {
+        let number = "[[question]]\nid = \"n\"\nkind = \"number\"\nprompt = \"P?\"\nhelp = \"H.\"\nmin = 0\nmax = 10\n";
+        let outside = messages(&format!("{number}confirm_below = 11\n"));
+        assert!(
+            outside.iter().any(|m| m
+                .contains("question `n` takes 0 to 10, so this bound is outside it")
+                && m.contains("--> extra.toml:8:17")),
+            "{outside:#?}"
+        );
+        let crossed = messages(&format!("{number}confirm_below = 6\nconfirm_above = 4\n"));
+        assert!(
+            crossed
+                .iter()
+                .any(|m| m.contains("`confirm_above` below `confirm_below`")
+                    && m.contains("--> extra.toml:9:17")),
+            "{crossed:#?}"
+        );
+        let choice = messages(
+            "[[question]]\nid = \"c\"\nkind = \"choice\"\nprompt = \"P?\"\nhelp = \"H.\"\n\
+             confirm_below = 1\n[[question.option]]\nid = \"a\"\nlabel = \"A\"\n\
+             [[question.option]]\nid = \"b\"\nlabel = \"B\"\n",
+        );
+        assert!(
+            choice.iter().any(
+                |m| m.contains("only for number questions, and `c` is not one")
+                    && m.contains("--> extra.toml:6:17")
+            ),
+            "{choice:#?}"
+        );
     }
 }

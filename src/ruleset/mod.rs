@@ -179,6 +179,32 @@ pub struct Text {
     pub exclusive_option: String,
     pub multi_hint: String,
     pub back_hint: String,
+    /// `{value}`: asked when a number is unusual (`confirm_below`,
+    /// `confirm_above`).
+    pub number_confirm: String,
+    pub confirm_yes: String,
+    pub confirm_no: String,
+    /// The review of every answer before the summary.
+    pub review_prompt: String,
+    pub review_confirm: String,
+    /// `{question}`.
+    pub review_change: String,
+    /// `--repeat`: after a summary.
+    pub next_prompt: String,
+    pub next_yes: String,
+    pub next_no: String,
+    /// `--plain`: what to type at each kind of prompt.
+    pub plain_choose: String,
+    pub plain_several: String,
+    pub plain_number: String,
+    /// `{answer}`: an empty line keeps the earlier answer.
+    pub plain_keep: String,
+    pub plain_back: String,
+    /// The word typed to go back (compared ignoring case).
+    pub plain_back_word: String,
+    pub plain_review: String,
+    /// `{count}`: the number of options.
+    pub plain_not_understood: String,
 }
 
 impl Text {
@@ -280,6 +306,10 @@ pub struct Question {
     pub prompt: String,
     /// A short plain-language help text.
     pub help: String,
+    /// A number question: answers outside this range are unusual (an age
+    /// under 18 or over 100), so the interview asks the person to confirm
+    /// them. `None` when every valid answer is usual.
+    pub usual: Option<std::ops::RangeInclusive<i64>>,
 }
 
 impl Question {
@@ -294,6 +324,11 @@ impl Question {
     /// The index of the option with this id.
     pub fn option_index(&self, id: &str) -> Option<usize> {
         self.options().iter().position(|o| o.id == id)
+    }
+
+    /// Whether a number answer is unusual enough to confirm.
+    pub fn needs_confirming(&self, n: i64) -> bool {
+        self.usual.as_ref().is_some_and(|usual| !usual.contains(&n))
     }
 
     /// The options marked `unsure`.

@@ -71,6 +71,10 @@ pub(crate) struct RawQuestion {
     pub option: Vec<Spanned<RawOption>>,
     pub min: Option<Spanned<i64>>,
     pub max: Option<Spanned<i64>>,
+    /// A number question: an answer below this asks the person to confirm it.
+    pub confirm_below: Option<Spanned<i64>>,
+    /// A number question: an answer above this asks the person to confirm it.
+    pub confirm_above: Option<Spanned<i64>>,
     /// Asked before every question without it (warning signs).
     #[serde(default)]
     pub asked_first: bool,

@@ -12,8 +12,8 @@ use crate::answers::{Answers, DocumentFormat};
 use crate::cases;
 use crate::check::{CheckReport, Severity, check};
 use crate::cli::{
-    BatchArgs, CheckArgs, Cli, ColorChoice, Command, Format, RecordFormat, RulesCommand,
-    ScreenArgs, Shell, ShowArgs, TestArgs,
+    BatchArgs, CheckArgs, Cli, ColorChoice, Command, Format, QuestionnaireFormat, RecordFormat,
+    RulesCommand, ScreenArgs, Shell, ShowArgs, SummaryFormat, TestArgs,
 };
 use crate::error::Error;
 use crate::evaluate::evaluate;
@@ -35,6 +35,12 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Some(Command::Screen(args)) => screen(&args),
         Some(Command::Batch(args)) => batch(&args),
         Some(Command::Completions { shell }) => completions(shell),
+        Some(Command::Questionnaire { format, rules }) => {
+            let rules = load_rules(rules.as_deref())?;
+            match format {
+                QuestionnaireFormat::Fhir => print(&crate::render::fhir::questionnaire(&rules)),
+            }
+        }
         Some(Command::Man) => man(),
         Some(Command::Rules { command }) => match command {
             RulesCommand::Check(args) => rules_check(&args),
@@ -247,6 +253,12 @@ fn screen(args: &ScreenArgs) -> anyhow::Result<()> {
         )
         .into());
     }
+    if args.explain && !matches!(args.format, SummaryFormat::Text | SummaryFormat::Json) {
+        return Err(Error::Usage(
+            "--explain is for the text and JSON formats (it is a rule author's view)".to_owned(),
+        )
+        .into());
+    }
     let menus = interview::can_ask() && !reads_stdin;
     if args.repeat && !args.plain && !menus {
         return Err(Error::Usage(
@@ -297,7 +309,22 @@ fn screen(args: &ScreenArgs) -> anyhow::Result<()> {
                 interview::collect(&rules, answers, prompter, flow)?
             }
         };
-        print(&summary(&rules, args, &complete, stdout_color))?;
+        let summary = summary(
+            &rules,
+            args,
+            &complete,
+            stdout_color && args.output.is_none(),
+        )?;
+        match &args.output {
+            Some(path) => {
+                crate::save::save(path, summary.as_bytes(), args.force)?;
+                eprintln!(
+                    "Saved the summary to `{}` (only you can read it).",
+                    path.display()
+                );
+            }
+            None => print(&summary)?,
+        }
         let Some(prompter) = prompter.as_deref_mut().filter(|_| args.repeat) else {
             return Ok(());
         };
@@ -314,7 +341,8 @@ fn summary(
     args: &ScreenArgs,
     complete: &crate::answers::AnswerSet,
     color: bool,
-) -> String {
+) -> anyhow::Result<String> {
+    let created = crate::date::now_utc();
     let assessment = evaluate(rules, complete);
     let explanation = args
         .explain
@@ -326,18 +354,27 @@ fn summary(
         review_overdue: rules.meta.review_overdue(&crate::date::today_utc()),
         explanation: explanation.as_ref(),
         audience: args.audience.into(),
+        created: &created,
     };
-    match args.format {
-        Format::Text => text::render(
+    Ok(match args.format {
+        SummaryFormat::Text => text::render(
             &report,
             text::TextOptions {
-                width: output_width(),
+                // A saved summary has the fixed width, like any file.
+                width: if args.output.is_some() {
+                    FIXED_WIDTH
+                } else {
+                    output_width()
+                },
                 color,
                 plain: args.plain,
             },
         ),
-        Format::Json => json::render(&report),
-    }
+        SummaryFormat::Json => json::render(&report),
+        SummaryFormat::Markdown => crate::render::markdown::render(&report),
+        SummaryFormat::Html => crate::render::html::render(&report)?,
+        SummaryFormat::Fhir => crate::render::fhir::response(&report),
+    })
 }
 
 /// Whether to color output on a stream: `always`, `never`, or for `auto`

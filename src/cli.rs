@@ -18,6 +18,10 @@ Examples:
     candidacy --answers examples/knee-moderate.toml --audience staff
   Read answers from a file and print JSON:
     candidacy --answers examples/knee-moderate.toml --format json
+  Save a printable handout (readable by you only):
+    candidacy --format html --output handout.html
+  A FHIR QuestionnaireResponse for the chart:
+    candidacy --answers examples/knee-moderate.toml --format fhir -o response.json
   Ask only what the file does not answer:
     candidacy --answers partial.toml
   Front desk: no review step, next person after each summary:
@@ -25,8 +29,9 @@ Examples:
   Screen-reader friendly: numbered options, typed answers, no redraws:
     candidacy --plain
 
-Exit codes: 0 summary printed, 2 usage, 65 bad answers, 66 input file missing,
-74 output error, 78 bad rule files, 130 interrupted.";
+Exit codes: 0 summary printed or saved, 2 usage, 65 bad answers,
+66 input file missing, 73 cannot create the --output file, 74 output error,
+78 bad rule files, 130 interrupted.";
 
 /// An educational first screen for bone marrow-derived stem cell therapy.
 ///
@@ -72,6 +77,20 @@ Exit codes: 0 every record screened, 65 some records invalid (their error
 records are in the output), 66 input missing, 74 output error, 78 bad rule
 files.")]
     Batch(BatchArgs),
+    /// Print the questions as a form another system can load (HL7 FHIR R4 Questionnaire)
+    #[command(after_help = "\
+Examples:
+  candidacy questionnaire --format fhir > questionnaire.json
+  candidacy questionnaire --rules my-clinic-rules/")]
+    Questionnaire {
+        /// Output format
+        #[arg(short = 'f', long, value_enum, default_value_t = QuestionnaireFormat::Fhir)]
+        format: QuestionnaireFormat,
+
+        /// Use the rule files in DIR instead of the built-in rule set
+        #[arg(long, value_name = "DIR")]
+        rules: Option<PathBuf>,
+    },
     /// Print a shell completion script (for example into ~/.local/share/bash-completion/completions/candidacy)
     #[command(after_help = "\
 Examples:
@@ -239,8 +258,16 @@ pub struct ScreenArgs {
     pub answers: Option<PathBuf>,
 
     /// Output format of the summary
-    #[arg(short = 'f', long, value_enum, default_value_t = Format::Text)]
-    pub format: Format,
+    #[arg(short = 'f', long, value_enum, default_value_t = SummaryFormat::Text)]
+    pub format: SummaryFormat,
+
+    /// Save the summary to FILE (readable by you only) instead of printing it
+    #[arg(short = 'o', long, value_name = "FILE", conflicts_with = "repeat")]
+    pub output: Option<PathBuf>,
+
+    /// With --output: replace FILE if it exists
+    #[arg(long, requires = "output")]
+    pub force: bool,
 
     /// Also show every rule's result and which single changed answer would change the outcome
     #[arg(long)]
@@ -289,7 +316,29 @@ impl From<AudienceArg> for crate::render::Audience {
     }
 }
 
-/// Output formats.
+/// Formats of a summary.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SummaryFormat {
+    /// Headings and tables for a terminal or a printout
+    Text,
+    /// The machine format (fields documented in the README)
+    Json,
+    /// The text summary's content as a Markdown document
+    Markdown,
+    /// A self-contained printable handout (one page for the typical case)
+    Html,
+    /// HL7 FHIR R4 QuestionnaireResponse with the outcome as a contained Observation
+    Fhir,
+}
+
+/// Formats of the questionnaire.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum QuestionnaireFormat {
+    /// HL7 FHIR R4 Questionnaire resource (JSON)
+    Fhir,
+}
+
+/// Output formats of reports.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
     /// Headings and tables for a terminal or a printout
@@ -356,7 +405,7 @@ mod tests {
         let top = Cli::try_parse_from(["candidacy", "--answer", "age=5", "-f", "json"]).unwrap();
         assert!(top.command.is_none());
         assert_eq!(top.screen.answer, [("age".to_owned(), "5".to_owned())]);
-        assert_eq!(top.screen.format, Format::Json);
+        assert_eq!(top.screen.format, SummaryFormat::Json);
         let sub = Cli::try_parse_from(["candidacy", "screen", "--answer", "age=5"]).unwrap();
         assert!(matches!(sub.command, Some(Command::Screen(ref a)) if a.answer.len() == 1));
         let check =

@@ -5,12 +5,26 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 /// Today's date in UTC.
 pub fn today_utc() -> String {
+    let mut now = now_utc();
+    now.truncate(10);
+    now
+}
+
+/// The date and time now in UTC, as RFC 3339 (`2026-11-21T14:05:09Z`).
+pub fn now_utc() -> String {
     let seconds = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| d.as_secs());
+    timestamp(seconds)
+}
+
+/// `seconds` after 1970-01-01T00:00:00Z as RFC 3339.
+pub fn timestamp(seconds: u64) -> String {
     let days = i64::try_from(seconds / 86_400).unwrap_or(0);
     let (year, month, day) = civil_from_days(days);
-    format!("{year:04}-{month:02}-{day:02}")
+    let in_day = seconds % 86_400;
+    let (hour, minute, second) = (in_day / 3_600, in_day % 3_600 / 60, in_day % 60);
+    format!("{year:04}-{month:02}-{day:02}T{hour:02}:{minute:02}:{second:02}Z")
 }
 
 /// The proleptic Gregorian date `days` after 1970-01-01 (Howard Hinnant's
@@ -32,6 +46,14 @@ pub fn civil_from_days(days: i64) -> (i64, u32, u32) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn timestamps_are_rfc_3339_in_utc() {
+        assert_eq!(timestamp(0), "1970-01-01T00:00:00Z");
+        // Python: datetime.fromtimestamp(1795273509, timezone.utc)
+        assert_eq!(timestamp(1_795_273_509), "2026-11-21T15:05:09Z");
+        assert_eq!(today_utc().len(), 10);
+    }
 
     #[test]
     fn agrees_with_known_dates() {

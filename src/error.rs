@@ -20,6 +20,9 @@ pub mod exit {
     pub const NO_INPUT: u8 = 66;
     /// An unexpected internal error.
     pub const SOFTWARE: u8 = 70;
+    /// The `--output` file cannot be created (it exists and `--force` was
+    /// not given, or its folder is missing or not writable).
+    pub const CANNOT_CREATE: u8 = 73;
     /// Writing the output failed.
     pub const IO: u8 = 74;
     /// The rule files are invalid.
@@ -81,6 +84,22 @@ pub enum Error {
     /// The interview was interrupted (Ctrl-C).
     #[error("interrupted")]
     Interrupted,
+    /// The `--output` file cannot be created.
+    #[error("cannot create `{}`", path.display())]
+    CannotCreate {
+        /// The file asked for.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// Writing the `--output` file failed (nothing is left behind).
+    #[error("cannot write `{}`", path.display())]
+    Save {
+        /// The file asked for.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
     /// Writing the output or talking to the terminal failed.
     #[error("{what}")]
     Output {
@@ -104,7 +123,8 @@ impl Error {
             Error::MissingAnswers(_) | Error::Usage(_) => exit::USAGE,
             Error::TestsFailed(_) => exit::FAILED,
             Error::Interrupted => exit::INTERRUPTED,
-            Error::Output { .. } => exit::IO,
+            Error::CannotCreate { .. } => exit::CANNOT_CREATE,
+            Error::Output { .. } | Error::Save { .. } => exit::IO,
         }
     }
 
@@ -131,6 +151,20 @@ mod tests {
     fn maps_each_error_to_its_documented_code() {
         let io = || std::io::Error::other("x");
         let cases = [
+            (
+                Error::CannotCreate {
+                    path: "f".into(),
+                    source: io(),
+                },
+                73,
+            ),
+            (
+                Error::Save {
+                    path: "f".into(),
+                    source: io(),
+                },
+                74,
+            ),
             (Error::Rules(LoadError::NotFound("r".into())), 66),
             (Error::Rules(LoadError::Invalid(vec![])), 78),
             (

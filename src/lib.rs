@@ -54,6 +54,7 @@ pub mod render;
 pub mod ruleset;
 pub mod sample;
 pub mod sanitize;
+pub mod save;
 pub mod show;
 pub mod wording;
 

@@ -140,6 +140,31 @@ fn the_disclaimer_is_printed_in_every_format_whatever_the_outcome() {
                 .unwrap()
                 .contains("Only a qualified clinician can decide")
         );
+        // The document formats carry it too, with when, by what and under
+        // which rules the summary was made.
+        for format in ["text", "markdown", "html", "fhir"] {
+            let output = candidacy()
+                .args(["--answers", path.to_str().unwrap(), "--format", format])
+                .output()
+                .unwrap();
+            assert_eq!(output.status.code(), Some(0));
+            let out = String::from_utf8(output.stdout).unwrap();
+            let joined = out.split_whitespace().collect::<Vec<_>>().join(" ");
+            assert!(
+                joined.contains("Only a qualified clinician can decide"),
+                "{file} {format}"
+            );
+            assert!(
+                joined.contains(concat!("candidacy ", env!("CARGO_PKG_VERSION"))),
+                "{file} {format}"
+            );
+            assert!(
+                joined.contains("Rule set 1.0.0, reviewed "),
+                "{file} {format}"
+            );
+            assert!(joined.contains("sha256 "), "{file} {format}");
+            assert!(joined.contains(" UTC"), "{file} {format}: the time made");
+        }
     }
 }
 
@@ -469,7 +494,12 @@ fn the_rules_folder_gives_the_same_result_and_hash_as_the_built_in_set() {
     let rules = Path::new(env!("CARGO_MANIFEST_DIR")).join("rules");
     let mut args = COMPLETE.to_vec();
     args.extend(["--rules", rules.to_str().unwrap()]);
-    let folder = json(&args);
+    let mut folder = json(&args);
+    let mut builtin = builtin;
+    // The time made may differ by a second between the two runs.
+    for summary in [&mut builtin, &mut folder] {
+        summary["created"] = serde_json::Value::Null;
+    }
     assert_eq!(builtin, folder);
 }
 
@@ -899,4 +929,192 @@ fn completions_and_the_man_page_come_from_the_command_line_definition() {
     for text in ["no\\-review", "plain", "Screen\\-reader"] {
         assert!(page.contains(text), "the man page has {text}");
     }
+}
+
+#[test]
+fn html_escapes_text_from_rule_files() {
+    let dir = broken_rules(
+        "conditions.toml",
+        "message = \"",
+        "message = \"<script>alert(1)</script> & <b>",
+    );
+    let output = with_rules(dir.path())
+        .args(["--format", "html"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let page = String::from_utf8(output.stdout).unwrap();
+    // askama writes numeric character references.
+    assert!(
+        page.contains("&#60;script&#62;alert(1)&#60;/script&#62; &#38; &#60;b&#62;"),
+        "{page}"
+    );
+    assert!(!page.contains("<script") && !page.contains("<b>"), "{page}");
+    // Self-contained: nothing is loaded from elsewhere.
+    for loads in ["src=", "<link", "@import", "url("] {
+        assert!(!page.contains(loads), "{loads}");
+    }
+    let markdown = with_rules(dir.path())
+        .args(["--format", "markdown"])
+        .output()
+        .unwrap();
+    let markdown = String::from_utf8(markdown.stdout).unwrap();
+    assert!(
+        markdown.contains("&lt;script&gt;") && !markdown.contains("<script"),
+        "{markdown}"
+    );
+}
+
+#[cfg(unix)]
+fn mode(path: &Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path).unwrap().permissions().mode() & 0o777
+}
+
+#[test]
+fn output_saves_owner_only_and_never_overwrites_without_force() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("handout.html");
+    let save = |extra: &[&str]| {
+        candidacy()
+            .current_dir(dir.path())
+            .args(COMPLETE)
+            .args(["--format", "html", "--output", "handout.html"])
+            .args(extra)
+            .output()
+            .unwrap()
+    };
+    let first = save(&[]);
+    assert_eq!(first.status.code(), Some(0));
+    assert!(first.stdout.is_empty(), "saved, not printed");
+    assert!(String::from_utf8_lossy(&first.stderr).contains("handout.html"));
+    let saved = std::fs::read_to_string(&file).unwrap();
+    assert!(saved.starts_with("<!DOCTYPE html>") && saved.contains("qualified clinician"));
+    #[cfg(unix)]
+    assert_eq!(mode(&file), 0o600);
+
+    std::fs::write(&file, "keep me").unwrap();
+    let again = save(&[]);
+    assert_eq!(again.status.code(), Some(73));
+    let message = String::from_utf8(again.stderr).unwrap();
+    assert!(
+        message.contains("handout.html") && message.contains("--force"),
+        "{message}"
+    );
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), "keep me");
+
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o644)).unwrap();
+    }
+    assert_eq!(save(&["--force"]).status.code(), Some(0));
+    assert!(
+        std::fs::read_to_string(&file)
+            .unwrap()
+            .contains("qualified clinician")
+    );
+    #[cfg(unix)]
+    assert_eq!(mode(&file), 0o600, "a replaced file is owner-only too");
+    let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+    assert_eq!(names.len(), 1, "no temporary file is left");
+}
+
+#[test]
+fn a_save_that_cannot_be_made_exits_73_and_leaves_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("no-such-folder/summary.md");
+    candidacy()
+        .args(COMPLETE)
+        .args(["--format", "markdown", "--output"])
+        .arg(&missing)
+        .assert()
+        .code(73)
+        .stderr(predicate::str::contains("no-such-folder/summary.md"));
+    // A folder in the way of the file.
+    std::fs::create_dir(dir.path().join("taken")).unwrap();
+    candidacy()
+        .args(COMPLETE)
+        .args(["--output"])
+        .arg(dir.path().join("taken"))
+        .arg("--force")
+        .assert()
+        .code(73);
+    let names: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(
+        names,
+        [std::ffi::OsString::from("taken")],
+        "no partial file"
+    );
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_write_that_fails_exits_74_and_leaves_no_partial_file() {
+    // A file size limit of one block (ulimit -f, with SIGXFSZ ignored) makes
+    // writing the handout fail part way, like a full disk.
+    let dir = tempfile::tempdir().unwrap();
+    let bin = assert_cmd::cargo::cargo_bin!("candidacy");
+    let status = std::process::Command::new("sh")
+        .current_dir(dir.path())
+        .arg("-c")
+        .arg(format!(
+            "trap '' XFSZ; ulimit -f 1; exec '{}' {} --format html --output out.html",
+            bin.display(),
+            COMPLETE.join(" ")
+        ))
+        .env("TERM", "dumb")
+        .output()
+        .unwrap();
+    assert_eq!(
+        status.status.code(),
+        Some(74),
+        "{}",
+        String::from_utf8_lossy(&status.stderr)
+    );
+    assert!(String::from_utf8_lossy(&status.stderr).contains("out.html"));
+    assert_eq!(
+        std::fs::read_dir(dir.path()).unwrap().count(),
+        0,
+        "no partial file"
+    );
+}
+
+#[test]
+fn no_format_writes_a_file_unless_asked() {
+    let work = tempfile::tempdir().unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    for format in ["text", "json", "markdown", "html", "fhir"] {
+        candidacy()
+            .current_dir(work.path())
+            .env("TMPDIR", tmp.path())
+            .args(COMPLETE)
+            .args(["--format", format])
+            .assert()
+            .code(0);
+    }
+    assert_eq!(std::fs::read_dir(work.path()).unwrap().count(), 0);
+    assert_eq!(std::fs::read_dir(tmp.path()).unwrap().count(), 0);
+}
+
+#[test]
+fn output_and_explain_combinations_that_make_no_sense_are_usage_errors() {
+    candidacy()
+        .args(COMPLETE)
+        .args(["--explain", "--format", "html"])
+        .assert()
+        .code(2);
+    candidacy().args(COMPLETE).arg("--force").assert().code(2);
+    candidacy()
+        .args(["--repeat", "--output", "x"])
+        .assert()
+        .code(2);
 }

@@ -123,6 +123,7 @@ proptest! {
             review_overdue: false,
             explanation: None,
             audience: if staff { Audience::Staff } else { Audience::Patient },
+            created: "2026-01-02T03:04:05Z",
         };
         let words = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
         let disclaimer = words(&rules().meta.disclaimer);

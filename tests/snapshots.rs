@@ -20,6 +20,47 @@ const EXAMPLES: [&str; 6] = [
     "teen-sports-injury.toml",
 ];
 
+/// Replaces every run's own date and time (the summary's `created`) with
+/// placeholders; the rule set's review dates stay.
+fn redact(text: &str) -> String {
+    // `d` is any ASCII digit; every other character must match itself.
+    const MASKS: [(&str, &str); 2] = [
+        ("dddd-dd-ddTdd:dd:ddZ", "[created]"),
+        ("dddd-dd-dd at dd:dd", "[date] at [time]"),
+    ];
+    let bytes = text.as_bytes();
+    let matches = |at: usize, mask: &str| {
+        mask.len() <= bytes.len() - at
+            && mask.bytes().zip(&bytes[at..]).all(|(m, &b)| match m {
+                b'd' => b.is_ascii_digit(),
+                m => m == b,
+            })
+    };
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    while at < bytes.len() {
+        if let Some((mask, with)) = MASKS.iter().find(|(mask, _)| matches(at, mask)) {
+            out.push_str(with);
+            at += mask.len();
+        } else {
+            let c = text[at..].chars().next().unwrap();
+            out.push(c);
+            at += c.len_utf8();
+        }
+    }
+    out
+}
+
+#[test]
+fn redaction_replaces_the_time_made_and_nothing_else() {
+    assert_eq!(
+        redact(
+            "“created”: \"2026-11-21T14:05:09Z\", Made on 2026-11-21 at 14:05 UTC; reviewed 2026-11-21"
+        ),
+        "“created”: \"[created]\", Made on [date] at [time] UTC; reviewed 2026-11-21"
+    );
+}
+
 fn run(example: &str, format: &str) -> String {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("examples")
@@ -30,7 +71,7 @@ fn run(example: &str, format: &str) -> String {
         .output()
         .unwrap();
     assert_eq!(output.status.code(), Some(0));
-    String::from_utf8(output.stdout).unwrap()
+    redact(&String::from_utf8(output.stdout).unwrap())
 }
 
 #[test]
@@ -52,7 +93,7 @@ fn explained_summaries() {
         assert_eq!(output.status.code(), Some(0));
         insta::assert_snapshot!(
             format!("explain-teen-sports-injury-{format}"),
-            String::from_utf8(output.stdout).unwrap()
+            redact(&String::from_utf8(output.stdout).unwrap())
         );
     }
 }
@@ -69,7 +110,7 @@ fn staff_summaries_name_rules_and_cite_in_full() {
         assert_eq!(output.status.code(), Some(0));
         insta::assert_snapshot!(
             format!("staff-{example}"),
-            String::from_utf8(output.stdout).unwrap()
+            redact(&String::from_utf8(output.stdout).unwrap())
         );
     }
 }
@@ -83,6 +124,32 @@ fn json_summaries() {
     ] {
         insta::assert_snapshot!(format!("json-{example}"), run(example, "json"));
     }
+}
+
+#[test]
+fn markdown_html_and_fhir_summaries() {
+    for example in [
+        "knee-moderate.toml",
+        "back-pain-warning-signs.toml",
+        "knee-severe.json",
+    ] {
+        for format in ["markdown", "html", "fhir"] {
+            insta::assert_snapshot!(format!("{format}-{example}"), run(example, format));
+        }
+    }
+}
+
+#[test]
+fn the_fhir_questionnaire() {
+    let output = cargo_bin_cmd!("candidacy")
+        .args(["questionnaire", "--format", "fhir"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    insta::assert_snapshot!(
+        "fhir-questionnaire",
+        String::from_utf8(output.stdout).unwrap()
+    );
 }
 
 #[test]
@@ -106,6 +173,7 @@ fn the_text_summary_fits_60_columns() {
         review_overdue: false,
         explanation: None,
         audience: Audience::Patient,
+        created: "2026-01-02T03:04:05Z",
     };
     let summary = text::render(&report, text::TextOptions::new(60));
     for line in summary.lines() {
@@ -170,6 +238,7 @@ fn the_reason_for_a_fallback_is_rendered_in_text_and_json() {
             review_overdue: false,
             explanation: None,
             audience: Audience::Patient,
+            created: "2026-01-02T03:04:05Z",
         };
         let text = text::render(&report, text::TextOptions::new(200));
         assert!(text.contains(&message), "{id}:\n{text}");

@@ -18,6 +18,7 @@ pub const SCHEMA_VERSION: u32 = 1;
 #[derive(Serialize)]
 struct Summary<'a> {
     schema_version: u32,
+    created: &'a str,
     tool: Tool,
     outcome: Level,
     outcome_label: &'a str,
@@ -188,6 +189,7 @@ pub fn render(report: &Report<'_>) -> String {
     let assessment = report.assessment;
     let summary = Summary {
         schema_version: SCHEMA_VERSION,
+        created: report.created,
         tool: Tool {
             name: env!("CARGO_PKG_NAME"),
             version: env!("CARGO_PKG_VERSION"),

@@ -2,8 +2,12 @@
 //! return strings and never write, so the caller prints a summary in one go
 //! (nothing half-written on an interrupt) and tests compare output directly.
 
+pub mod fhir;
+pub mod html;
 pub mod json;
+pub mod markdown;
 pub mod text;
+pub mod view;
 
 use crate::answers::{AnswerSet, Value};
 use crate::evaluate::Assessment;
@@ -37,6 +41,9 @@ pub struct Report<'a> {
     pub explanation: Option<&'a Explanation<'a>>,
     /// Who reads it.
     pub audience: Audience,
+    /// When the summary was made: RFC 3339 in UTC (`2026-11-21T14:05:09Z`),
+    /// from the caller's clock, so rendering stays pure.
+    pub created: &'a str,
 }
 
 impl Report<'_> {
@@ -136,6 +143,21 @@ impl Report<'_> {
                 )
             }
         }
+    }
+
+    /// "Made on 2026-11-21 at 14:05 UTC by candidacy 0.1.0."
+    pub fn made_line(&self) -> String {
+        let date = self.created.get(..10).unwrap_or(self.created);
+        let time = self.created.get(11..16).unwrap_or_default();
+        fill(
+            &self.rules.text.made_line,
+            &[
+                ("date", date),
+                ("time", time),
+                ("tool", env!("CARGO_PKG_NAME")),
+                ("version", env!("CARGO_PKG_VERSION")),
+            ],
+        )
     }
 
     /// The rule set line: version, review dates and sha256.

@@ -204,6 +204,7 @@ pub fn render(report: &Report<'_>, options: TextOptions) -> String {
 
     out.heading(&text.disclaimer_heading, '-');
     out.paragraph(&rules.meta.disclaimer);
+    out.paragraph(&report.made_line());
     out.paragraph(&report.ruleset_line());
     if let Some(warning) = report.overdue_line() {
         out.paragraph(&warning);

@@ -155,6 +155,9 @@ pub struct Text {
     pub unsure_answer: String,
     /// `{version}`, `{reviewed}`, `{review_by}`, `{sha256}`.
     pub ruleset_line: String,
+    /// `{date}`, `{time}` (UTC), `{tool}`, `{version}`: when and by what a
+    /// summary was made.
+    pub made_line: String,
     /// `{review_by}`: shown in every summary once that date has passed.
     pub review_overdue: String,
     pub explain_heading: String,
@@ -211,7 +214,8 @@ impl Text {
     /// Keys of text shown only to intake staff or rule authors (with
     /// `--explain` or `--audience staff`), or that are templates of ids and
     /// hashes rather than sentences.
-    const NOT_PATIENT_FACING: [&'static str; 12] = [
+    const NOT_PATIENT_FACING: [&'static str; 13] = [
+        "made_line",
         "explain_heading",
         "column_rule",
         "column_result",

@@ -1,0 +1,449 @@
+//! HL7 FHIR R4 (4.0.1) JSON: the questionnaire as a `Questionnaire`, and a
+//! screening as a `QuestionnaireResponse` that references it by canonical
+//! URL and version.
+//!
+//! The outcome and findings travel inside the response as a contained
+//! `Observation` (id `outcome`, status `preliminary`, category `survey`):
+//! the outcome is its `valueCodeableConcept`, each finding a `component`
+//! (the rule id as code, the message and its citations as `valueString`),
+//! and the disclaimer, the time made and the rule set's identity its
+//! `note`s. The response points at it with the extension
+//! [`OUTCOME_EXTENSION`], so the contained resource is referenced as FHIR
+//! requires. The narrative (`text.div`) repeats the outcome and the
+//! disclaimer for any EHR that only shows narratives.
+//!
+//! Only the fields used are modelled, as small serde structs.
+
+use serde::Serialize;
+
+use super::Report;
+use super::view::View;
+use crate::answers::Value;
+use crate::ruleset::{Question, QuestionKind, RuleSet};
+
+/// The Questionnaire's canonical URL (a URN: an identifier, not an
+/// address). Responses reference `URL|version`, the version being the rule
+/// set's.
+pub const QUESTIONNAIRE_URL: &str = "urn:candidacy:questionnaire";
+/// The code system of a question's options: this, `:`, the question id.
+pub const OPTION_SYSTEM: &str = "urn:candidacy:option";
+/// The code system of outcome levels (`urgent-care`, ...).
+pub const LEVEL_SYSTEM: &str = "urn:candidacy:level";
+/// The code system of rule ids.
+pub const RULE_SYSTEM: &str = "urn:candidacy:rule";
+/// The code system of the Observation's code.
+pub const CODE_SYSTEM: &str = "urn:candidacy:code";
+/// The response's extension that references the contained outcome.
+pub const OUTCOME_EXTENSION: &str = "urn:candidacy:extension:screening-outcome";
+
+const MIN_VALUE: &str = "http://hl7.org/fhir/StructureDefinition/minValue";
+const MAX_VALUE: &str = "http://hl7.org/fhir/StructureDefinition/maxValue";
+const OBSERVATION_CATEGORY: &str = "http://terminology.hl7.org/CodeSystem/observation-category";
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Questionnaire<'a> {
+    resource_type: &'static str,
+    id: &'static str,
+    url: &'static str,
+    version: &'a str,
+    name: &'static str,
+    title: &'a str,
+    status: &'static str,
+    date: &'a str,
+    description: &'a str,
+    item: Vec<Item<'a>>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Item<'a> {
+    link_id: String,
+    text: &'a str,
+    #[serde(rename = "type")]
+    kind: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    required: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    repeats: Option<bool>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    extension: Vec<Extension>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    answer_option: Vec<AnswerOption<'a>>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    item: Vec<Item<'a>>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Extension {
+    url: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    value_integer: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    value_reference: Option<Reference>,
+}
+
+#[derive(Serialize)]
+struct Reference {
+    reference: &'static str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct AnswerOption<'a> {
+    value_coding: Coding<'a>,
+}
+
+#[derive(Serialize)]
+struct Coding<'a> {
+    system: String,
+    code: &'a str,
+    display: &'a str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Response<'a> {
+    resource_type: &'static str,
+    text: Narrative,
+    contained: [Observation<'a>; 1],
+    extension: [Extension; 1],
+    questionnaire: String,
+    status: &'static str,
+    authored: &'a str,
+    item: Vec<ResponseItem<'a>>,
+}
+
+#[derive(Serialize)]
+struct Narrative {
+    status: &'static str,
+    div: String,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ResponseItem<'a> {
+    link_id: &'a str,
+    text: &'a str,
+    answer: Vec<Answer<'a>>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Answer<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    value_coding: Option<Coding<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    value_integer: Option<i64>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Observation<'a> {
+    resource_type: &'static str,
+    id: &'static str,
+    status: &'static str,
+    category: [Concept<'a>; 1],
+    code: Concept<'a>,
+    effective_date_time: &'a str,
+    value_codeable_concept: Concept<'a>,
+    derived_from: [Reference; 1],
+    note: Vec<Annotation>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    component: Vec<Component<'a>>,
+}
+
+#[derive(Serialize)]
+struct Concept<'a> {
+    coding: [Coding<'a>; 1],
+    text: &'a str,
+}
+
+#[derive(Serialize)]
+struct Annotation {
+    text: String,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Component<'a> {
+    code: Concept<'a>,
+    value_string: String,
+}
+
+fn option_system(question: &Question) -> String {
+    format!("{OPTION_SYSTEM}:{}", question.id)
+}
+
+fn coding<'a>(question: &'a Question, option: usize) -> Coding<'a> {
+    let option = &question.options()[option];
+    Coding {
+        system: option_system(question),
+        code: &option.id,
+        display: &option.label,
+    }
+}
+
+fn to_json(value: &impl Serialize) -> String {
+    // Serializing these structs cannot fail: every map key is a string.
+    let mut json = serde_json::to_string_pretty(value).unwrap_or_default();
+    json.push('\n');
+    json
+}
+
+/// The questionnaire as a FHIR R4 `Questionnaire` (JSON).
+pub fn questionnaire(rules: &RuleSet) -> String {
+    let item = rules
+        .questions
+        .iter()
+        .map(|question| {
+            let (kind, repeats, extension) = match &question.kind {
+                QuestionKind::Choice(_) => ("choice", None, Vec::new()),
+                QuestionKind::Multi(_) => ("choice", Some(true), Vec::new()),
+                QuestionKind::Number { min, max } => (
+                    "integer",
+                    None,
+                    [(MIN_VALUE, *min), (MAX_VALUE, *max)]
+                        .into_iter()
+                        .map(|(url, n)| Extension {
+                            url,
+                            value_integer: Some(n),
+                            value_reference: None,
+                        })
+                        .collect(),
+                ),
+            };
+            let help = (!question.help.trim().is_empty()).then(|| Item {
+                link_id: format!("{}.help", question.id),
+                text: &question.help,
+                kind: "display",
+                required: None,
+                repeats: None,
+                extension: Vec::new(),
+                answer_option: Vec::new(),
+                item: Vec::new(),
+            });
+            Item {
+                link_id: question.id.clone(),
+                text: &question.prompt,
+                kind,
+                required: Some(true),
+                repeats,
+                extension,
+                answer_option: (0..question.options().len())
+                    .map(|i| AnswerOption {
+                        value_coding: coding(question, i),
+                    })
+                    .collect(),
+                item: help.into_iter().collect(),
+            }
+        })
+        .collect();
+    to_json(&Questionnaire {
+        resource_type: "Questionnaire",
+        id: "candidacy-screen",
+        url: QUESTIONNAIRE_URL,
+        version: &rules.meta.version,
+        name: "CandidacyScreen",
+        title: &rules.meta.name,
+        status: "active",
+        date: &rules.meta.reviewed,
+        description: &rules.meta.disclaimer,
+        item,
+    })
+}
+
+/// A screening as a FHIR R4 `QuestionnaireResponse` (JSON) with the outcome
+/// and findings in a contained `Observation`.
+pub fn response(report: &Report<'_>) -> String {
+    let rules = report.rules;
+    let view = View::new(report);
+    let level = rules.levels.get(report.assessment.outcome);
+    let item = rules
+        .questions
+        .iter()
+        .zip(report.answers.values())
+        .map(|(question, value)| ResponseItem {
+            link_id: &question.id,
+            text: &question.prompt,
+            answer: match value {
+                Value::Choice(i) => vec![Answer {
+                    value_coding: Some(coding(question, *i)),
+                    value_integer: None,
+                }],
+                Value::Several(set) => set
+                    .iter()
+                    .map(|i| Answer {
+                        value_coding: Some(coding(question, i)),
+                        value_integer: None,
+                    })
+                    .collect(),
+                Value::Number(n) => vec![Answer {
+                    value_coding: None,
+                    value_integer: Some(*n),
+                }],
+            },
+        })
+        .collect();
+    let component = report
+        .assessment
+        .findings
+        .iter()
+        .map(|rule| {
+            let mut value = rule.message.clone();
+            for citation in &rule.citations {
+                value.push('\n');
+                value.push_str(&report.citation_line(citation));
+            }
+            Component {
+                code: Concept {
+                    coding: [Coding {
+                        system: RULE_SYSTEM.to_owned(),
+                        code: &rule.id,
+                        display: &rules.levels.get(rule.level).label,
+                    }],
+                    text: &rule.id,
+                },
+                value_string: value,
+            }
+        })
+        .collect();
+    let observation = Observation {
+        resource_type: "Observation",
+        id: "outcome",
+        status: "preliminary",
+        category: [Concept {
+            coding: [Coding {
+                system: OBSERVATION_CATEGORY.to_owned(),
+                code: "survey",
+                display: "Survey",
+            }],
+            text: "Survey",
+        }],
+        code: Concept {
+            coding: [Coding {
+                system: CODE_SYSTEM.to_owned(),
+                code: "screening-outcome",
+                display: &rules.text.outcome_heading,
+            }],
+            text: &rules.meta.name,
+        },
+        effective_date_time: report.created,
+        value_codeable_concept: Concept {
+            coding: [Coding {
+                system: LEVEL_SYSTEM.to_owned(),
+                code: report.assessment.outcome.id(),
+                display: &level.label,
+            }],
+            text: &level.label,
+        },
+        derived_from: [Reference { reference: "#" }],
+        note: [
+            Some(&view.disclaimer),
+            view.fallback.as_ref(),
+            view.overdue.as_ref(),
+            Some(&view.made),
+            Some(&view.ruleset),
+        ]
+        .into_iter()
+        .flatten()
+        .map(|text| Annotation { text: text.clone() })
+        .collect(),
+        component,
+    };
+    to_json(&Response {
+        resource_type: "QuestionnaireResponse",
+        text: Narrative {
+            status: "generated",
+            div: narrative(&view),
+        },
+        contained: [observation],
+        extension: [Extension {
+            url: OUTCOME_EXTENSION,
+            value_integer: None,
+            value_reference: Some(Reference {
+                reference: "#outcome",
+            }),
+        }],
+        questionnaire: format!("{QUESTIONNAIRE_URL}|{}", rules.meta.version),
+        status: "completed",
+        authored: report.created,
+        item,
+    })
+}
+
+/// The human-readable XHTML narrative: outcome, findings, disclaimer and
+/// identity, every value escaped.
+fn narrative(view: &View) -> String {
+    let mut div = String::from("<div xmlns=\"http://www.w3.org/1999/xhtml\">");
+    let p = |div: &mut String, text: &str| {
+        div.push_str("<p>");
+        div.push_str(&xml_escape(text));
+        div.push_str("</p>");
+    };
+    p(
+        &mut div,
+        &format!("{}: {}", view.outcome_heading, view.outcome_label),
+    );
+    p(&mut div, &view.disclaimer);
+    let findings = view
+        .urgent
+        .iter()
+        .chain(view.findings.iter().map(|f| &f.cited))
+        .chain(&view.info);
+    div.push_str("<ul>");
+    for finding in findings {
+        div.push_str("<li>");
+        div.push_str(&xml_escape(&finding.text));
+        div.push_str("</li>");
+    }
+    div.push_str("</ul>");
+    p(&mut div, &view.made);
+    p(&mut div, &view.ruleset);
+    div.push_str("</div>");
+    div
+}
+
+/// Escapes text for XHTML content.
+fn xml_escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '"' => out.push_str("&quot;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_questionnaire_has_every_question_and_option() {
+        let rules = RuleSet::embedded().unwrap();
+        let q: serde_json::Value = serde_json::from_str(&questionnaire(&rules)).unwrap();
+        let items = q["item"].as_array().unwrap();
+        assert_eq!(items.len(), rules.questions.len());
+        let treatments = items
+            .iter()
+            .find(|i| i["linkId"] == "prior_treatments")
+            .unwrap();
+        assert_eq!(treatments["repeats"], true);
+        assert_eq!(treatments["type"], "choice");
+        let age = items.iter().find(|i| i["linkId"] == "age").unwrap();
+        assert_eq!(age["type"], "integer");
+        assert_eq!(age["extension"][1]["valueInteger"], 120);
+        assert!(q.get("enableWhen").is_none());
+    }
+
+    #[test]
+    fn narrative_text_is_escaped() {
+        assert_eq!(xml_escape("<b>&\"x\""), "&lt;b&gt;&amp;&quot;x&quot;");
+    }
+}

@@ -1,0 +1,199 @@
+//! The summary as a Markdown document: the text summary's content, with
+//! headings, lists and a table. Text from rule and answer files is escaped,
+//! so it is always shown as written and never becomes markup or HTML.
+
+use super::Report;
+use super::view::{Cited, View};
+
+/// The summary as Markdown, ending with a newline.
+pub fn render(report: &Report<'_>) -> String {
+    let view = View::new(report);
+    let mut out = String::new();
+    let mut line = |text: &str| {
+        out.push_str(text);
+        out.push('\n');
+    };
+    line(&format!("# {}", escape(&view.title)));
+    line("");
+    if let Some(overdue) = &view.overdue {
+        line(&format!("> **{}**", escape(overdue)));
+        line("");
+    }
+    line(&format!(
+        "**{}: {}**",
+        escape(&view.outcome_heading),
+        escape(&view.outcome_label)
+    ));
+    line("");
+    line(&escape(&view.outcome_explanation));
+    line("");
+    for urgent in &view.urgent {
+        cited(&mut line, urgent, None);
+    }
+    if let Some(then) = &view.urgent_then {
+        line(&escape(then));
+        line("");
+    }
+    if let Some(fallback) = &view.fallback {
+        line(&escape(fallback));
+        line("");
+    }
+    section(&mut line, &view.conflicts_heading, &view.conflicts, false);
+    if !view.findings.is_empty() {
+        line(&format!("## {}", escape(&view.findings_heading)));
+        line("");
+        for finding in &view.findings {
+            cited(&mut line, &finding.cited, Some(&finding.level));
+        }
+    }
+    section(&mut line, &view.info_heading, &view.info, false);
+    if !view.before_you_book.is_empty() {
+        line(&format!("## {}", escape(&view.before_you_book_heading)));
+        line("");
+        line(&escape(&view.before_you_book_intro));
+        line("");
+    }
+    section(&mut line, "", &view.before_you_book, true);
+
+    line(&format!("## {}", escape(&view.answers_heading)));
+    line("");
+    line(&format!(
+        "| {} | {} |",
+        escape(&view.column_question),
+        escape(&view.column_answer)
+    ));
+    line("|---|---|");
+    for row in &view.answers {
+        let answers: Vec<String> = row.answers.iter().map(|a| escape(a)).collect();
+        line(&format!(
+            "| {} | {} |",
+            escape(&row.question),
+            answers.join("<br>")
+        ));
+    }
+    line("");
+
+    line(&format!("## {}", escape(&view.sources_heading)));
+    line("");
+    for source in &view.sources {
+        let mut entry = format!(
+            "- {} ({})",
+            escape(&source.description),
+            escape(&source.kind)
+        );
+        if let Some(url) = &source.url {
+            entry.push_str(&format!("  \n  <{}>", url_text(url)));
+        }
+        line(&entry);
+    }
+    line("");
+
+    line(&format!("## {}", escape(&view.disclaimer_heading)));
+    line("");
+    line(&format!("**{}**", escape(&view.disclaimer)));
+    line("");
+    line(&escape(&view.made));
+    line("");
+    line(&escape(&view.ruleset));
+    if let Some(overdue) = &view.overdue {
+        line("");
+        line(&format!("**{}**", escape(overdue)));
+    }
+    out
+}
+
+/// A heading (when `heading` is not empty) and its statements; numbered or
+/// as paragraphs.
+fn section(line: &mut impl FnMut(&str), heading: &str, items: &[Cited], numbered: bool) {
+    if items.is_empty() {
+        return;
+    }
+    if !heading.is_empty() {
+        line(&format!("## {}", escape(heading)));
+        line("");
+    }
+    for (i, item) in items.iter().enumerate() {
+        if numbered {
+            line(&format!("{}. {}", i + 1, escape(&item.text)));
+            for citation in &item.citations {
+                line(&format!("   - {}", escape(citation)));
+            }
+            line("");
+        } else {
+            cited(line, item, None);
+        }
+    }
+}
+
+/// A statement as a paragraph (with its level in bold first, if given)
+/// and its citations as a list.
+fn cited(line: &mut impl FnMut(&str), item: &Cited, level: Option<&str>) {
+    if !item.reference.is_empty() {
+        line(&format!("*{}*  ", escape(&item.reference)));
+    }
+    match level {
+        Some(level) => line(&format!("**{}:** {}", escape(level), escape(&item.text))),
+        None => line(&escape(&item.text)),
+    }
+    line("");
+    for citation in &item.citations {
+        line(&format!("- {}", escape(citation)));
+    }
+    if !item.citations.is_empty() {
+        line("");
+    }
+}
+
+/// Escapes text so Markdown shows it as written: the characters that start
+/// emphasis, links, code, tables or headings get a backslash, `<`, `>` and
+/// `&` become entities (so no HTML passes through), line breaks become
+/// spaces, and a start that would read as a list item is escaped.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '\n' | '\r' => out.push(' '),
+            '\\' | '`' | '*' | '_' | '[' | ']' | '#' | '|' | '~' => {
+                out.push('\\');
+                out.push(c);
+            }
+            c => out.push(c),
+        }
+    }
+    // "- x", "+ x" and "1. x" at the start of a line are list items.
+    let digits = out.chars().take_while(char::is_ascii_digit).count();
+    if out.starts_with(['-', '+']) {
+        out.insert(0, '\\');
+    } else if digits > 0 && out[digits..].starts_with(['.', ')']) {
+        out.insert(digits, '\\');
+    }
+    out
+}
+
+/// An address inside `<...>`: only characters that cannot end it.
+fn url_text(url: &str) -> String {
+    url.chars()
+        .filter(|c| !c.is_whitespace() && !matches!(c, '<' | '>'))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escaping_keeps_text_as_written() {
+        assert_eq!(
+            escape("<script>alert(1)</script> *bold* [x](y) # 1. a|b & `c`"),
+            "&lt;script&gt;alert(1)&lt;/script&gt; \\*bold\\* \\[x\\](y) \\# 1. a\\|b &amp; \\`c\\`"
+        );
+        assert_eq!(escape("- not a list"), "\\- not a list");
+        assert_eq!(escape("12. not a list"), "12\\. not a list");
+        assert_eq!(escape("e.g. fine - as is"), "e.g. fine - as is");
+        assert_eq!(escape("two\nlines"), "two lines");
+        assert_eq!(url_text("https://a.b/c d<e>"), "https://a.b/cde");
+    }
+}

@@ -1,0 +1,224 @@
+//! The summary's content as plain data, in reading order, for the document
+//! formats (Markdown and the HTML handout). Every string is the rule file's
+//! or answer file's text with control characters removed; each format
+//! escapes it for its own syntax.
+
+use super::{Audience, Report, answer_words};
+use crate::evaluate::Fallback;
+use crate::level::Level;
+use crate::ruleset::{Citation, Rule};
+use crate::sanitize::sanitize;
+
+/// One statement with the citations it rests on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cited {
+    /// For staff: the rule and its level; empty for patients.
+    pub reference: String,
+    /// The statement.
+    pub text: String,
+    /// Each citation as a line ("Source (kind): “quote”").
+    pub citations: Vec<String>,
+}
+
+/// A finding with its level's words.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    /// The level's label.
+    pub level: String,
+    /// The finding.
+    pub cited: Cited,
+}
+
+/// A question and its answer in words.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AnswerRow {
+    /// The question.
+    pub question: String,
+    /// The answer's labels or number.
+    pub answers: Vec<String>,
+}
+
+/// A source the summary cites.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceRow {
+    /// Name, title, publisher and date.
+    pub description: String,
+    /// Its address, if any.
+    pub url: Option<String>,
+    /// Its kind in words.
+    pub kind: String,
+}
+
+/// Everything a summary says, in order. Field names say what each holds;
+/// the headings and labels are the rule set's `[text]`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[allow(missing_docs)]
+pub struct View {
+    /// The rule set's language tag.
+    pub language: String,
+    pub title: String,
+    /// Shown at the top and the end once the rules are overdue for review.
+    pub overdue: Option<String>,
+    pub outcome_heading: String,
+    /// The outcome's id (`urgent-care`, ...), for styling only.
+    pub outcome_id: &'static str,
+    pub outcome_label: String,
+    pub outcome_explanation: String,
+    /// Warning-sign findings, which open the summary.
+    pub urgent: Vec<Cited>,
+    /// After the urgent findings.
+    pub urgent_then: Option<String>,
+    /// Why the outcome was raised to clinician review.
+    pub fallback: Option<String>,
+    pub conflicts_heading: String,
+    pub conflicts: Vec<Cited>,
+    pub findings_heading: String,
+    pub findings: Vec<Finding>,
+    pub info_heading: String,
+    pub info: Vec<Cited>,
+    pub before_you_book_heading: String,
+    pub before_you_book_intro: String,
+    pub before_you_book: Vec<Cited>,
+    pub answers_heading: String,
+    pub column_question: String,
+    pub column_answer: String,
+    pub answers: Vec<AnswerRow>,
+    pub sources_heading: String,
+    pub column_source: String,
+    pub column_kind: String,
+    pub sources: Vec<SourceRow>,
+    pub disclaimer_heading: String,
+    pub disclaimer: String,
+    /// When and by which version it was made.
+    pub made: String,
+    /// The rule set's version, review dates and sha256.
+    pub ruleset: String,
+}
+
+fn clean(text: &str) -> String {
+    sanitize(text).into_owned()
+}
+
+impl View {
+    /// The content of `report`.
+    pub fn new(report: &Report<'_>) -> View {
+        let rules = report.rules;
+        let text = &rules.text;
+        let assessment = report.assessment;
+        let level = rules.levels.get(assessment.outcome);
+        let citations = |list: &[Citation]| -> Vec<String> {
+            list.iter()
+                .map(|c| clean(&report.citation_line(c)))
+                .collect()
+        };
+        let cited = |rule: &Rule| Cited {
+            reference: match report.audience {
+                Audience::Staff => clean(&report.rule_reference(rule)),
+                Audience::Patient => String::new(),
+            },
+            text: clean(&rule.message),
+            citations: citations(&rule.citations),
+        };
+        let urgent: Vec<Cited> = assessment
+            .findings
+            .iter()
+            .filter(|r| r.level == Level::UrgentCare)
+            .map(|r| cited(r))
+            .collect();
+        let others = || {
+            assessment
+                .findings
+                .iter()
+                .filter(|r| r.level != Level::UrgentCare)
+        };
+        View {
+            language: clean(&rules.meta.language),
+            title: clean(&text.title),
+            overdue: report.overdue_line().map(|l| clean(&l)),
+            outcome_heading: clean(&text.outcome_heading),
+            outcome_id: assessment.outcome.id(),
+            outcome_label: clean(&level.label),
+            outcome_explanation: clean(&level.explanation),
+            urgent_then: (!urgent.is_empty()).then(|| clean(&text.urgent_then)),
+            urgent,
+            fallback: assessment.fallback.map(|fallback| {
+                clean(match fallback {
+                    Fallback::NoRuleMatched => &text.no_rule_matched,
+                    Fallback::UnsureAnswer => &text.unsure_answer,
+                })
+            }),
+            conflicts_heading: clean(&text.conflicts_heading),
+            conflicts: assessment
+                .conflicts()
+                .map(|rule| Cited {
+                    reference: String::new(),
+                    text: clean(rule.conflict.as_deref().unwrap_or_default()),
+                    citations: citations(&rule.citations),
+                })
+                .collect(),
+            findings_heading: clean(&text.findings_heading),
+            findings: others()
+                .filter(|r| r.level != Level::Info)
+                .map(|r| Finding {
+                    level: clean(&rules.levels.get(r.level).label),
+                    cited: cited(r),
+                })
+                .collect(),
+            info_heading: clean(&text.info_heading),
+            info: others()
+                .filter(|r| r.level == Level::Info)
+                .map(|r| cited(r))
+                .collect(),
+            before_you_book_heading: clean(&text.before_you_book_heading),
+            before_you_book_intro: clean(&text.before_you_book_intro),
+            before_you_book: rules
+                .before_you_book
+                .iter()
+                .map(|advice| Cited {
+                    reference: String::new(),
+                    text: clean(&advice.text),
+                    citations: citations(&advice.citations),
+                })
+                .collect(),
+            answers_heading: clean(&text.answers_heading),
+            column_question: clean(&text.column_question),
+            column_answer: clean(&text.column_answer),
+            answers: rules
+                .questions
+                .iter()
+                .zip(report.answers.values())
+                .map(|(question, value)| AnswerRow {
+                    question: clean(&question.prompt),
+                    answers: answer_words(question, value)
+                        .split('\n')
+                        .map(clean)
+                        .collect(),
+                })
+                .collect(),
+            sources_heading: clean(&text.sources_heading),
+            column_source: clean(&text.column_source),
+            column_kind: clean(&text.column_kind),
+            sources: report
+                .cited_sources()
+                .into_iter()
+                .map(|i| {
+                    let source = &rules.sources[i];
+                    let mut description =
+                        format!("{}: “{}”, {}", source.name, source.title, source.publisher);
+                    if let Some(date) = &source.date {
+                        description.push_str(&format!(", {date}"));
+                    }
+                    SourceRow {
+                        description: clean(&description),
+                        url: source.url.as_deref().map(clean),
+                        kind: clean(text.source_kind(source.kind)),
+                    }
+                })
+                .collect(),
+            disclaimer_heading: clean(&text.disclaimer_heading),
+            disclaimer: clean(&rules.meta.disclaimer),
+            made: clean(&report.made_line()),
+            ruleset: clean(&report.ruleset_line()),
+        }
+    }
+}

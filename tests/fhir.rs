@@ -1,0 +1,130 @@
+//! The FHIR output checked by an independent FHIR R4 implementation
+//! (PyPI's fhir.resources 6.4.0, FHIR 4.0.1, run by tests/fhir/validate.py),
+//! not only by our own structs. `.ci/run` installs it and sets
+//! CANDIDACY_FHIR_PYTHON; without it the test fails on CI and is skipped
+//! with a note elsewhere.
+#![allow(clippy::unwrap_used)] // a panic is how a test reports failure
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use assert_cmd::cargo::cargo_bin_cmd;
+
+const EXAMPLES: [&str; 6] = [
+    "back-pain-warning-signs.toml",
+    "knee-moderate.toml",
+    "knee-severe.json",
+    "active-infection.toml",
+    "unsure-severity.toml",
+    "teen-sports-injury.toml",
+];
+
+/// The Python with fhir.resources, if any.
+fn validator() -> Option<PathBuf> {
+    let python = std::env::var_os("CANDIDACY_FHIR_PYTHON")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("target/fhir-venv/bin/python")
+        });
+    if python.exists() {
+        return Some(python);
+    }
+    assert!(
+        std::env::var_os("CI").is_none(),
+        "CI must have the FHIR validator: {} is missing (see .ci/run)",
+        python.display()
+    );
+    eprintln!(
+        "skipped: no FHIR validator at {} (run .ci/run once to install it)",
+        python.display()
+    );
+    None
+}
+
+fn run(args: &[&str]) -> Vec<u8> {
+    let output = cargo_bin_cmd!("candidacy").args(args).output().unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    output.stdout
+}
+
+fn validate(python: &Path, files: &[PathBuf]) -> (bool, String) {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fhir/validate.py");
+    let output = Command::new(python)
+        .arg(script)
+        .args(files)
+        .output()
+        .unwrap();
+    let report = String::from_utf8_lossy(&output.stdout).into_owned()
+        + &String::from_utf8_lossy(&output.stderr);
+    (output.status.success(), report)
+}
+
+#[test]
+fn the_questionnaire_and_every_example_response_pass_an_independent_r4_validator() {
+    let Some(python) = validator() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let mut files = vec![dir.path().join("questionnaire.json")];
+    std::fs::write(&files[0], run(&["questionnaire", "--format", "fhir"])).unwrap();
+    let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
+    for example in EXAMPLES {
+        let path = dir.path().join(format!("{example}.json"));
+        let answers = examples.join(example);
+        std::fs::write(
+            &path,
+            run(&["--format", "fhir", "--answers", answers.to_str().unwrap()]),
+        )
+        .unwrap();
+        files.push(path);
+    }
+    let (ok, report) = validate(&python, &files);
+    assert!(ok, "{report}");
+    assert_eq!(
+        report.matches(": valid ").count(),
+        EXAMPLES.len() + 1,
+        "{report}"
+    );
+}
+
+#[test]
+fn the_validator_rejects_what_r4_does_not_allow() {
+    let Some(python) = validator() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let questionnaire = dir.path().join("questionnaire.json");
+    std::fs::write(&questionnaire, run(&["questionnaire"])).unwrap();
+    let answers = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/knee-moderate.toml");
+    let good: serde_json::Value = serde_json::from_slice(&run(&[
+        "--format",
+        "fhir",
+        "--answers",
+        answers.to_str().unwrap(),
+    ]))
+    .unwrap();
+    type Mutation = fn(&mut serde_json::Value);
+    let mutations: [(&str, Mutation); 4] = [
+        ("an unknown field", |r| {
+            r["contained"][0]["verdict"] = "x".into()
+        }),
+        ("a status outside R4's list", |r| {
+            r["status"] = "done".into()
+        }),
+        ("an answer that is not an option", |r| {
+            r["item"][1]["answer"][0]["valueCoding"]["code"] = "elbow".into();
+        }),
+        ("an age outside the bounds", |r| {
+            r["item"][3]["answer"][0]["valueInteger"] = 130.into();
+        }),
+    ];
+    for (what, mutate) in mutations {
+        let mut bad = good.clone();
+        mutate(&mut bad);
+        let path = dir.path().join("bad.json");
+        std::fs::write(&path, serde_json::to_vec(&bad).unwrap()).unwrap();
+        let (ok, report) = validate(&python, &[questionnaire.clone(), path]);
+        assert!(!ok, "{what} passed: {report}");
+    }
+}

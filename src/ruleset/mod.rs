@@ -208,6 +208,8 @@ pub struct Text {
     pub plain_review: String,
     /// `{count}`: the number of options.
     pub plain_not_understood: String,
+    /// `{path}`: after `--output` saved the summary.
+    pub saved: String,
 }
 
 impl Text {

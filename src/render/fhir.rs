@@ -5,7 +5,7 @@
 //! The outcome and findings travel inside the response as a contained
 //! `Observation` (id `outcome`, status `preliminary`, category `survey`):
 //! the outcome is its `valueCodeableConcept`, each finding a `component`
-//! (the rule id as code, the message and its citations as `valueString`),
+//! (the rule id as code, the level's words as its text, the message and its citations as `valueString`),
 //! and the disclaimer, the time made and the rule set's identity its
 //! `note`s. The response points at it with the extension
 //! [`OUTCOME_EXTENSION`], so the contained resource is referenced as FHIR
@@ -297,13 +297,15 @@ pub fn response(report: &Report<'_>) -> String {
                 value.push_str(&report.citation_line(citation));
             }
             Component {
+                // The code names the rule; the text is the finding's level
+                // in words, which is what a reader of the chart needs.
                 code: Concept {
                     coding: [Coding {
                         system: RULE_SYSTEM.to_owned(),
                         code: &rule.id,
-                        display: &rules.levels.get(rule.level).label,
+                        display: &rule.id,
                     }],
-                    text: &rule.id,
+                    text: &rules.levels.get(rule.level).label,
                 },
                 value_string: value,
             }

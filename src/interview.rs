@@ -698,7 +698,8 @@ pub struct Plain<R, W> {
 
 /// What a typed line means at a plain prompt.
 enum Typed<'a> {
-    Back,
+    /// The back word, as typed.
+    Back(&'a str),
     Help,
     Empty,
     Text(&'a str),
@@ -742,7 +743,7 @@ impl<R: BufRead, W: Write> Plain<R, W> {
         } else if typed == "?" {
             Typed::Help
         } else if typed.eq_ignore_ascii_case(self.text.plain_back_word.trim()) {
-            Typed::Back
+            Typed::Back(typed)
         } else {
             Typed::Text(typed)
         }
@@ -798,11 +799,42 @@ impl<R: BufRead, W: Write> Plain<R, W> {
         }
     }
 
-    fn not_understood(&mut self, count: usize) -> Result<(), Error> {
-        let message = fill(
+    /// Shows the question, then reads lines until one is an answer: the
+    /// back word goes back where it can, `?` shows the question again, and
+    /// any other line goes to `answer`, which gives the answer or the
+    /// message to show before reading the next line.
+    fn ask_until<T>(
+        &mut self,
+        ask: &Ask<'_>,
+        options: &[AnswerOption],
+        how: &str,
+        keep: Option<String>,
+        mut answer: impl FnMut(Typed<'_>) -> Result<T, String>,
+    ) -> Result<Reply<T>, Error> {
+        self.show(ask, options, how, keep)?;
+        let mut line = String::new();
+        loop {
+            self.read(&mut line)?;
+            match self.classify(&line) {
+                Typed::Back(_) if ask.can_go_back => return Ok(Reply::Back),
+                Typed::Help => self.show(ask, options, how, None)?,
+                typed => match answer(typed) {
+                    Ok(value) => return Ok(Reply::Answer(value)),
+                    Err(message) => self.write(&message)?,
+                },
+            }
+        }
+    }
+
+    fn not_understood_message(&self, count: usize) -> String {
+        fill(
             &self.text.plain_not_understood,
             &[("count", &count.to_string())],
-        );
+        )
+    }
+
+    fn not_understood(&mut self, count: usize) -> Result<(), Error> {
+        let message = self.not_understood_message(count);
         self.write(&message)
     }
 }
@@ -818,23 +850,15 @@ impl<R: BufRead, W: Write> Prompter for Plain<R, W> {
         let keep = default
             .and_then(|i| options.get(i))
             .map(|o| o.label.clone());
-        self.show(ask, options, &how, keep)?;
-        let mut line = String::new();
-        loop {
-            self.read(&mut line)?;
-            match self.classify(&line) {
-                Typed::Back if ask.can_go_back => return Ok(Reply::Back),
-                Typed::Help => self.show(ask, options, &how, None)?,
-                Typed::Empty if default.is_some() => {
-                    return Ok(Reply::Answer(default.unwrap_or_default()));
-                }
-                Typed::Text(typed) => match Self::option(options, typed) {
-                    Some(i) => return Ok(Reply::Answer(i)),
-                    None => self.not_understood(options.len())?,
-                },
-                Typed::Back | Typed::Empty => self.not_understood(options.len())?,
+        let not_understood = self.not_understood_message(options.len());
+        self.ask_until(ask, options, &how, keep, |typed| {
+            match typed {
+                Typed::Empty => default,
+                Typed::Text(typed) | Typed::Back(typed) => Self::option(options, typed),
+                Typed::Help => None,
             }
-        }
+            .ok_or_else(|| not_understood.clone())
+        })
     }
 
     fn choose_several(
@@ -853,28 +877,20 @@ impl<R: BufRead, W: Write> Prompter for Plain<R, W> {
                 .collect::<Vec<_>>()
                 .join(", ")
         });
-        self.show(ask, options, &how, keep)?;
-        let mut line = String::new();
-        loop {
-            self.read(&mut line)?;
-            match self.classify(&line) {
-                Typed::Back if ask.can_go_back => return Ok(Reply::Back),
-                Typed::Help => self.show(ask, options, &how, None)?,
-                Typed::Empty => return Ok(Reply::Answer(now)),
-                Typed::Text(typed) => {
-                    let chosen: Option<Vec<usize>> = typed
-                        .split([',', ' ', ';'])
-                        .filter(|part| !part.is_empty())
-                        .map(|part| Self::option(options, part))
-                        .collect();
-                    match chosen {
-                        Some(chosen) => return Ok(Reply::Answer(chosen)),
-                        None => self.not_understood(options.len())?,
-                    }
-                }
-                Typed::Back => self.not_understood(options.len())?,
+        let not_understood = self.not_understood_message(options.len());
+        self.ask_until(ask, options, &how, keep, |typed| {
+            match typed {
+                // An empty answer is refused by the flow, with its message.
+                Typed::Empty => Some(now.clone()),
+                Typed::Text(typed) | Typed::Back(typed) => typed
+                    .split([',', ' ', ';'])
+                    .filter(|part| !part.is_empty())
+                    .map(|part| Self::option(options, part))
+                    .collect(),
+                Typed::Help => None,
             }
-        }
+            .ok_or_else(|| not_understood.clone())
+        })
     }
 
     fn number(
@@ -884,26 +900,12 @@ impl<R: BufRead, W: Write> Prompter for Plain<R, W> {
         check: &dyn Fn(&str) -> Result<i64, String>,
     ) -> Result<Reply<i64>, Error> {
         let how = self.text.plain_number.clone();
-        self.show(ask, &[], &how, initial.map(|n| n.to_string()))?;
-        let mut line = String::new();
-        loop {
-            self.read(&mut line)?;
-            match self.classify(&line) {
-                Typed::Back if ask.can_go_back => return Ok(Reply::Back),
-                Typed::Help => self.show(ask, &[], &how, None)?,
-                Typed::Empty if initial.is_some() => {
-                    return Ok(Reply::Answer(initial.unwrap_or_default()));
-                }
-                Typed::Text(typed) => match check(typed) {
-                    Ok(n) => return Ok(Reply::Answer(n)),
-                    Err(message) => self.write(&message)?,
-                },
-                Typed::Back | Typed::Empty => match check(line.trim()) {
-                    Ok(n) => return Ok(Reply::Answer(n)),
-                    Err(message) => self.write(&message)?,
-                },
-            }
-        }
+        let keep = initial.map(|n| n.to_string());
+        self.ask_until(ask, &[], &how, keep, |typed| match typed {
+            Typed::Empty => initial.map_or_else(|| check(""), Ok),
+            Typed::Text(typed) | Typed::Back(typed) => check(typed),
+            Typed::Help => check("?"),
+        })
     }
 
     fn confirm(&mut self, prompt: &str, yes: &str, no: &str) -> Result<bool, Error> {
@@ -928,12 +930,12 @@ impl<R: BufRead, W: Write> Prompter for Plain<R, W> {
             self.read(&mut line)?;
             match self.classify(&line) {
                 Typed::Empty => return Ok(Review::Confirm),
-                Typed::Back if can_go_back => return Ok(Review::Back),
+                Typed::Back(_) if can_go_back => return Ok(Review::Back),
                 Typed::Text(typed) => match typed.parse::<usize>() {
                     Ok(n) if (1..=rows.len()).contains(&n) => return Ok(Review::Change(n - 1)),
                     _ => self.not_understood(rows.len())?,
                 },
-                Typed::Help | Typed::Back => self.not_understood(rows.len())?,
+                Typed::Help | Typed::Back(_) => self.not_understood(rows.len())?,
             }
         }
     }

@@ -21,12 +21,7 @@ use crate::interview;
 use crate::render::{Report, json, text};
 use crate::ruleset::{LoadError, RuleSet};
 
-/// The width of the text summary when standard output is not a terminal:
-/// fixed, so that files and pipes get stable output.
-pub const FIXED_WIDTH: u16 = 80;
-
-/// The widest the text summary gets on a wide terminal.
-pub const MAX_WIDTH: u16 = 100;
+use crate::render::text::{FIXED_WIDTH, MAX_WIDTH};
 
 /// Runs the command line. Errors carry a library [`Error`] that decides the
 /// exit code (see [`crate::error::exit_code`]).
@@ -281,10 +276,10 @@ fn screen(args: &ScreenArgs) -> anyhow::Result<()> {
         review: !args.no_review,
     };
 
+    let given = given_answers(&rules, args)?;
     let mut prompter: Option<Box<dyn interview::Prompter>> = None;
     loop {
-        let answers = given_answers(&rules, args)?;
-        let complete = match answers.clone().complete() {
+        let complete = match given.clone().complete() {
             Ok(complete) => complete,
             Err(missing) => {
                 if prompter.is_none() && (args.plain || menus) {
@@ -306,7 +301,7 @@ fn screen(args: &ScreenArgs) -> anyhow::Result<()> {
                         .collect();
                     return Err(Error::MissingAnswers(ids).into());
                 };
-                interview::collect(&rules, answers, prompter, flow)?
+                interview::collect(&rules, given.clone(), prompter, flow)?
             }
         };
         let summary = summary(

@@ -579,11 +579,10 @@ impl Prompter for Terminal {
     }
 
     fn review(&mut self, rows: &[ReviewRow<'_>], can_go_back: bool) -> Result<Review, Error> {
-        let width = self
-            .term
-            .size()
-            .1
-            .clamp(crate::render::text::MIN_WIDTH, 100);
+        let width = self.term.size().1.clamp(
+            crate::render::text::MIN_WIDTH,
+            crate::render::text::MAX_WIDTH,
+        );
         let table = crate::render::text::answers_table(
             &self.text,
             rows.iter().map(|r| (r.question, r.answer.as_str())),

@@ -15,6 +15,14 @@ use crate::sanitize::sanitize;
 /// The narrowest width the layout is laid out for.
 pub const MIN_WIDTH: u16 = 40;
 
+/// The width of the text summary when standard output is not a terminal:
+/// fixed, so that files and pipes get stable output.
+pub const FIXED_WIDTH: u16 = 80;
+
+/// The widest the text summary (and the interview's review table) gets on
+/// a wide terminal.
+pub const MAX_WIDTH: u16 = 100;
+
 /// Layout settings.
 #[derive(Debug, Clone, Copy)]
 pub struct TextOptions {

@@ -3,22 +3,20 @@
 //! that nothing is written.
 #![allow(clippy::unwrap_used)] // a panic is how a test reports failure
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use assert_cmd::Command;
 use assert_cmd::cargo::cargo_bin_cmd;
 use predicates::prelude::*;
 
+mod common;
+
+use common::example;
+
 fn candidacy() -> Command {
     let mut cmd = cargo_bin_cmd!("candidacy");
     cmd.env_remove("NO_COLOR").env("TERM", "dumb");
     cmd
-}
-
-fn example(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("examples")
-        .join(name)
 }
 
 fn json(args: &[&str]) -> serde_json::Value {

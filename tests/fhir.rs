@@ -10,14 +10,9 @@ use std::process::Command;
 
 use assert_cmd::cargo::cargo_bin_cmd;
 
-const EXAMPLES: [&str; 6] = [
-    "back-pain-warning-signs.toml",
-    "knee-moderate.toml",
-    "knee-severe.json",
-    "active-infection.toml",
-    "unsure-severity.toml",
-    "teen-sports-injury.toml",
-];
+mod common;
+
+use common::{EXAMPLES, example};
 
 /// The Python with fhir.resources, if any.
 fn validator() -> Option<PathBuf> {
@@ -70,10 +65,9 @@ fn the_questionnaire_and_every_example_response_pass_an_independent_r4_validator
     let dir = tempfile::tempdir().unwrap();
     let mut files = vec![dir.path().join("questionnaire.json")];
     std::fs::write(&files[0], run(&["questionnaire", "--format", "fhir"])).unwrap();
-    let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
-    for example in EXAMPLES {
-        let path = dir.path().join(format!("{example}.json"));
-        let answers = examples.join(example);
+    for name in EXAMPLES {
+        let path = dir.path().join(format!("{name}.json"));
+        let answers = example(name);
         std::fs::write(
             &path,
             run(&["--format", "fhir", "--answers", answers.to_str().unwrap()]),
@@ -96,7 +90,7 @@ fn the_validator_rejects_what_r4_does_not_allow() {
     let dir = tempfile::tempdir().unwrap();
     let questionnaire = dir.path().join("questionnaire.json");
     std::fs::write(&questionnaire, run(&["questionnaire"])).unwrap();
-    let answers = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/knee-moderate.toml");
+    let answers = example("knee-moderate.toml");
     let good: serde_json::Value = serde_json::from_slice(&run(&[
         "--format",
         "fhir",

@@ -3,22 +3,15 @@
 //! terminal. Review changes with `cargo insta review`.
 #![allow(clippy::unwrap_used)] // a panic is how a test reports failure
 
-use std::path::Path;
+mod common;
+
+use common::{EXAMPLES, example};
 
 use assert_cmd::cargo::cargo_bin_cmd;
 use candidacy::answers::{Answers, DocumentFormat};
 use candidacy::evaluate::evaluate;
 use candidacy::render::{Audience, Report, text};
 use candidacy::ruleset::RuleSet;
-
-const EXAMPLES: [&str; 6] = [
-    "back-pain-warning-signs.toml",
-    "knee-moderate.toml",
-    "knee-severe.json",
-    "active-infection.toml",
-    "unsure-severity.toml",
-    "teen-sports-injury.toml",
-];
 
 /// Replaces every run's own date and time (the summary's `created`) with
 /// placeholders; the rule set's review dates stay.
@@ -61,17 +54,20 @@ fn redaction_replaces_the_time_made_and_nothing_else() {
     );
 }
 
-fn run(example: &str, format: &str) -> String {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("examples")
-        .join(example);
+/// The summary of an example answer file with `args`, its time redacted.
+fn summary(name: &str, args: &[&str]) -> String {
     let output = cargo_bin_cmd!("candidacy")
-        .args(["--format", format, "--answers"])
-        .arg(path)
+        .args(args)
+        .arg("--answers")
+        .arg(example(name))
         .output()
         .unwrap();
     assert_eq!(output.status.code(), Some(0));
     redact(&String::from_utf8(output.stdout).unwrap())
+}
+
+fn run(name: &str, format: &str) -> String {
+    summary(name, &["--format", format])
 }
 
 #[test]
@@ -83,34 +79,23 @@ fn text_summaries() {
 
 #[test]
 fn explained_summaries() {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/teen-sports-injury.toml");
     for format in ["text", "json"] {
-        let output = cargo_bin_cmd!("candidacy")
-            .args(["--explain", "--format", format, "--answers"])
-            .arg(&path)
-            .output()
-            .unwrap();
-        assert_eq!(output.status.code(), Some(0));
         insta::assert_snapshot!(
             format!("explain-teen-sports-injury-{format}"),
-            redact(&String::from_utf8(output.stdout).unwrap())
+            summary(
+                "teen-sports-injury.toml",
+                &["--explain", "--format", format]
+            )
         );
     }
 }
 
 #[test]
 fn staff_summaries_name_rules_and_cite_in_full() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
-    for example in ["knee-moderate.toml", "back-pain-warning-signs.toml"] {
-        let output = cargo_bin_cmd!("candidacy")
-            .args(["--audience", "staff", "--answers"])
-            .arg(root.join(example))
-            .output()
-            .unwrap();
-        assert_eq!(output.status.code(), Some(0));
+    for name in ["knee-moderate.toml", "back-pain-warning-signs.toml"] {
         insta::assert_snapshot!(
-            format!("staff-{example}"),
-            redact(&String::from_utf8(output.stdout).unwrap())
+            format!("staff-{name}"),
+            summary(name, &["--audience", "staff"])
         );
     }
 }
@@ -155,7 +140,7 @@ fn the_fhir_questionnaire() {
 #[test]
 fn the_text_summary_fits_60_columns() {
     let rules = RuleSet::embedded().unwrap();
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/knee-severe.json");
+    let path = example("knee-severe.json");
     let mut answers = Answers::new(&rules);
     answers
         .give_document(

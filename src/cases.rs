@@ -323,9 +323,7 @@ impl TestReport {
 
     /// The report as pretty JSON.
     pub fn render_json(&self) -> String {
-        let mut out = serde_json::to_string_pretty(self).unwrap_or_default();
-        out.push('\n');
-        out
+        crate::render::json::pretty(self)
     }
 }
 

@@ -104,9 +104,7 @@ pub fn render_json(rules: &RuleSet) -> String {
         },
         rules: rows(rules),
     };
-    let mut out = serde_json::to_string_pretty(&listing).unwrap_or_default();
-    out.push('\n');
-    out
+    crate::render::json::pretty(&listing)
 }
 
 #[cfg(test)]

@@ -17,6 +17,7 @@
 use serde::Serialize;
 
 use super::Report;
+use super::json::pretty;
 use super::view::View;
 use crate::answers::Value;
 use crate::ruleset::{Question, QuestionKind, RuleSet};
@@ -185,13 +186,6 @@ fn coding<'a>(question: &'a Question, option: usize) -> Coding<'a> {
     }
 }
 
-fn to_json(value: &impl Serialize) -> String {
-    // Serializing these structs cannot fail: every map key is a string.
-    let mut json = serde_json::to_string_pretty(value).unwrap_or_default();
-    json.push('\n');
-    json
-}
-
 /// The questionnaire as a FHIR R4 `Questionnaire` (JSON).
 pub fn questionnaire(rules: &RuleSet) -> String {
     let item = rules
@@ -240,7 +234,7 @@ pub fn questionnaire(rules: &RuleSet) -> String {
             }
         })
         .collect();
-    to_json(&Questionnaire {
+    pretty(&Questionnaire {
         resource_type: "Questionnaire",
         id: "candidacy-screen",
         url: QUESTIONNAIRE_URL,
@@ -354,7 +348,7 @@ pub fn response(report: &Report<'_>) -> String {
         .collect(),
         component,
     };
-    to_json(&Response {
+    pretty(&Response {
         resource_type: "QuestionnaireResponse",
         text: Narrative {
             status: "generated",

@@ -254,8 +254,14 @@ pub fn render(report: &Report<'_>) -> String {
             .collect(),
         explain: report.explanation.map(|e| explain(report, e)),
     };
-    // Serializing plain structs, strings and numbers cannot fail.
-    let mut out = serde_json::to_string_pretty(&summary).unwrap_or_default();
+    pretty(&summary)
+}
+
+/// Pretty JSON ending with a newline, for every JSON report and summary.
+/// Serializing plain structs, strings and numbers with string map keys
+/// cannot fail, so there is no error to pass on.
+pub fn pretty(value: &impl Serialize) -> String {
+    let mut out = serde_json::to_string_pretty(value).unwrap_or_default();
     out.push('\n');
     out
 }

@@ -434,8 +434,22 @@ mod tests {
         assert_eq!(treatments["type"], "choice");
         let age = items.iter().find(|i| i["linkId"] == "age").unwrap();
         assert_eq!(age["type"], "integer");
+        assert_eq!(age["extension"][0]["valueInteger"], 0);
         assert_eq!(age["extension"][1]["valueInteger"], 120);
-        assert!(q.get("enableWhen").is_none());
+        // Every option of every question is offered, with its id as code.
+        for (item, question) in items.iter().zip(&rules.questions) {
+            let codes: Vec<&str> = item["answerOption"]
+                .as_array()
+                .map(|options| {
+                    options
+                        .iter()
+                        .filter_map(|o| o["valueCoding"]["code"].as_str())
+                        .collect()
+                })
+                .unwrap_or_default();
+            let ids: Vec<&str> = question.options().iter().map(|o| o.id.as_str()).collect();
+            assert_eq!(codes, ids, "{}", question.id);
+        }
     }
 
     #[test]

@@ -49,6 +49,7 @@ pub mod evaluate;
 pub mod explain;
 pub mod interview;
 pub mod level;
+pub mod limits;
 pub mod quote;
 pub mod render;
 pub mod ruleset;

@@ -5,25 +5,44 @@
 
 use std::path::Path;
 
-/// Every `fn name(` in the Rust files under `dir`.
-fn functions(dir: &Path, out: &mut Vec<String>) {
+/// The tests that run: every `fn name(` under `dir` whose attributes
+/// include `#[test]` (plain or inside `proptest!`) and not `#[ignore]`. A
+/// helper, or a test that is ignored, verifies nothing.
+fn tests_in(dir: &Path, out: &mut Vec<String>) {
     for entry in std::fs::read_dir(dir).unwrap() {
         let path = entry.unwrap().path();
         if path.is_dir() {
-            functions(&path, out);
+            tests_in(&path, out);
         } else if path.extension().is_some_and(|e| e == "rs") {
-            let text = std::fs::read_to_string(&path).unwrap();
-            for part in text.split("fn ").skip(1) {
-                let name: String = part
-                    .chars()
-                    .take_while(|c| c.is_alphanumeric() || *c == '_')
-                    .collect();
-                if part[name.len()..].starts_with('(') {
-                    out.push(name);
-                }
-            }
+            out.extend(tests_in_text(&std::fs::read_to_string(&path).unwrap()));
         }
     }
+}
+
+fn tests_in_text(text: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    let (mut test, mut ignored) = (false, false);
+    for line in text.lines().map(str::trim) {
+        if line.starts_with("#[") {
+            test |= line == "#[test]";
+            ignored |= line.starts_with("#[ignore");
+            continue;
+        }
+        if line.starts_with("//") || line.is_empty() {
+            continue;
+        }
+        if let Some(rest) = line.split("fn ").nth(1).filter(|_| test && !ignored) {
+            let name: String = rest
+                .chars()
+                .take_while(|c| c.is_alphanumeric() || *c == '_')
+                .collect();
+            if rest[name.len()..].starts_with('(') {
+                found.push(name);
+            }
+        }
+        (test, ignored) = (false, false);
+    }
+    found
 }
 
 /// The test names in the log's "Verified by" column, per hazard.
@@ -50,8 +69,8 @@ fn every_test_the_hazard_log_names_exists() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let log = std::fs::read_to_string(root.join("docs/safety/hazard-log.md")).unwrap();
     let mut known = Vec::new();
-    functions(&root.join("src"), &mut known);
-    functions(&root.join("tests"), &mut known);
+    tests_in(&root.join("src"), &mut known);
+    tests_in(&root.join("tests"), &mut known);
     let hazards = named_tests(&log);
     let ids: Vec<&str> = hazards.iter().map(|(h, _)| h.as_str()).collect();
     assert_eq!(
@@ -77,7 +96,7 @@ fn the_log_reader_finds_names_and_misses() {
     assert_eq!(hazards[0].1, ["a_test", "another"]);
     assert_eq!(hazards[1].1, ["missing"]);
     let mut known = Vec::new();
-    functions(
+    tests_in(
         Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("tests")
             .as_path(),
@@ -89,4 +108,27 @@ fn the_log_reader_finds_names_and_misses() {
             .any(|n| n == "every_test_the_hazard_log_names_exists")
     );
     assert!(!known.iter().any(|n| n == "missing"));
+}
+
+#[test]
+fn only_tests_that_run_count_as_controls() {
+    let text = "
+        fn helper() {}
+        #[test]
+        fn a_test() {}
+        #[test]
+        #[ignore = \"slow\"]
+        fn ignored_test() {}
+        #[cfg(unix)]
+        fn unix_helper() {}
+        proptest! {
+            /// A property.
+            #[test]
+            fn a_property(x in 0..3u8) {}
+        }
+        #[test]
+        #[cfg(unix)]
+        fn a_unix_test() {}
+    ";
+    assert_eq!(tests_in_text(text), ["a_test", "a_property", "a_unix_test"]);
 }

@@ -108,3 +108,58 @@ fn text_findings_table_cells_are_sanitized() {
         );
     }
 }
+
+/// Markdown reads the same with HTML off: several answers are not joined
+/// with a raw `<br>`, and no address in rule text or a source becomes a
+/// link (GFM links bare `www.` and `http(s)://` addresses).
+#[test]
+fn markdown_has_no_raw_html_and_no_bare_addresses() {
+    use candidacy::answers::Value;
+    use candidacy::ruleset::{OptionSet, QuestionKind};
+    let mut rules = RuleSet::embedded().unwrap();
+    for rule in &mut rules.rules {
+        rule.message = format!(
+            "See www.evil.example and https://evil.example/x. {}",
+            rule.message
+        );
+    }
+    let answers = first_answers(&rules);
+    // Two answers to a several-choice question.
+    let (multi, options) = rules
+        .questions
+        .iter()
+        .enumerate()
+        .find_map(|(i, q)| match &q.kind {
+            QuestionKind::Multi(options) => {
+                let plain: Vec<usize> = (0..options.len())
+                    .filter(|&o| !options[o].exclusive)
+                    .collect();
+                (plain.len() >= 2).then(|| (i, [plain[0], plain[1]]))
+            }
+            _ => None,
+        })
+        .unwrap();
+    let answers = answers.with(multi, Value::Several(OptionSet::from_indices(options)));
+    for audience in [Audience::Patient, Audience::Staff] {
+        let (_, markdown) = every_output(&rules, &answers, audience)
+            .into_iter()
+            .find(|(name, _)| *name == "markdown")
+            .unwrap();
+        assert!(
+            !markdown.contains('<'),
+            "raw HTML or an autolink:\n{markdown}"
+        );
+        let labels = &rules.questions[multi].options();
+        let joined = format!("{}; {}", labels[options[0]].label, labels[options[1]].label);
+        assert!(markdown.contains(&joined), "{joined}:\n{markdown}");
+        assert!(markdown.contains("See `www.evil.example` and `https://evil.example/x`."));
+        // Every remaining address is inside a code span.
+        for line in markdown.lines() {
+            let outside_code: String = line.split('`').step_by(2).collect();
+            assert!(
+                !outside_code.contains("://") && !outside_code.contains("www."),
+                "{line}"
+            );
+        }
+    }
+}

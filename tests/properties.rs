@@ -5,6 +5,8 @@
 //! option combinations themselves).
 #![allow(clippy::unwrap_used)] // a panic is how a test reports failure
 
+mod tainted;
+
 use std::sync::OnceLock;
 
 use candidacy::answers::{AnswerSet, Answers, Value};
@@ -131,5 +133,52 @@ proptest! {
         prop_assert!(words(&summary).contains(&disclaimer));
         let json: serde_json::Value = serde_json::from_str(&json::render(&report)).unwrap();
         prop_assert_eq!(json["disclaimer"].as_str(), Some(rules().meta.disclaimer.as_str()));
+    }
+}
+
+/// Characters a file could use to drive a terminal or reorder what a
+/// reader sees, and the line breaks and separators near them.
+const HOSTILE: &[char] = &[
+    '\u{0}', '\u{7}', '\u{8}', '\t', '\n', '\u{b}', '\u{c}', '\r', '\u{1b}', '\u{7f}', '\u{80}',
+    '\u{85}', '\u{9b}', '\u{9f}', '\u{61c}', '\u{200e}', '\u{200f}', '\u{202a}', '\u{202b}',
+    '\u{202c}', '\u{202d}', '\u{202e}', '\u{2066}', '\u{2067}', '\u{2068}', '\u{2069}', '\u{2028}',
+    '<', '&', '#', '`', '*', '|', '[', ']', '\\', '"',
+];
+
+/// Text mixing ordinary characters, any Unicode character and hostile
+/// ones.
+fn hostile_text() -> impl Strategy<Value = String> {
+    proptest::collection::vec(
+        prop_oneof![
+            3 => proptest::sample::select(HOSTILE),
+            1 => any::<char>(),
+            2 => proptest::char::range('a', 'z'),
+        ],
+        0..12,
+    )
+    .prop_map(|chars| chars.into_iter().collect())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// Whatever controls and bidirectional formatting characters rule text
+    /// holds (in every string a summary can show, ids included), no format
+    /// outputs a C0 control but the line break, a C1 control or a bidi
+    /// control: not as written, not behind a character reference and not
+    /// behind a JSON escape.
+    #[test]
+    fn no_format_outputs_a_control_or_bidi_character_from_input(
+        before in hostile_text(),
+        after in hostile_text(),
+        answers in answer_sets(),
+        staff in any::<bool>(),
+    ) {
+        let rules = tainted::tainted(rules(), &|s| format!("{before}{s}{after}"));
+        let audience = if staff { Audience::Staff } else { Audience::Patient };
+        for (format, output) in tainted::every_output(&rules, &answers, audience) {
+            let found = tainted::forbidden_in(&output);
+            prop_assert!(found.is_empty(), "{}: {:?}", format, found);
+        }
     }
 }

@@ -257,11 +257,13 @@ pub fn render(report: &Report<'_>) -> String {
     pretty(&summary)
 }
 
-/// Pretty JSON ending with a newline, for every JSON report and summary.
-/// Serializing plain structs, strings and numbers with string map keys
-/// cannot fail, so there is no error to pass on.
+/// Pretty JSON ending with a newline, for every JSON report and summary
+/// (and FHIR). Every string, key or value, is cleaned by
+/// [`crate::sanitize`]'s policy as it is written. Serializing plain
+/// structs, strings and numbers with string map keys cannot fail, so there
+/// is no error to pass on.
 pub fn pretty(value: &impl Serialize) -> String {
-    let mut out = serde_json::to_string_pretty(value).unwrap_or_default();
+    let mut out = crate::sanitize::json_pretty(value).unwrap_or_default();
     out.push('\n');
     out
 }

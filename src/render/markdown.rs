@@ -68,7 +68,9 @@ pub fn render(report: &Report<'_>) -> String {
         line(&format!(
             "| {} | {} |",
             escape(&row.question),
-            answers.join("<br>")
+            // "; " as in `--plain`: a `<br>` shows literally where
+            // HTML is off.
+            answers.join("; ")
         ));
     }
     line("");
@@ -82,7 +84,7 @@ pub fn render(report: &Report<'_>) -> String {
             escape(&source.kind)
         );
         if let Some(url) = &source.url {
-            entry.push_str(&format!("  \n  <{}>", url_text(url)));
+            entry.push_str(&format!("  \n  {}", url_code(url)));
         }
         line(&entry);
     }
@@ -144,24 +146,28 @@ fn cited(line: &mut impl FnMut(&str), item: &Cited, level: Option<&str>) {
     }
 }
 
-/// Escapes text so Markdown shows it as written: the characters that start
-/// emphasis, links, code, tables or headings get a backslash, `<`, `>` and
-/// `&` become entities (so no HTML passes through), line breaks become
-/// spaces, and a start that would read as a list item is escaped.
+/// Escapes text so Markdown shows it as written, with HTML enabled or
+/// not: the characters that start emphasis, links, code, tables or headings
+/// get a backslash, `<`, `>` and `&` become entities (so no HTML passes
+/// through), line breaks become spaces, and a start that would read as a
+/// list item is escaped. A web or mail address becomes a code span, so no
+/// renderer turns it into a link (GFM links bare `www.`, `http(s)://` and
+/// mail addresses).
 pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '&' => out.push_str("&amp;"),
-            '\n' | '\r' => out.push(' '),
-            '\\' | '`' | '*' | '_' | '[' | ']' | '#' | '|' | '~' => {
-                out.push('\\');
-                out.push(c);
+    let mut word_start = None;
+    for (at, c) in text.char_indices() {
+        if c.is_whitespace() {
+            if let Some(start) = word_start.take() {
+                escape_word(&text[start..at], &mut out);
             }
-            c => out.push(c),
+            out.push(if c == '\n' || c == '\r' { ' ' } else { c });
+        } else if word_start.is_none() {
+            word_start = Some(at);
         }
+    }
+    if let Some(start) = word_start {
+        escape_word(&text[start..], &mut out);
     }
     // "- x", "+ x" and "1. x" at the start of a line are list items.
     let digits = out.chars().take_while(char::is_ascii_digit).count();
@@ -173,11 +179,77 @@ pub fn escape(text: &str) -> String {
     out
 }
 
-/// An address inside `<...>`: only characters that cannot end it.
-fn url_text(url: &str) -> String {
-    url.chars()
-        .filter(|c| !c.is_whitespace() && !matches!(c, '<' | '>'))
-        .collect()
+/// One word (no whitespace): an address as code, anything else escaped.
+fn escape_word(word: &str, out: &mut String) {
+    // Punctuation around an address stays outside its code span, as GFM
+    // leaves it outside a link.
+    let core = word.trim_start_matches(['(', '[', '"', '\'', '“', '‘', '*', '_', '~']);
+    let lead = &word[..word.len() - core.len()];
+    let core = core.trim_end_matches([
+        '.', ',', ':', ';', '!', '?', ')', ']', '"', '\'', '”', '’', '*', '_', '~',
+    ]);
+    let trail = &word[lead.len() + core.len()..];
+    if !is_address(core) {
+        escape_plain(word, "", out);
+        return;
+    }
+    escape_plain(lead, "", out);
+    if core.contains(['`', '|']) {
+        // A code span cannot hold these safely (a `|` splits a table cell
+        // even there); escaping the punctuation GFM looks for breaks the
+        // link instead.
+        escape_plain(core, ".:@", out);
+    } else {
+        out.push('`');
+        out.push_str(core);
+        out.push('`');
+    }
+    escape_plain(trail, "", out);
+}
+
+/// Whether GFM (or a common linkifier) would make `word` a link: a scheme
+/// with `//`, `www.`, `mailto:` or `xmpp:`, or a mail address.
+fn is_address(word: &str) -> bool {
+    let lower = word.to_ascii_lowercase();
+    let mail = lower
+        .split_once('@')
+        .is_some_and(|(user, domain)| !user.is_empty() && domain.contains('.'));
+    lower.contains("://")
+        || lower.starts_with("www.")
+        || lower.starts_with("mailto:")
+        || lower.starts_with("xmpp:")
+        || mail
+}
+
+/// Escapes Markdown syntax in `text`, and also backslashes each of `extra`.
+fn escape_plain(text: &str, extra: &str, out: &mut String) {
+    for c in text.chars() {
+        match c {
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '\n' | '\r' => out.push(' '),
+            '\\' | '`' | '*' | '_' | '[' | ']' | '#' | '|' | '~' => {
+                out.push('\\');
+                out.push(c);
+            }
+            c if extra.contains(c) => {
+                out.push('\\');
+                out.push(c);
+            }
+            c => out.push(c),
+        }
+    }
+}
+
+/// An address from a rule file as a code span (never a link): without
+/// whitespace and backticks, which would end it.
+fn url_code(url: &str) -> String {
+    let url: String = url
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '`')
+        .collect();
+    format!("`{url}`")
 }
 
 #[cfg(test)]
@@ -194,6 +266,27 @@ mod tests {
         assert_eq!(escape("12. not a list"), "12\\. not a list");
         assert_eq!(escape("e.g. fine - as is"), "e.g. fine - as is");
         assert_eq!(escape("two\nlines"), "two lines");
-        assert_eq!(url_text("https://a.b/c d<e>"), "https://a.b/cde");
+        assert_eq!(url_code("https://a.b/c d`e"), "`https://a.b/cde`");
+    }
+
+    #[test]
+    fn addresses_become_code_and_never_links() {
+        assert_eq!(
+            escape("See https://evil.example/a_b. Or www.evil.example, (http://x.y)"),
+            "See `https://evil.example/a_b`. Or `www.evil.example`, (`http://x.y`)"
+        );
+        assert_eq!(
+            escape("Mail help@clinic.example!"),
+            "Mail `help@clinic.example`!"
+        );
+        assert_eq!(escape("WWW.A.B"), "`WWW.A.B`");
+        // A code span cannot hold a backtick or a table's `|`: the
+        // punctuation a linkifier looks for is escaped instead.
+        assert_eq!(
+            escape("https://a.b/x|y www.c`d"),
+            "https\\://a\\.b/x\\|y www\\.c\\`d"
+        );
+        // Not addresses.
+        assert_eq!(escape("e.g. @home a.b"), "e.g. @home a.b");
     }
 }

@@ -116,8 +116,8 @@ pub fn render(report: &Report<'_>, options: TextOptions) -> String {
         let mut table = new_table(width, &[&text.column_level, &text.column_finding]);
         for rule in decisive {
             table.add_row(vec![
-                Cell::new(sanitize(&rules.levels.get(rule.level).label)),
-                Cell::new(sanitize(&finding_cell(report, rule))),
+                cell(&rules.levels.get(rule.level).label),
+                cell(&finding_cell(report, rule)),
             ]);
         }
         out.table(&table);
@@ -126,7 +126,7 @@ pub fn render(report: &Report<'_>, options: TextOptions) -> String {
         out.heading(&text.info_heading, '-');
         let mut table = new_table(width, &[&text.column_finding]);
         for rule in info {
-            table.add_row(vec![Cell::new(sanitize(&finding_cell(report, rule)))]);
+            table.add_row(vec![cell(&finding_cell(report, rule))]);
         }
         out.table(&table);
     }
@@ -177,8 +177,8 @@ pub fn render(report: &Report<'_>, options: TextOptions) -> String {
             description.push_str(&format!("\n{url}"));
         }
         table.add_row(vec![
-            Cell::new(sanitize(&description)),
-            Cell::new(sanitize(text.source_kind(source.kind))),
+            cell(&description),
+            cell(text.source_kind(source.kind)),
         ]);
     }
     out.table(&table);
@@ -192,11 +192,8 @@ pub fn render(report: &Report<'_>, options: TextOptions) -> String {
         }
         for trace in &explanation.traces {
             table.add_row(vec![
-                Cell::new(sanitize(&format!(
-                    "{}\n{}",
-                    trace.rule.id, trace.rule.level
-                ))),
-                Cell::new(sanitize(&report.trace_line(trace))),
+                cell(&format!("{}\n{}", trace.rule.id, trace.rule.level)),
+                cell(&report.trace_line(trace)),
             ]);
         }
         out.table(&table);
@@ -255,12 +252,14 @@ fn answers_table_of<'a>(
 ) -> Table {
     let mut table = new_table(width, &[&text.column_question, &text.column_answer]);
     for (question, answer) in rows {
-        table.add_row(vec![
-            Cell::new(sanitize(question)),
-            Cell::new(sanitize(answer)),
-        ]);
+        table.add_row(vec![cell(question), cell(answer)]);
     }
     table
+}
+
+/// A table cell: every cell's text passes through [`sanitize`] here.
+fn cell(text: &str) -> Cell {
+    Cell::new(sanitize(text))
 }
 
 pub(crate) fn new_table(width: u16, header: &[&str]) -> Table {
@@ -269,7 +268,7 @@ pub(crate) fn new_table(width: u16, header: &[&str]) -> Table {
         .load_style(presets::UTF8_FULL)
         .set_content_arrangement(ContentArrangement::DynamicFullWidth)
         .set_width(width)
-        .set_header(header.iter().map(|h| Cell::new(sanitize(h))));
+        .set_header(header.iter().map(|h| cell(h)));
     if header.len() == 2
         && let Some(first) = table.column_mut(0)
     {

@@ -1,7 +1,10 @@
 //! The summary's content as plain data, in reading order, for the document
-//! formats (Markdown and the HTML handout). Every string is the rule file's
-//! or answer file's text with control characters removed; each format
-//! escapes it for its own syntax.
+//! formats (Markdown, the HTML handout and the FHIR narrative). Every
+//! string enters the view through [`sanitize`] (controls and bidirectional
+//! formatting characters removed, see `crate::sanitize`), once, so no
+//! document format can forget it; each format escapes it for its own
+//! syntax. The JSON formats are cleaned as they are written
+//! (`crate::sanitize::CleanJson`), and the text summary in its writer.
 
 use super::{Audience, Report, answer_words};
 use crate::evaluate::Fallback;

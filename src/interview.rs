@@ -1,5 +1,6 @@
 //! The interview: asks for the answers that were not given. This is the only
-//! module that talks to the terminal (dialoguer, console, ctrlc).
+//! module that talks to the terminal (dialoguer, console, and the signal
+//! handler that tidies it up).
 //!
 //! The flow ([`collect`]) is written against the [`Prompter`] trait, so it is
 //! tested with a scripted prompter and no terminal. There are two real
@@ -317,9 +318,37 @@ pub fn set_colors(stdout: bool, stderr: bool) {
     console::set_colors_enabled_stderr(stderr);
 }
 
-/// Makes Ctrl-C leave the terminal usable: shows the cursor again and exits
-/// with code 130. Call once, before the first prompt.
+/// Makes Ctrl-C, `kill` (SIGTERM) and a closed terminal (SIGHUP) leave the
+/// terminal usable: shows the cursor again and exits with 128 + the
+/// signal's number (130, 143, 129; see [`exit`]). Call once, before the
+/// first prompt.
 pub fn install_interrupt_handler() -> Result<(), Error> {
+    #[cfg(unix)]
+    {
+        let cannot = |source| Error::Output {
+            what: "cannot install the signal handler".to_owned(),
+            source,
+        };
+        // The flags are set inside the signal handler itself, so they are
+        // set before a prompt's read fails with EINTR.
+        for (signal, flag) in signals::CAUGHT {
+            signal_hook::flag::register(signal, flag).map_err(cannot)?;
+        }
+        let mut pending =
+            signal_hook::iterator::Signals::new(signals::CAUGHT.map(|(s, _)| s)).map_err(cannot)?;
+        std::thread::Builder::new()
+            .name("signals".to_owned())
+            .spawn(move || {
+                for _ in pending.forever() {
+                    if let Some(code) = signals::exit_code() {
+                        restore_terminal();
+                        std::process::exit(i32::from(code));
+                    }
+                }
+            })
+            .map_err(cannot)?;
+    }
+    #[cfg(not(unix))]
     ctrlc::set_handler(|| {
         restore_terminal();
         std::process::exit(i32::from(exit::INTERRUPTED));
@@ -327,7 +356,37 @@ pub fn install_interrupt_handler() -> Result<(), Error> {
     .map_err(|e| Error::Output {
         what: "cannot install the Ctrl-C handler".to_owned(),
         source: std::io::Error::other(e),
-    })
+    })?;
+    Ok(())
+}
+
+/// The signals the interview catches, and which of them arrived.
+#[cfg(unix)]
+mod signals {
+    use std::sync::atomic::{AtomicBool, Ordering};
+
+    use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+
+    use crate::error::exit;
+
+    static TERM: AtomicBool = AtomicBool::new(false);
+    static HUP: AtomicBool = AtomicBool::new(false);
+    static INT: AtomicBool = AtomicBool::new(false);
+
+    /// Each signal with its flag, in the order that decides the exit code
+    /// when several arrived: a SIGTERM or SIGHUP interrupts a menu's read,
+    /// and the menu then raises SIGINT itself, so SIGINT comes last.
+    pub(super) const CAUGHT: [(i32, &AtomicBool); 3] =
+        [(SIGTERM, &TERM), (SIGHUP, &HUP), (SIGINT, &INT)];
+
+    /// The exit code for the first signal (in [`CAUGHT`]'s order) that
+    /// arrived, if any did.
+    pub(super) fn exit_code() -> Option<u8> {
+        CAUGHT
+            .iter()
+            .find(|(_, flag)| flag.load(Ordering::SeqCst))
+            .map(|&(signal, _)| exit::for_signal(signal))
+    }
 }
 
 fn restore_terminal() {
@@ -340,6 +399,12 @@ fn restore_terminal() {
 fn terminal_error(e: std::io::Error) -> Error {
     if e.kind() == std::io::ErrorKind::Interrupted {
         restore_terminal();
+        // A SIGTERM or SIGHUP interrupts a prompt too: exit as the signal
+        // handler does, whichever of the two gets there first.
+        #[cfg(unix)]
+        if let Some(code) = signals::exit_code().filter(|&c| c != exit::INTERRUPTED) {
+            return Error::Stopped(code);
+        }
         Error::Interrupted
     } else {
         Error::Output {
@@ -663,7 +728,7 @@ impl Prompter for Terminal {
             sanitize(&self.text.next_no).into_owned(),
         ];
         let prompt = self.text.next_prompt.clone();
-        eprintln!();
+        self.term.write_line("").map_err(terminal_error)?;
         Ok(self.select(&prompt, &items, 0)? == Some(0))
     }
 

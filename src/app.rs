@@ -113,7 +113,11 @@ fn batch(args: &BatchArgs) -> anyhow::Result<()> {
             source,
         },
     })?;
-    eprint!("{}", tally.render_table());
+    tell(&tally.render_table()).map_err(|source| Error::Output {
+        what: "the results were written, but their tally cannot be written to standard error"
+            .to_owned(),
+        source,
+    })?;
     match tally.errors {
         0 => Ok(()),
         invalid => Err(Error::InvalidRecords {
@@ -313,10 +317,17 @@ fn screen(args: &ScreenArgs) -> anyhow::Result<()> {
         match &args.output {
             Some(path) => {
                 crate::save::save(path, summary.as_bytes(), args.force)?;
-                eprintln!(
-                    "Saved the summary to `{}` (only you can read it).",
+                tell(&format!(
+                    "Saved the summary to `{}` (only you can read it).\n",
                     path.display()
-                );
+                ))
+                .map_err(|source| Error::Output {
+                    what: format!(
+                        "the summary was saved to `{}`, but standard error cannot be written",
+                        path.display()
+                    ),
+                    source,
+                })?;
             }
             None => print(&summary)?,
         }
@@ -461,6 +472,15 @@ fn read_input(path: &Path) -> Result<String, Error> {
     } else {
         std::fs::read_to_string(path).map_err(io)
     }
+}
+
+/// Writes a message on standard error (not `eprint!`, which panics when
+/// standard error cannot be written).
+fn tell(message: &str) -> std::io::Result<()> {
+    let mut stderr = std::io::stderr().lock();
+    stderr
+        .write_all(message.as_bytes())
+        .and_then(|()| stderr.flush())
 }
 
 /// Writes the whole summary at once.

@@ -312,9 +312,9 @@ fn screen(args: &ScreenArgs) -> anyhow::Result<()> {
             &rules,
             args,
             &complete,
-            stdout_color && args.output.is_none(),
+            stdout_color && args.output_file().is_none(),
         )?;
-        match &args.output {
+        match args.output_file() {
             Some(path) => {
                 crate::save::save(path, summary.as_bytes(), args.force)?;
                 tell(&format!(
@@ -367,7 +367,7 @@ fn summary(
             &report,
             text::TextOptions {
                 // A saved summary has the fixed width, like any file.
-                width: if args.output.is_some() {
+                width: if args.output_file().is_some() {
                     FIXED_WIDTH
                 } else {
                     output_width()

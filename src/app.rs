@@ -317,16 +317,20 @@ fn screen(args: &ScreenArgs) -> anyhow::Result<()> {
         match args.output_file() {
             Some(path) => {
                 crate::save::save(path, summary.as_bytes(), args.force)?;
-                tell(&format!(
-                    "Saved the summary to `{}` (only you can read it).\n",
-                    path.display()
-                ))
-                .map_err(|source| Error::Output {
-                    what: format!(
-                        "the summary was saved to `{}`, but standard error cannot be written",
-                        path.display()
-                    ),
-                    source,
+                // The notice is the rule set's `saved` text, as the
+                // person who was screened may read it.
+                let notice = crate::ruleset::fill(
+                    &rules.text.saved,
+                    &[("path", &path.display().to_string())],
+                );
+                tell(&format!("{}\n", crate::sanitize::sanitize(&notice))).map_err(|source| {
+                    Error::Output {
+                        what: format!(
+                            "the summary was saved to `{}`, but standard error cannot be written",
+                            path.display()
+                        ),
+                        source,
+                    }
                 })?;
             }
             None => print(&summary)?,

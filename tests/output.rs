@@ -98,3 +98,17 @@ fn output_refuses_what_is_not_an_ordinary_file_even_with_force() {
         .collect();
     assert_eq!(names.len(), 3, "no temporary file left: {names:?}");
 }
+
+#[test]
+fn the_notice_after_saving_is_the_rule_sets_saved_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let (code, stdout, stderr) = screen(dir.path(), &["-o", "summary.txt"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(stdout.is_empty());
+    // rules/text.toml: saved = "The summary is saved in {path}. ..."
+    assert_eq!(
+        stderr,
+        "The summary is saved in summary.txt. Only you can open it.\n"
+    );
+    assert!(dir.path().join("summary.txt").is_file());
+}

@@ -113,7 +113,11 @@ fn batch(args: &BatchArgs) -> anyhow::Result<()> {
             source,
         },
     })?;
-    eprint!("{}", tally.render_table());
+    tell(&tally.render_table()).map_err(|source| Error::Output {
+        what: "the results were written, but their tally cannot be written to standard error"
+            .to_owned(),
+        source,
+    })?;
     match tally.errors {
         0 => Ok(()),
         invalid => Err(Error::InvalidRecords {
@@ -308,15 +312,26 @@ fn screen(args: &ScreenArgs) -> anyhow::Result<()> {
             &rules,
             args,
             &complete,
-            stdout_color && args.output.is_none(),
+            stdout_color && args.output_file().is_none(),
         )?;
-        match &args.output {
+        match args.output_file() {
             Some(path) => {
                 crate::save::save(path, summary.as_bytes(), args.force)?;
-                eprintln!(
-                    "Saved the summary to `{}` (only you can read it).",
-                    path.display()
+                // The notice is the rule set's `saved` text, as the
+                // person who was screened may read it.
+                let notice = crate::ruleset::fill(
+                    &rules.text.saved,
+                    &[("path", &path.display().to_string())],
                 );
+                tell(&format!("{}\n", crate::sanitize::sanitize(&notice))).map_err(|source| {
+                    Error::Output {
+                        what: format!(
+                            "the summary was saved to `{}`, but standard error cannot be written",
+                            path.display()
+                        ),
+                        source,
+                    }
+                })?;
             }
             None => print(&summary)?,
         }
@@ -356,7 +371,7 @@ fn summary(
             &report,
             text::TextOptions {
                 // A saved summary has the fixed width, like any file.
-                width: if args.output.is_some() {
+                width: if args.output_file().is_some() {
                     FIXED_WIDTH
                 } else {
                     output_width()
@@ -461,6 +476,15 @@ fn read_input(path: &Path) -> Result<String, Error> {
     } else {
         std::fs::read_to_string(path).map_err(io)
     }
+}
+
+/// Writes a message on standard error (not `eprint!`, which panics when
+/// standard error cannot be written).
+fn tell(message: &str) -> std::io::Result<()> {
+    let mut stderr = std::io::stderr().lock();
+    stderr
+        .write_all(message.as_bytes())
+        .and_then(|()| stderr.flush())
 }
 
 /// Writes the whole summary at once.

@@ -1,7 +1,7 @@
 //! The command line, as clap derive structs. The `///` comments are the
 //! help text. Only [`crate::app`] reads these structs.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
@@ -31,7 +31,8 @@ Examples:
 
 Exit codes: 0 summary printed or saved, 2 usage, 65 bad answers,
 66 input file missing, 73 cannot create the --output file, 74 output error,
-78 bad rule files, 130 interrupted.";
+78 bad rule files, 130 interrupted (Ctrl-C), 129 terminal closed, 143 stopped
+(SIGTERM).";
 
 /// An educational first screen for bone marrow-derived stem cell therapy.
 ///
@@ -261,11 +262,11 @@ pub struct ScreenArgs {
     #[arg(short = 'f', long, value_enum, default_value_t = SummaryFormat::Text)]
     pub format: SummaryFormat,
 
-    /// Save the summary to FILE (readable by you only) instead of printing it
+    /// Save the summary to FILE (readable by you only) instead of printing it; "-" prints it
     #[arg(short = 'o', long, value_name = "FILE", conflicts_with = "repeat")]
     pub output: Option<PathBuf>,
 
-    /// With --output: replace FILE if it exists
+    /// With --output: replace FILE if it is an ordinary file that exists
     #[arg(long, requires = "output")]
     pub force: bool,
 
@@ -296,6 +297,17 @@ pub struct ScreenArgs {
     /// When to use color; color never carries meaning on its own
     #[arg(long, value_enum, value_name = "WHEN", default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
+}
+
+impl ScreenArgs {
+    /// The file `--output` names, or `None` when the summary goes to
+    /// standard output: without `--output`, and with `--output -` (as
+    /// `--answers -` reads standard input; `./-` names a file called `-`).
+    pub fn output_file(&self) -> Option<&Path> {
+        self.output
+            .as_deref()
+            .filter(|path| *path != Path::new("-"))
+    }
 }
 
 /// Who reads the summary.

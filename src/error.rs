@@ -27,8 +27,18 @@ pub mod exit {
     pub const IO: u8 = 74;
     /// The rule files are invalid.
     pub const CONFIG: u8 = 78;
-    /// Interrupted with Ctrl-C.
+    /// The terminal was closed during the interview (SIGHUP, 128 + 1).
+    pub const HANGUP: u8 = 129;
+    /// Interrupted with Ctrl-C (SIGINT, 128 + 2).
     pub const INTERRUPTED: u8 = 130;
+    /// Stopped with `kill` during the interview (SIGTERM, 128 + 15).
+    pub const TERMINATED: u8 = 143;
+
+    /// The exit code after the interview caught `signal` (SIGINT, SIGTERM
+    /// or SIGHUP): 128 + its number, as a shell reports it.
+    pub fn for_signal(signal: i32) -> u8 {
+        u8::try_from(128 + signal).unwrap_or(INTERRUPTED)
+    }
 }
 
 /// An error of the `candidacy` library.
@@ -84,6 +94,10 @@ pub enum Error {
     /// The interview was interrupted (Ctrl-C).
     #[error("interrupted")]
     Interrupted,
+    /// The interview was stopped by SIGTERM or SIGHUP; this is the exit
+    /// code (128 + the signal's number).
+    #[error("stopped by a signal")]
+    Stopped(u8),
     /// The `--output` file cannot be created.
     #[error("cannot create `{}`", path.display())]
     CannotCreate {
@@ -123,6 +137,7 @@ impl Error {
             Error::MissingAnswers(_) | Error::Usage(_) => exit::USAGE,
             Error::TestsFailed(_) => exit::FAILED,
             Error::Interrupted => exit::INTERRUPTED,
+            Error::Stopped(code) => *code,
             Error::CannotCreate { .. } => exit::CANNOT_CREATE,
             Error::Output { .. } | Error::Save { .. } => exit::IO,
         }
@@ -194,6 +209,8 @@ mod tests {
                 65,
             ),
             (Error::Interrupted, 130),
+            (Error::Stopped(exit::TERMINATED), 143),
+            (Error::Stopped(exit::HANGUP), 129),
             (
                 Error::Output {
                     what: "x".into(),
@@ -207,5 +224,13 @@ mod tests {
             assert_eq!(exit_code(&anyhow::Error::new(error).context("outer")), code);
         }
         assert_eq!(exit_code(&anyhow::anyhow!("other")), exit::SOFTWARE);
+    }
+
+    #[test]
+    fn a_signal_exits_with_128_plus_its_number() {
+        assert_eq!(exit::for_signal(1), exit::HANGUP);
+        assert_eq!(exit::for_signal(2), exit::INTERRUPTED);
+        assert_eq!(exit::for_signal(15), exit::TERMINATED);
+        assert_eq!((exit::HANGUP, exit::TERMINATED), (129, 143));
     }
 }

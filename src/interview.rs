@@ -1,5 +1,6 @@
 //! The interview: asks for the answers that were not given. This is the only
-//! module that talks to the terminal (dialoguer, console, ctrlc).
+//! module that talks to the terminal (dialoguer, console, and the signal
+//! handler that tidies it up).
 //!
 //! The flow ([`collect`]) is written against the [`Prompter`] trait, so it is
 //! tested with a scripted prompter and no terminal. There are two real
@@ -16,6 +17,7 @@ use dialoguer::{Input, MultiSelect, Select};
 
 use crate::answers::{self, AnswerSet, Answers, Value};
 use crate::error::{Error, exit};
+use crate::limits::{self, Line, MAX_TYPED_LINE_BYTES};
 use crate::render::answer_words;
 use crate::ruleset::{AnswerOption, OptionSet, QuestionKind, RuleSet, Text, fill};
 use crate::sanitize::sanitize;
@@ -317,9 +319,37 @@ pub fn set_colors(stdout: bool, stderr: bool) {
     console::set_colors_enabled_stderr(stderr);
 }
 
-/// Makes Ctrl-C leave the terminal usable: shows the cursor again and exits
-/// with code 130. Call once, before the first prompt.
+/// Makes Ctrl-C, `kill` (SIGTERM) and a closed terminal (SIGHUP) leave the
+/// terminal usable: shows the cursor again and exits with 128 + the
+/// signal's number (130, 143, 129; see [`exit`]). Call once, before the
+/// first prompt.
 pub fn install_interrupt_handler() -> Result<(), Error> {
+    #[cfg(unix)]
+    {
+        let cannot = |source| Error::Output {
+            what: "cannot install the signal handler".to_owned(),
+            source,
+        };
+        // The flags are set inside the signal handler itself, so they are
+        // set before a prompt's read fails with EINTR.
+        for (signal, flag) in signals::CAUGHT {
+            signal_hook::flag::register(signal, flag).map_err(cannot)?;
+        }
+        let mut pending =
+            signal_hook::iterator::Signals::new(signals::CAUGHT.map(|(s, _)| s)).map_err(cannot)?;
+        std::thread::Builder::new()
+            .name("signals".to_owned())
+            .spawn(move || {
+                for _ in pending.forever() {
+                    if let Some(code) = signals::exit_code() {
+                        restore_terminal();
+                        std::process::exit(i32::from(code));
+                    }
+                }
+            })
+            .map_err(cannot)?;
+    }
+    #[cfg(not(unix))]
     ctrlc::set_handler(|| {
         restore_terminal();
         std::process::exit(i32::from(exit::INTERRUPTED));
@@ -327,7 +357,37 @@ pub fn install_interrupt_handler() -> Result<(), Error> {
     .map_err(|e| Error::Output {
         what: "cannot install the Ctrl-C handler".to_owned(),
         source: std::io::Error::other(e),
-    })
+    })?;
+    Ok(())
+}
+
+/// The signals the interview catches, and which of them arrived.
+#[cfg(unix)]
+mod signals {
+    use std::sync::atomic::{AtomicBool, Ordering};
+
+    use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+
+    use crate::error::exit;
+
+    static TERM: AtomicBool = AtomicBool::new(false);
+    static HUP: AtomicBool = AtomicBool::new(false);
+    static INT: AtomicBool = AtomicBool::new(false);
+
+    /// Each signal with its flag, in the order that decides the exit code
+    /// when several arrived: a SIGTERM or SIGHUP interrupts a menu's read,
+    /// and the menu then raises SIGINT itself, so SIGINT comes last.
+    pub(super) const CAUGHT: [(i32, &AtomicBool); 3] =
+        [(SIGTERM, &TERM), (SIGHUP, &HUP), (SIGINT, &INT)];
+
+    /// The exit code for the first signal (in [`CAUGHT`]'s order) that
+    /// arrived, if any did.
+    pub(super) fn exit_code() -> Option<u8> {
+        CAUGHT
+            .iter()
+            .find(|(_, flag)| flag.load(Ordering::SeqCst))
+            .map(|&(signal, _)| exit::for_signal(signal))
+    }
 }
 
 fn restore_terminal() {
@@ -340,6 +400,12 @@ fn restore_terminal() {
 fn terminal_error(e: std::io::Error) -> Error {
     if e.kind() == std::io::ErrorKind::Interrupted {
         restore_terminal();
+        // A SIGTERM or SIGHUP interrupts a prompt too: exit as the signal
+        // handler does, whichever of the two gets there first.
+        #[cfg(unix)]
+        if let Some(code) = signals::exit_code().filter(|&c| c != exit::INTERRUPTED) {
+            return Error::Stopped(code);
+        }
         Error::Interrupted
     } else {
         Error::Output {
@@ -663,7 +729,7 @@ impl Prompter for Terminal {
             sanitize(&self.text.next_no).into_owned(),
         ];
         let prompt = self.text.next_prompt.clone();
-        eprintln!();
+        self.term.write_line("").map_err(terminal_error)?;
         Ok(self.select(&prompt, &items, 0)? == Some(0))
     }
 
@@ -702,6 +768,9 @@ enum Typed<'a> {
     Help,
     Empty,
     Text(&'a str),
+    /// A line refused before reading it as an answer: longer than
+    /// [`MAX_TYPED_LINE_BYTES`], or not text (not UTF-8).
+    Unreadable,
 }
 
 impl<R: BufRead, W: Write> Plain<R, W> {
@@ -720,17 +789,28 @@ impl<R: BufRead, W: Write> Plain<R, W> {
             .map_err(terminal_error)
     }
 
-    /// Reads one line; the end of the input is an error (nobody is left to
-    /// answer), never a hang or an answer.
-    fn read(&mut self, line: &mut String) -> Result<(), Error> {
+    /// Reads one typed line into `line` and says what it is; the end of
+    /// the input is an error (nobody is left to answer), never a hang or an
+    /// answer. A line longer than [`MAX_TYPED_LINE_BYTES`] is skipped to its
+    /// end without being kept, and it and a line that is not text are
+    /// [`Typed::Unreadable`]: the caller says what to type and asks again.
+    fn read<'l>(&mut self, line: &'l mut String) -> Result<Typed<'l>, Error> {
         line.clear();
         self.output.write_all(b"> ").map_err(terminal_error)?;
         self.output.flush().map_err(terminal_error)?;
-        match self.input.read_line(line) {
-            Ok(0) => Err(Error::Usage(
+        let mut bytes = std::mem::take(line).into_bytes();
+        match limits::read_line(&mut self.input, &mut bytes, MAX_TYPED_LINE_BYTES) {
+            Ok(Line::End) => Err(Error::Usage(
                 "standard input ended before the interview was finished".to_owned(),
             )),
-            Ok(_) => Ok(()),
+            Ok(Line::TooLong(_)) => Ok(Typed::Unreadable),
+            Ok(Line::Read(_)) => match String::from_utf8(bytes) {
+                Ok(text) => {
+                    *line = text;
+                    Ok(self.classify(line))
+                }
+                Err(_) => Ok(Typed::Unreadable),
+            },
             Err(e) => Err(terminal_error(e)),
         }
     }
@@ -789,10 +869,9 @@ impl<R: BufRead, W: Write> Plain<R, W> {
         self.write(&format!("2. {no}"))?;
         let mut line = String::new();
         loop {
-            self.read(&mut line)?;
-            match line.trim() {
-                "1" => return Ok(true),
-                "2" => return Ok(false),
+            match self.read(&mut line)? {
+                Typed::Text("1") => return Ok(true),
+                Typed::Text("2") => return Ok(false),
                 _ => self.not_understood(2)?,
             }
         }
@@ -813,8 +892,7 @@ impl<R: BufRead, W: Write> Plain<R, W> {
         self.show(ask, options, how, keep)?;
         let mut line = String::new();
         loop {
-            self.read(&mut line)?;
-            match self.classify(&line) {
+            match self.read(&mut line)? {
                 Typed::Back(_) if ask.can_go_back => return Ok(Reply::Back),
                 Typed::Help => self.show(ask, options, how, None)?,
                 typed => match answer(typed) {
@@ -854,7 +932,7 @@ impl<R: BufRead, W: Write> Prompter for Plain<R, W> {
             match typed {
                 Typed::Empty => default,
                 Typed::Text(typed) | Typed::Back(typed) => Self::option(options, typed),
-                Typed::Help => None,
+                Typed::Help | Typed::Unreadable => None,
             }
             .ok_or_else(|| not_understood.clone())
         })
@@ -886,7 +964,7 @@ impl<R: BufRead, W: Write> Prompter for Plain<R, W> {
                     .filter(|part| !part.is_empty())
                     .map(|part| Self::option(options, part))
                     .collect(),
-                Typed::Help => None,
+                Typed::Help | Typed::Unreadable => None,
             }
             .ok_or_else(|| not_understood.clone())
         })
@@ -903,7 +981,7 @@ impl<R: BufRead, W: Write> Prompter for Plain<R, W> {
         self.ask_until(ask, &[], &how, keep, |typed| match typed {
             Typed::Empty => initial.map_or_else(|| check(""), Ok),
             Typed::Text(typed) | Typed::Back(typed) => check(typed),
-            Typed::Help => check("?"),
+            Typed::Help | Typed::Unreadable => check("?"),
         })
     }
 
@@ -926,15 +1004,16 @@ impl<R: BufRead, W: Write> Prompter for Plain<R, W> {
         self.write(&hints.join(" "))?;
         let mut line = String::new();
         loop {
-            self.read(&mut line)?;
-            match self.classify(&line) {
+            match self.read(&mut line)? {
                 Typed::Empty => return Ok(Review::Confirm),
                 Typed::Back(_) if can_go_back => return Ok(Review::Back),
                 Typed::Text(typed) => match typed.parse::<usize>() {
                     Ok(n) if (1..=rows.len()).contains(&n) => return Ok(Review::Change(n - 1)),
                     _ => self.not_understood(rows.len())?,
                 },
-                Typed::Help | Typed::Back(_) => self.not_understood(rows.len())?,
+                Typed::Help | Typed::Back(_) | Typed::Unreadable => {
+                    self.not_understood(rows.len())?;
+                }
             }
         }
     }
@@ -1442,6 +1521,74 @@ mod tests {
         assert!(matches!(answers, Err(Error::Usage(ref m)) if m.contains("ended")));
         let (answers, _) = plain(&["age"], "abc\n", NO_REVIEW);
         assert!(answers.is_err(), "an invalid last line is not an answer");
+    }
+
+    /// The plain prompter on raw typed bytes.
+    fn plain_bytes(given: &[&str], typed: &[u8]) -> (Result<AnswerSet, Error>, String) {
+        let rules = RuleSet::embedded().unwrap();
+        let mut output = Vec::new();
+        let mut prompter = Plain::new(&rules.text, typed, &mut output);
+        let result = collect(
+            &rules,
+            given_all_but(&rules, given),
+            &mut prompter,
+            NO_REVIEW,
+        );
+        (result, String::from_utf8(output).unwrap())
+    }
+
+    #[test]
+    fn plain_mode_refuses_a_line_over_the_limit_and_asks_again() {
+        // Spaces then "2": trimmed, it would be an answer, but the line is
+        // longer than a typed line may be, so it is skipped (not kept) and
+        // the question is asked again; the next line answers it.
+        for padding in [MAX_TYPED_LINE_BYTES, 1 << 20] {
+            let mut typed = vec![b' '; padding];
+            typed.extend_from_slice(b"2\n1\n");
+            let (answers, screen) = plain_bytes(&["condition"], &typed);
+            assert_eq!(answers.unwrap().values()[1], Value::Choice(0), "{screen}");
+            assert_eq!(
+                screen.matches("Please type a number from 1 to 11.").count(),
+                1,
+                "{screen}"
+            );
+        }
+        // A line at the limit, its line end included, is read.
+        let mut typed = vec![b' '; MAX_TYPED_LINE_BYTES - 2];
+        typed.extend_from_slice(b"2\n");
+        let (answers, _) = plain_bytes(&["condition"], &typed);
+        assert_eq!(answers.unwrap().values()[1], Value::Choice(1));
+    }
+
+    #[test]
+    fn plain_mode_asks_again_after_a_line_that_is_not_text() {
+        let (answers, screen) = plain_bytes(&["condition"], b"\xff\xfe1\n2\n");
+        assert_eq!(answers.unwrap().values()[1], Value::Choice(1), "{screen}");
+        assert!(
+            screen.contains("Please type a number from 1 to 11."),
+            "{screen}"
+        );
+        // At a number, the review and a yes-or-no question too.
+        let (answers, screen) = plain_bytes(&["age"], b"\xff\n7\n\xc3\n1\n");
+        assert_eq!(answers.unwrap().values()[3], Value::Number(7), "{screen}");
+        assert!(screen.contains("Please type a whole number"), "{screen}");
+        assert!(
+            screen.contains("Please type a number from 1 to 2."),
+            "{screen}"
+        );
+        let rules = RuleSet::embedded().unwrap();
+        let mut output = Vec::new();
+        let mut prompter = Plain::new(&rules.text, &b"\xff\n\n"[..], &mut output);
+        let rows = [ReviewRow {
+            question: "Q",
+            answer: "A".to_owned(),
+        }];
+        assert_eq!(prompter.review(&rows, false).unwrap(), Review::Confirm);
+        let screen = String::from_utf8(output).unwrap();
+        assert!(
+            screen.contains("Please type a number from 1 to 1."),
+            "{screen}"
+        );
     }
 
     #[test]

@@ -1,6 +1,11 @@
 //! The `candidacy` binary: parse the command line, run the library, and turn
 //! an error into a message and an exit code.
+//!
+//! Nothing here panics on a standard stream that cannot be written (a full
+//! disk, `2>/dev/full`): output that fails is exit 74, and an error message
+//! that cannot be shown leaves the error's own exit code.
 
+use std::io::Write;
 use std::process::ExitCode;
 
 use clap::Parser;
@@ -10,24 +15,61 @@ use candidacy::error::{Error, exit, exit_code};
 use candidacy::sanitize::sanitize;
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return ExitCode::from(clap_output(&e)),
+    };
     match candidacy::run(cli) {
         Ok(()) => ExitCode::SUCCESS,
-        Err(err) => {
-            let code = exit_code(&err);
-            let broken_pipe = err
-                .chain()
-                .filter_map(|e| e.downcast_ref::<Error>())
-                .any(Error::is_broken_pipe);
-            if broken_pipe {
-                // The reader went away (`candidacy | head`): nothing to report.
-                return ExitCode::SUCCESS;
-            }
-            // Ctrl-C: the interview already left the terminal tidy.
-            if code != exit::INTERRUPTED {
-                eprintln!("candidacy: error: {}", sanitize(&format!("{err:#}")));
-            }
-            ExitCode::from(code)
-        }
+        Err(err) => ExitCode::from(report(&err)),
     }
+}
+
+/// Prints what clap has to say and returns the exit code: `--help` and
+/// `--version` go to standard output (0, or 74 when they cannot be
+/// written); a usage error goes to standard error (2 whether or not it
+/// could be shown).
+fn clap_output(e: &clap::Error) -> u8 {
+    let printed = e.print().and_then(|()| {
+        if e.use_stderr() {
+            std::io::stderr().flush()
+        } else {
+            std::io::stdout().flush()
+        }
+    });
+    let code = u8::try_from(e.exit_code()).unwrap_or(exit::SOFTWARE);
+    match printed {
+        Err(_) if !e.use_stderr() => exit::IO,
+        _ => code,
+    }
+}
+
+/// Shows the error (best effort) and returns its exit code.
+fn report(err: &anyhow::Error) -> u8 {
+    let code = exit_code(err);
+    let broken_pipe = err
+        .chain()
+        .filter_map(|e| e.downcast_ref::<Error>())
+        .any(Error::is_broken_pipe);
+    if broken_pipe {
+        // The reader went away (`candidacy | head`): nothing to report.
+        return exit::OK;
+    }
+    // A signal or Ctrl-C: the interview already left the terminal tidy.
+    let stopped = err
+        .chain()
+        .filter_map(|e| e.downcast_ref::<Error>())
+        .any(|e| matches!(e, Error::Interrupted | Error::Stopped(_)));
+    if !stopped {
+        // A message that cannot be written cannot be reported either; the
+        // exit code still says what went wrong.
+        let mut stderr = std::io::stderr().lock();
+        let _ = writeln!(
+            stderr,
+            "candidacy: error: {}",
+            sanitize(&format!("{err:#}"))
+        )
+        .and_then(|()| stderr.flush());
+    }
+    code
 }

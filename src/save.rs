@@ -1,7 +1,7 @@
 //! Saving a summary with `--output`: atomically, readable by its owner
 //! only, and never over an existing file unless asked.
 
-use std::io::Write;
+use std::io::{self, Write};
 use std::path::Path;
 
 use crate::error::Error;
@@ -9,22 +9,40 @@ use crate::error::Error;
 /// Writes `contents` to `path`: into a temporary file in the same folder
 /// (created owner-only, 0600 on Unix), flushed and synced, then renamed over
 /// `path`. Without `force` an existing `path` is left alone and the save
-/// fails. A failure at any step removes the temporary file, so no partial
-/// file is left.
+/// fails. Whatever `force` says, only an ordinary file is ever replaced: a
+/// folder, a symbolic link (wherever it points), a FIFO, a device or a
+/// socket at `path` is refused. A failure at any step removes the temporary
+/// file, so no partial file is left, and no message names it.
 ///
 /// Errors: [`Error::CannotCreate`] (exit 73) when the file cannot be
-/// created there (it exists, its folder is missing or not writable, it is a
-/// folder); [`Error::Save`] (exit 74) when writing fails.
+/// created there (it exists, it is not an ordinary file, its folder is
+/// missing or not writable); [`Error::Save`] (exit 74) when writing fails.
 pub fn save(path: &Path, contents: &[u8], force: bool) -> Result<(), Error> {
     let cannot_create = |source| Error::CannotCreate {
         path: path.to_owned(),
         source,
     };
-    if !force && (path.exists() || path.is_symlink()) {
-        return Err(cannot_create(std::io::Error::new(
-            std::io::ErrorKind::AlreadyExists,
-            "the file exists; add --force to replace it",
-        )));
+    // `symlink_metadata`: a symbolic link is judged as itself, not by what
+    // it points to.
+    match std::fs::symlink_metadata(path) {
+        Ok(found) if !found.file_type().is_file() => {
+            return Err(cannot_create(io::Error::new(
+                io::ErrorKind::AlreadyExists,
+                format!(
+                    "it is {}, not an ordinary file, so it is never replaced (not even with --force)",
+                    kind_of(found.file_type())
+                ),
+            )));
+        }
+        Ok(_) if !force => {
+            return Err(cannot_create(io::Error::new(
+                io::ErrorKind::AlreadyExists,
+                "the file exists; add --force to replace it",
+            )));
+        }
+        Ok(_) => {}
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+        Err(e) => return Err(cannot_create(e)),
     }
     let folder = match path.parent() {
         Some(folder) if !folder.as_os_str().is_empty() => folder,
@@ -32,14 +50,22 @@ pub fn save(path: &Path, contents: &[u8], force: bool) -> Result<(), Error> {
     };
     let mut builder = tempfile::Builder::new();
     builder.prefix(".candidacy-").suffix(".part");
-    // tempfile creates files owner-only already; say so rather than rely on it.
-    #[cfg(unix)]
-    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o600));
-    let mut temporary = builder.tempfile_in(folder).map_err(cannot_create)?;
-    temporary
-        .write_all(contents)
-        .and_then(|()| temporary.flush())
-        .and_then(|()| temporary.as_file().sync_all())
+    // The file is opened here rather than by `tempfile_in`, whose errors
+    // (like those of writing through `NamedTempFile`) name the temporary
+    // file, which means nothing to the person and must not be shown.
+    let mut temporary = builder
+        .make_in(folder, |name| {
+            let mut options = std::fs::OpenOptions::new();
+            options.write(true).create_new(true);
+            #[cfg(unix)]
+            std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+            options.open(name)
+        })
+        .map_err(cannot_create)?;
+    let file = temporary.as_file_mut();
+    file.write_all(contents)
+        .and_then(|()| file.flush())
+        .and_then(|()| file.sync_all())
         .map_err(|source| Error::Save {
             path: path.to_owned(),
             source,
@@ -50,10 +76,34 @@ pub fn save(path: &Path, contents: &[u8], force: bool) -> Result<(), Error> {
         temporary.persist_noclobber(path)
     };
     // On failure the temporary file is dropped with the error, which
-    // deletes it.
+    // deletes it; the error is the rename's own, without its name.
     persisted.map_err(|e| cannot_create(e.error))?;
     sync_folder(folder);
     Ok(())
+}
+
+/// What a file that is not an ordinary file is, in words.
+fn kind_of(kind: std::fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if kind.is_fifo() {
+            return "a FIFO (named pipe)";
+        }
+        if kind.is_char_device() || kind.is_block_device() {
+            return "a device";
+        }
+        if kind.is_socket() {
+            return "a socket";
+        }
+    }
+    if kind.is_dir() {
+        "a folder"
+    } else if kind.is_symlink() {
+        "a symbolic link"
+    } else {
+        "something else"
+    }
 }
 
 /// Makes the rename durable where the platform allows it; best effort, as
@@ -90,6 +140,96 @@ mod tests {
         assert_eq!(std::fs::read(&path).unwrap(), b"second");
         let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
         assert_eq!(names.len(), 1, "no temporary file left");
+    }
+
+    /// The error as the binary shows it: the message and every cause.
+    fn shown(err: &Error) -> String {
+        let mut shown = err.to_string();
+        let mut cause = std::error::Error::source(err);
+        while let Some(e) = cause {
+            shown = format!("{shown}: {e}");
+            cause = e.source();
+        }
+        shown
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn only_an_ordinary_file_is_replaced_even_with_force() {
+        use std::os::unix::fs::{FileTypeExt, symlink};
+        let dir = tempfile::tempdir().unwrap();
+        let at = |name: &str| dir.path().join(name);
+        std::fs::create_dir(at("folder")).unwrap();
+        std::fs::write(at("target.txt"), b"kept").unwrap();
+        symlink(at("target.txt"), at("link-to-file")).unwrap();
+        symlink("/dev/null", at("link-to-device")).unwrap();
+        symlink(at("nowhere"), at("dangling-link")).unwrap();
+        let fifo = std::process::Command::new("mkfifo")
+            .arg(at("fifo"))
+            .status()
+            .unwrap();
+        assert!(fifo.success(), "mkfifo");
+        let mut cases = vec![
+            ("folder", "a folder"),
+            ("link-to-file", "a symbolic link"),
+            ("link-to-device", "a symbolic link"),
+            ("dangling-link", "a symbolic link"),
+            ("fifo", "a FIFO"),
+        ];
+        // A device node of our own (root can make one): a failing test
+        // then replaces nothing outside the temporary folder.
+        let device = std::process::Command::new("mknod")
+            .arg(at("null"))
+            .args(["c", "1", "3"])
+            .stderr(std::process::Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success());
+        if device {
+            cases.push(("null", "a device"));
+        }
+        let kind = |name: &str| std::fs::symlink_metadata(at(name)).unwrap().file_type();
+        for (name, words) in cases {
+            let before = kind(name);
+            for force in [false, true] {
+                let err = save(&at(name), b"summary", force).unwrap_err();
+                assert!(matches!(err, Error::CannotCreate { .. }), "{name}: {err}");
+                assert_eq!(err.exit_code(), 73);
+                let message = shown(&err);
+                assert!(message.contains(words), "{name}: {message}");
+                assert!(message.contains("not an ordinary file"), "{message}");
+                assert_eq!(kind(name), before, "{name} left as it was");
+            }
+        }
+        assert!(kind("fifo").is_fifo());
+        assert_eq!(std::fs::read(at("target.txt")).unwrap(), b"kept");
+        let left: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.starts_with(".candidacy-"))
+            .collect();
+        assert!(left.is_empty(), "no temporary file left: {left:?}");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn dev_null_is_refused_as_a_device() {
+        // Without --force nothing can be replaced even if the check were
+        // missing, so this is safe on any machine.
+        let err = save(Path::new("/dev/null"), b"summary", false).unwrap_err();
+        assert!(shown(&err).contains("it is a device"), "{}", shown(&err));
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn errors_do_not_name_the_temporary_file() {
+        // Nothing can be created in /proc, even by root.
+        let err = save(Path::new("/proc/candidacy-summary.txt"), b"x", true).unwrap_err();
+        let message = shown(&err);
+        assert!(matches!(err, Error::CannotCreate { .. }), "{message}");
+        assert!(
+            !message.contains(".candidacy-") && !message.contains(".part"),
+            "{message}"
+        );
     }
 
     #[test]

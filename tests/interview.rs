@@ -115,6 +115,33 @@ fn ctrl_c_shows_the_cursor_prints_no_summary_and_exits_130() {
 }
 
 #[test]
+fn sigterm_and_sighup_show_the_cursor_and_exit_128_plus_the_signal() {
+    use rexpect::process::Signal;
+    for (signal, code) in [(Signal::SIGTERM, 143), (Signal::SIGHUP, 129)] {
+        let mut p = spawn(&[]);
+        p.exp_string("Question 1 of 6").unwrap();
+        // The menu is drawn, so the cursor is hidden now.
+        p.exp_string("None of these").unwrap();
+        p.process_mut().signal(signal).unwrap();
+        let rest = p.exp_eof().unwrap();
+        assert!(
+            rest.contains("\x1b[?25h"),
+            "{signal:?}: the cursor is shown again: {rest:?}"
+        );
+        assert!(!rest.contains("Outcome"), "nothing half-written: {rest:?}");
+        assert_eq!(exit_code(&p), code, "{signal:?}");
+        // The plain interview, waiting for a typed line, exits alike.
+        let mut p = spawn(&["--plain"]);
+        p.exp_string("8. None of these").unwrap();
+        p.exp_string("> ").unwrap();
+        p.process_mut().signal(signal).unwrap();
+        let rest = p.exp_eof().unwrap();
+        assert!(!rest.contains("Outcome"), "nothing half-written: {rest:?}");
+        assert_eq!(exit_code(&p), code, "--plain, {signal:?}");
+    }
+}
+
+#[test]
 fn a_warning_sign_opens_the_summary_with_where_to_get_care() {
     let mut p = spawn(&[
         "-a",

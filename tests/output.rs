@@ -1,0 +1,114 @@
+//! `--output` through the binary: `-` is standard output, and only an
+//! ordinary file is ever replaced, with or without `--force`.
+#![allow(clippy::unwrap_used)] // a panic is how a test reports failure
+
+use std::path::Path;
+
+use assert_cmd::cargo::cargo_bin_cmd;
+
+const KNEE: &[&str] = &[
+    "-a",
+    "warning_signs=none",
+    "-a",
+    "condition=knee-arthritis",
+    "-a",
+    "severity=moderate",
+    "-a",
+    "age=54",
+    "-a",
+    "active_infection=no",
+    "-a",
+    "prior_treatments=rest",
+];
+
+/// Runs candidacy in `dir` with every answer given and `args`.
+fn screen(dir: &Path, args: &[&str]) -> (Option<i32>, String, String) {
+    let output = cargo_bin_cmd!("candidacy")
+        .current_dir(dir)
+        .args(KNEE)
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        output.status.code(),
+        String::from_utf8(output.stdout).unwrap(),
+        String::from_utf8(output.stderr).unwrap(),
+    )
+}
+
+#[test]
+fn output_dash_prints_the_summary_and_creates_no_file() {
+    let dir = tempfile::tempdir().unwrap();
+    for args in [&["-o", "-"][..], &["--output", "-", "--force"]] {
+        let (code, stdout, stderr) = screen(dir.path(), args);
+        assert_eq!(code, Some(0), "{args:?}: {stderr}");
+        assert!(stdout.contains("Outcome: "), "{args:?}: {stdout}");
+        assert!(!stderr.contains("Saved"), "{stderr}");
+        assert!(!dir.path().join("-").exists(), "{args:?} made a file `-`");
+    }
+    // A file called `-` is still possible, by its path.
+    let (code, stdout, _) = screen(dir.path(), &["-o", "./-"]);
+    assert_eq!(code, Some(0));
+    assert!(stdout.is_empty());
+    let saved = std::fs::read_to_string(dir.path().join("-")).unwrap();
+    assert!(saved.contains("Outcome: "), "{saved}");
+}
+
+#[cfg(unix)]
+#[test]
+fn output_refuses_what_is_not_an_ordinary_file_even_with_force() {
+    use std::os::unix::fs::{FileTypeExt, symlink};
+    let dir = tempfile::tempdir().unwrap();
+    let at = |name: &str| dir.path().join(name);
+    let made = std::process::Command::new("mkfifo")
+        .arg(at("fifo"))
+        .status()
+        .unwrap();
+    assert!(made.success(), "mkfifo");
+    // A link to a device: replacing it would replace the link only, so a
+    // failing test damages nothing outside the temporary folder.
+    symlink("/dev/null", at("null")).unwrap();
+    std::fs::create_dir(at("folder")).unwrap();
+    for (name, words) in [
+        ("fifo", "a FIFO"),
+        ("null", "a symbolic link"),
+        ("folder", "a folder"),
+    ] {
+        let kind = || std::fs::symlink_metadata(at(name)).unwrap().file_type();
+        let before = kind();
+        let path = at(name);
+        let (code, stdout, stderr) =
+            screen(dir.path(), &["--output", path.to_str().unwrap(), "--force"]);
+        assert_eq!(code, Some(73), "{name}: {stderr}");
+        assert!(stdout.is_empty());
+        assert!(stderr.contains(words), "{name}: {stderr}");
+        assert!(stderr.contains("not an ordinary file"), "{stderr}");
+        assert!(!stderr.contains(".candidacy-"), "{stderr}");
+        assert_eq!(kind(), before, "{name} was replaced");
+    }
+    assert!(
+        std::fs::symlink_metadata(at("fifo"))
+            .unwrap()
+            .file_type()
+            .is_fifo()
+    );
+    let names: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(names.len(), 3, "no temporary file left: {names:?}");
+}
+
+#[test]
+fn the_notice_after_saving_is_the_rule_sets_saved_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let (code, stdout, stderr) = screen(dir.path(), &["-o", "summary.txt"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(stdout.is_empty());
+    // rules/text.toml: saved = "The summary is saved in {path}. ..."
+    assert_eq!(
+        stderr,
+        "The summary is saved in summary.txt. Only you can open it.\n"
+    );
+    assert!(dir.path().join("summary.txt").is_file());
+}

@@ -20,3 +20,10 @@ pub fn example(name: &str) -> PathBuf {
         .join("examples")
         .join(name)
 }
+
+/// Whether the tests run on CI (`CI` set to anything but empty, `0` or
+/// `false`): there, a missing tool or document fails a test instead of
+/// skipping it.
+pub fn on_ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "0" && v != "false")
+}

@@ -328,6 +328,10 @@ fn json_lines<R: BufRead, W: Write>(
         let mut text: &[u8] = &buf;
         if line == 1 {
             text = text.strip_prefix(b"\xef\xbb\xbf").unwrap_or(text);
+            if text.is_empty() {
+                // A byte order mark alone is an empty input, not a line.
+                break;
+            }
         }
         let text = text.strip_suffix(b"\n").unwrap_or(text);
         let text = text.strip_suffix(b"\r").unwrap_or(text);

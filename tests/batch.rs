@@ -512,3 +512,258 @@ fn error_records_repeat_a_long_value_cut_short() {
         assert!(error.len() < 400, "{error}");
     }
 }
+
+/// Property tests with an oracle that does not use batch's reader: the
+/// input is built from a list of records the test generates, so the test
+/// knows how many records there are, the line each starts on and its id,
+/// and checks that batch writes exactly one result per record, in order.
+mod oracle {
+    use candidacy::batch::{InputFormat, OutputFormat, run};
+    use candidacy::limits::MAX_RECORD_BYTES;
+    use candidacy::ruleset::RuleSet;
+    use proptest::prelude::*;
+
+    /// What the oracle expects of one record: the line it starts on and its
+    /// id (`None` when the record is too long or not an object, so no id
+    /// can be read).
+    type Expected = Vec<(u64, Option<String>)>;
+
+    fn line_ends() -> impl Strategy<Value = &'static str> {
+        prop_oneof![Just("\n"), Just("\r\n"), Just("\r")]
+    }
+
+    /// The line a byte offset is on: `\n`, `\r\n` and a bare `\r` each end
+    /// a line.
+    fn line_at(text: &str, offset: usize) -> u64 {
+        let prefix = text[..offset].replace("\r\n", "\n").replace('\r', "\n");
+        prefix.matches('\n').count() as u64 + 1
+    }
+
+    /// Ids with the characters that trouble CSV readers: quotes, commas,
+    /// line ends, spaces, semicolons and non-ASCII text; never blank, and
+    /// without spaces at either end (ids are trimmed).
+    fn csv_id() -> impl Strategy<Value = String> {
+        "[a-z0-9\",\r\n ;é]{0,12}"
+            .prop_map(|s| format!("i{s}z"))
+            .prop_filter("ids are trimmed", |s| s.trim() == s)
+    }
+
+    #[derive(Debug, Clone)]
+    enum CsvLine {
+        Record {
+            id: String,
+            quote_anyway: bool,
+            condition: &'static str,
+            end: &'static str,
+        },
+        /// A record longer than the limit, with or without a quoted field
+        /// that never closes.
+        TooLong {
+            extra: usize,
+            open_quote: bool,
+            end: &'static str,
+        },
+        /// An empty line, or one of spaces: not a record.
+        Blank { spaces: usize, end: &'static str },
+    }
+
+    fn csv_line() -> impl Strategy<Value = CsvLine> {
+        prop_oneof![
+            8 => (
+                csv_id(),
+                any::<bool>(),
+                prop_oneof![
+                    Just("knee-arthritis"),
+                    Just("kne\"e"),
+                    Just("\"a,\"\"b\"\"\""),
+                    Just("")
+                ],
+                line_ends()
+            )
+                .prop_map(|(id, quote_anyway, condition, end)| CsvLine::Record {
+                    id,
+                    quote_anyway,
+                    condition,
+                    end
+                }),
+            1 => (1..100usize, any::<bool>(), line_ends()).prop_map(|(extra, open_quote, end)| {
+                CsvLine::TooLong {
+                    extra,
+                    open_quote,
+                    end,
+                }
+            }),
+            2 => (0..3usize, line_ends()).prop_map(|(spaces, end)| CsvLine::Blank { spaces, end }),
+        ]
+    }
+
+    /// The CSV text and what the oracle expects of it.
+    fn csv_input(bom: bool, lines: &[CsvLine], last_end: bool) -> (String, Expected) {
+        let mut text = String::new();
+        if bom {
+            text.push('\u{feff}');
+        }
+        text.push_str("id,condition\r\n");
+        let mut expected = Vec::new();
+        for (i, line) in lines.iter().enumerate() {
+            let last = i + 1 == lines.len();
+            let start = text.len();
+            let end = match line {
+                CsvLine::Record {
+                    id,
+                    quote_anyway,
+                    condition,
+                    end,
+                } => {
+                    let must_quote = id.contains([',', '\r', '\n']) || id.starts_with('"');
+                    if must_quote || *quote_anyway {
+                        text.push('"');
+                        text.push_str(&id.replace('"', "\"\""));
+                        text.push('"');
+                    } else {
+                        // A quote inside an unquoted field stays as it is.
+                        text.push_str(id);
+                    }
+                    text.push(',');
+                    text.push_str(condition);
+                    expected.push((line_at(&text, start), Some(id.clone())));
+                    end
+                }
+                CsvLine::TooLong {
+                    extra,
+                    open_quote,
+                    end,
+                } => {
+                    text.push_str(if *open_quote { "long,\"" } else { "long," });
+                    text.push_str(&"x".repeat(MAX_RECORD_BYTES + extra));
+                    expected.push((line_at(&text, start), None));
+                    end
+                }
+                CsvLine::Blank { spaces, end } => {
+                    text.push_str(&" ".repeat(*spaces));
+                    end
+                }
+            };
+            if !last || last_end {
+                text.push_str(end);
+            }
+        }
+        (text, expected)
+    }
+
+    #[derive(Debug, Clone)]
+    enum JsonLine {
+        /// An object with this id.
+        Object(String),
+        /// A line that is not a JSON object: no id can be read.
+        Broken(&'static str),
+        TooLong(usize),
+    }
+
+    fn json_line() -> impl Strategy<Value = JsonLine> {
+        prop_oneof![
+            6 => any::<String>().prop_map(JsonLine::Object),
+            2 => prop_oneof![
+                Just(""),
+                Just("   "),
+                Just("{\"id\": \"a\"b\"}"),
+                Just("{\"id\": \"open"),
+                Just("{\"id\": \"a\"}\r{\"id\": \"b\"}"),
+                Just("\"a string\""),
+                Just("[1, 2]"),
+                Just("\u{feff}{}"),
+            ]
+            .prop_map(JsonLine::Broken),
+            1 => (1..100usize).prop_map(JsonLine::TooLong),
+        ]
+    }
+
+    fn json_input(bom: bool, lines: &[(JsonLine, bool)], last_end: bool) -> (String, Expected) {
+        let mut text = String::new();
+        if bom {
+            text.push('\u{feff}');
+        }
+        let mut expected = Vec::new();
+        for (i, (line, crlf)) in lines.iter().enumerate() {
+            let id = match line {
+                JsonLine::Object(id) => {
+                    let object = serde_json::json!({"id": id, "condition": "other"});
+                    text.push_str(&object.to_string());
+                    Some(id.clone())
+                }
+                JsonLine::Broken(line) => {
+                    text.push_str(line);
+                    None
+                }
+                JsonLine::TooLong(extra) => {
+                    text.push_str(&"x".repeat(MAX_RECORD_BYTES + extra));
+                    None
+                }
+            };
+            let last = i + 1 == lines.len();
+            // Every line is a record, numbered from 1; but an empty last
+            // line without a line end is no line at all.
+            if !(last && !last_end && matches!(line, JsonLine::Broken(""))) {
+                expected.push((i as u64 + 1, id));
+            }
+            if !last || last_end {
+                text.push_str(if *crlf { "\r\n" } else { "\n" });
+            }
+        }
+        (text, expected)
+    }
+
+    /// Batch's results as (line, id), read from its JSON Lines output.
+    fn batch(text: &str, format: InputFormat) -> Expected {
+        let rules = RuleSet::embedded().unwrap();
+        let mut out = Vec::new();
+        // A small buffer, so records cross many reads.
+        let input = std::io::BufReader::with_capacity(7, text.as_bytes());
+        let tally = run(
+            &rules,
+            input,
+            format,
+            &mut out,
+            OutputFormat::JsonLines,
+            &mut |_| {},
+        )
+        .unwrap();
+        let results: Expected = String::from_utf8(out)
+            .unwrap()
+            .lines()
+            .map(|l| {
+                let r: serde_json::Value = serde_json::from_str(l).unwrap();
+                (
+                    r["line"].as_u64().unwrap(),
+                    r["id"].as_str().map(str::to_owned),
+                )
+            })
+            .collect();
+        assert_eq!(tally.records(), results.len());
+        results
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(128))]
+
+        #[test]
+        fn csv_gives_one_result_per_record_in_order_with_its_line_and_id(
+            bom in any::<bool>(),
+            lines in proptest::collection::vec(csv_line(), 0..12),
+            last_end in any::<bool>(),
+        ) {
+            let (text, expected) = csv_input(bom, &lines, last_end);
+            prop_assert_eq!(batch(&text, InputFormat::Csv), expected, "{:?}", text);
+        }
+
+        #[test]
+        fn json_lines_gives_one_result_per_line_in_order_with_its_id(
+            bom in any::<bool>(),
+            lines in proptest::collection::vec((json_line(), any::<bool>()), 0..12),
+            last_end in any::<bool>(),
+        ) {
+            let (text, expected) = json_input(bom, &lines, last_end);
+            prop_assert_eq!(batch(&text, InputFormat::JsonLines), expected, "{:?}", text);
+        }
+    }
+}

@@ -5,8 +5,9 @@
 //! and optionally `id`; several choices separated by `;`). Every input
 //! record yields exactly one output record, in input order: the outcome and
 //! the rules that fired, or the reason the record is invalid. The reader
-//! keeps one line (or CSV record) in memory at a time, so memory stays flat
-//! whatever the input size.
+//! keeps one line (or CSV record) in memory at a time, of at most
+//! [`MAX_RECORD_BYTES`]: a longer one is an error record, skipped to its
+//! line end without being kept, so memory stays flat whatever the input.
 //!
 //! This module reads and writes through the `BufRead` and `Write` it is
 //! given and never touches the terminal; `app` adds the progress bar and

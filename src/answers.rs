@@ -5,7 +5,7 @@
 //! [`AnswerSet`] is complete and valid, and only it can be evaluated. No
 //! I/O happens here beyond [`read_document`], which reads an answer file
 //! from the reader it is given, bounded by
-//! [`MAX_ANSWER_FILE_BYTES`](crate::limits::MAX_ANSWER_FILE_BYTES).
+//! [`MAX_ANSWER_FILE_BYTES`].
 //!
 //! Every path (flags, TOML and JSON answer files, batch JSON Lines and CSV)
 //! checks a value with the same parser: a number question takes whole
@@ -108,7 +108,7 @@ pub enum AnswerError {
         question: String,
     },
     /// The answer file is larger than
-    /// [`MAX_ANSWER_FILE_BYTES`](crate::limits::MAX_ANSWER_FILE_BYTES).
+    /// [`MAX_ANSWER_FILE_BYTES`].
     #[error("the file is larger than {limit} bytes, the most that is read")]
     TooLarge {
         /// The limit, in bytes.

@@ -5,8 +5,9 @@
 //! and optionally `id`; several choices separated by `;`). Every input
 //! record yields exactly one output record, in input order: the outcome and
 //! the rules that fired, or the reason the record is invalid. The reader
-//! keeps one line (or CSV record) in memory at a time, so memory stays flat
-//! whatever the input size.
+//! keeps one line (or CSV record) in memory at a time, of at most
+//! [`MAX_RECORD_BYTES`]: a longer one is an error record, skipped to its
+//! line end without being kept, so memory stays flat whatever the input.
 //!
 //! This module reads and writes through the `BufRead` and `Write` it is
 //! given and never touches the terminal; `app` adds the progress bar and
@@ -19,9 +20,10 @@ use std::io::{BufRead, Write};
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use crate::answers::{AnswerSet, Answers, Given, parse, question_index, wrong_type};
+use crate::answers::{AnswerSet, Answers, Given, Text, parse, take_answer};
 use crate::evaluate::evaluate_into;
 use crate::level::Level;
+use crate::limits::{self, Line, MAX_RECORD_BYTES, shorten};
 use crate::ruleset::{QuestionKind, Rule, RuleSet};
 
 /// The input formats.
@@ -307,18 +309,30 @@ fn json_lines<R: BufRead, W: Write>(
     let mut bytes = 0u64;
     let mut line = 0u64;
     loop {
-        buf.clear();
-        let read = input
-            .read_until(b'\n', &mut buf)
-            .map_err(BatchError::Input)?;
-        if read == 0 {
-            break;
-        }
-        bytes += read as u64;
+        let read = match limits::read_line(&mut input, &mut buf, MAX_RECORD_BYTES)
+            .map_err(BatchError::Input)?
+        {
+            Line::End => break,
+            Line::Read(read) => read as u64,
+            Line::TooLong(read) => {
+                bytes += read;
+                line += 1;
+                let result = Err(too_long("line"));
+                tally.add(&result);
+                sink.write(line, &Id::None, &result, &[])
+                    .map_err(BatchError::Output)?;
+                continue;
+            }
+        };
+        bytes += read;
         line += 1;
         let mut text: &[u8] = &buf;
         if line == 1 {
             text = text.strip_prefix(b"\xef\xbb\xbf").unwrap_or(text);
+            if text.is_empty() {
+                // A byte order mark alone is an empty input, not a line.
+                break;
+            }
         }
         let text = text.strip_suffix(b"\n").unwrap_or(text);
         let text = text.strip_suffix(b"\r").unwrap_or(text);
@@ -345,6 +359,11 @@ fn json_lines<R: BufRead, W: Write>(
     }
     progress(bytes);
     Ok(tally)
+}
+
+/// The error of a record over [`MAX_RECORD_BYTES`].
+fn too_long(what: &str) -> String {
+    format!("the {what} is longer than {MAX_RECORD_BYTES} bytes, the most that is read")
 }
 
 /// A JSON Lines record: its id and the first problem found (the record is
@@ -380,7 +399,17 @@ impl<'de> DeserializeSeed<'de> for RecordSeed<'_, '_> {
     type Value = Record<'de>;
 
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Record<'de>, D::Error> {
-        deserializer.deserialize_map(self)
+        deserializer.deserialize_any(self)
+    }
+}
+
+/// The error of a line that is JSON but not an object.
+fn not_an_object<'de>(found: &str) -> Record<'de> {
+    Record {
+        id: Id::None,
+        error: Some(format!(
+            "expected an object whose keys are question ids (and optionally `id`), not {found}"
+        )),
     }
 }
 
@@ -392,142 +421,63 @@ impl<'de> Visitor<'de> for RecordSeed<'_, '_> {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Record<'de>, A::Error> {
-        let rules = self.rules;
-        let answers = self.answers;
         let mut record = Record {
             id: Id::None,
             error: None,
         };
-        let fail = |record: &mut Record<'de>, message: String| {
-            record.error.get_or_insert(message);
-        };
+        let mut id_seen = false;
         while let Some(key) = map.next_key::<Text<'de>>()? {
             let key = key.0;
             if key == "id" {
-                match map.next_value::<RawId<'de>>()?.0 {
-                    Ok(id) => record.id = id,
-                    Err(found) => fail(
-                        &mut record,
-                        format!("`id` must be a string or a number, not {found}"),
-                    ),
+                let id = map.next_value::<RawId<'de>>()?.0;
+                let problem = match id {
+                    _ if id_seen => Some("`id` is given twice".to_owned()),
+                    Ok(id) => {
+                        record.id = id;
+                        None
+                    }
+                    Err(found) => Some(format!("`id` must be a string or a number, not {found}")),
+                };
+                id_seen = true;
+                if let Some(problem) = problem {
+                    record.error.get_or_insert(problem);
                 }
                 continue;
             }
-            let index = match question_index(rules, &key) {
-                Ok(index) => index,
-                Err(unknown) => {
-                    map.next_value::<IgnoredAny>()?;
-                    fail(&mut record, unknown.to_string());
-                    continue;
-                }
-            };
-            let raw = map.next_value::<Raw<'de>>()?;
-            if answers.get(index).is_some() {
-                fail(&mut record, format!("`{key}` is given twice"));
-                continue;
-            }
-            let question = &rules.questions[index];
-            let given = match &raw {
-                Raw::Text(text) => Given::Text(text),
-                Raw::Integer(n) => Given::Integer(*n),
-                Raw::List(items) => Given::List(items.iter().map(|i| &**i).collect()),
-                Raw::Wrong(found) => {
-                    fail(&mut record, wrong_type(&key, found).to_string());
-                    continue;
-                }
-            };
-            match parse(question, given) {
-                Ok(value) => answers.set(index, value),
-                Err(e) => fail(&mut record, e.to_string()),
+            if let Err(e) = take_answer(self.rules, self.answers, &key, &mut map)? {
+                record.error.get_or_insert_with(|| e.to_string());
             }
         }
         Ok(record)
     }
-}
 
-/// A string, borrowed from the line when it has no escapes.
-struct Text<'de>(Cow<'de, str>);
-
-impl<'de> Deserialize<'de> for Text<'de> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = Text<'de>;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a string")
-            }
-            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Text<'de>, E> {
-                Ok(Text(Cow::Borrowed(v)))
-            }
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<Text<'de>, E> {
-                Ok(Text(Cow::Owned(v.to_owned())))
-            }
-        }
-        deserializer.deserialize_str(V)
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Record<'de>, A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(not_an_object("an array"))
     }
-}
 
-/// An answer value as written: what [`Given`] is made from.
-enum Raw<'de> {
-    Text(Cow<'de, str>),
-    Integer(i64),
-    List(Vec<Cow<'de, str>>),
-    /// A value no question takes, described.
-    Wrong(String),
-}
+    fn visit_str<E: de::Error>(self, _: &str) -> Result<Record<'de>, E> {
+        Ok(not_an_object("a string"))
+    }
 
-impl<'de> Deserialize<'de> for Raw<'de> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = Raw<'de>;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("an answer")
-            }
-            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Raw<'de>, E> {
-                Ok(Raw::Text(Cow::Borrowed(v)))
-            }
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<Raw<'de>, E> {
-                Ok(Raw::Text(Cow::Owned(v.to_owned())))
-            }
-            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Raw<'de>, E> {
-                Ok(Raw::Integer(v))
-            }
-            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Raw<'de>, E> {
-                Ok(i64::try_from(v)
-                    .map_or_else(|_| Raw::Text(Cow::Owned(v.to_string())), Raw::Integer))
-            }
-            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Raw<'de>, E> {
-                // Not a whole number: the question's parser says what it takes.
-                Ok(Raw::Text(Cow::Owned(v.to_string())))
-            }
-            fn visit_bool<E: de::Error>(self, v: bool) -> Result<Raw<'de>, E> {
-                Ok(Raw::Wrong(v.to_string()))
-            }
-            fn visit_unit<E: de::Error>(self) -> Result<Raw<'de>, E> {
-                Ok(Raw::Wrong("null".to_owned()))
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Raw<'de>, A::Error> {
-                while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
-                Ok(Raw::Wrong("an object".to_owned()))
-            }
-            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Raw<'de>, A::Error> {
-                let mut items = Vec::new();
-                let mut wrong = false;
-                while let Some(item) = seq.next_element::<Raw<'de>>()? {
-                    match item {
-                        Raw::Text(text) => items.push(text),
-                        _ => wrong = true,
-                    }
-                }
-                Ok(if wrong {
-                    Raw::Wrong("an array with an item that is not a string".to_owned())
-                } else {
-                    Raw::List(items)
-                })
-            }
-        }
-        deserializer.deserialize_any(V)
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Record<'de>, E> {
+        Ok(not_an_object("a boolean"))
+    }
+
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Record<'de>, E> {
+        Ok(not_an_object("a number"))
+    }
+
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Record<'de>, E> {
+        Ok(not_an_object("a number"))
+    }
+
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Record<'de>, E> {
+        Ok(not_an_object("a number"))
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Record<'de>, E> {
+        Ok(not_an_object("null"))
     }
 }
 
@@ -580,116 +530,305 @@ impl<'de> Deserialize<'de> for RawId<'de> {
     }
 }
 
-/// Reads CSV one record at a time: physical lines are joined while a quoted
-/// field is open (an odd number of `"` so far), so each record keeps the
-/// number of the line it starts on. Blank lines are not records.
+/// Counts line ends in bytes read: `\n`, `\r\n` and a bare `\r` each end
+/// a line, as they each end a CSV record. `after_cr` carries a `\r` that
+/// ended the last bytes counted, so a `\r\n` split between two reads counts
+/// once.
+#[derive(Debug, Default)]
+struct LineCount {
+    ends: u64,
+    after_cr: bool,
+}
+
+impl LineCount {
+    fn count(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            match b {
+                b'\n' if self.after_cr => self.after_cr = false,
+                b'\n' => self.ends += 1,
+                b'\r' => {
+                    self.ends += 1;
+                    self.after_cr = true;
+                }
+                _ => self.after_cr = false,
+            }
+        }
+    }
+
+    /// The number of the line the next byte is on.
+    fn line(&self) -> u64 {
+        self.ends + 1
+    }
+}
+
+/// One CSV record as read: the bytes of its fields, one after another, and
+/// where each field ends.
+struct CsvRecord<'a> {
+    bytes: &'a [u8],
+    ends: &'a [usize],
+}
+
+impl<'a> CsvRecord<'a> {
+    fn fields(&self) -> impl Iterator<Item = &'a [u8]> + '_ {
+        let bytes = self.bytes;
+        let starts = std::iter::once(0).chain(self.ends.iter().copied());
+        starts
+            .zip(self.ends.iter().copied())
+            .map(move |(start, end)| bytes.get(start..end).unwrap_or_default())
+    }
+
+    /// A line that holds nothing but spaces: not a record, as an empty line
+    /// is not.
+    fn is_blank(&self) -> bool {
+        self.ends.len() <= 1 && self.bytes.iter().all(u8::is_ascii_whitespace)
+    }
+}
+
+/// What [`CsvReader::next`] found.
+enum CsvRead {
+    /// The input had ended.
+    End,
+    /// A record starting on this line: its fields are in the reader.
+    Record(u64),
+    /// A record starting on this line took more than [`MAX_RECORD_BYTES`];
+    /// it was skipped to the next line end, not kept.
+    TooLong(u64),
+}
+
+/// Reads CSV one record at a time, as RFC 4180 readers do (`csv_core` with
+/// its default settings: a `"` opens a quoted field only at the start of a
+/// field, and is a literal character anywhere else in an unquoted field;
+/// `\n`, `\r\n` and a bare `\r` each end a record; empty lines are not
+/// records). It is driven directly on the stream, so it holds at most
+/// [`MAX_RECORD_BYTES`] of a record, counts lines itself from the bytes it
+/// consumes (so each record knows the line it starts on), and resumes at
+/// the next line end after a record that is too long, including one whose
+/// quoted field never closes.
+struct CsvReader<R> {
+    input: R,
+    core: csv_core::Reader,
+    lines: LineCount,
+    /// Bytes consumed so far.
+    bytes: u64,
+    fields: Vec<u8>,
+    ends: Vec<usize>,
+    /// Bytes of `fields` and entries of `ends` used by the current record.
+    used: (usize, usize),
+}
+
+impl<R: BufRead> CsvReader<R> {
+    fn new(input: R) -> Self {
+        CsvReader {
+            input,
+            core: csv_core::Reader::new(),
+            lines: LineCount::default(),
+            bytes: 0,
+            // Field bytes never outnumber the record's bytes.
+            fields: vec![0; MAX_RECORD_BYTES],
+            ends: vec![0; 64],
+            used: (0, 0),
+        }
+    }
+
+    fn record(&self) -> CsvRecord<'_> {
+        CsvRecord {
+            bytes: &self.fields[..self.used.0],
+            ends: &self.ends[..self.used.1],
+        }
+    }
+
+    fn next(&mut self) -> std::io::Result<CsvRead> {
+        use csv_core::ReadRecordResult as R;
+        // Line ends between records are skipped here (as csv_core would), so
+        // a record starts on the line of its first byte.
+        loop {
+            let available = fill(&mut self.input)?;
+            let skip = available
+                .iter()
+                .position(|&b| b != b'\n' && b != b'\r')
+                .unwrap_or(available.len());
+            if skip == 0 {
+                break;
+            }
+            self.lines.count(&available[..skip]);
+            self.bytes += skip as u64;
+            self.input.consume(skip);
+        }
+        let start = self.lines.line();
+        self.used = (0, 0);
+        let mut taken = 0usize;
+        loop {
+            let available = fill(&mut self.input)?;
+            if taken == MAX_RECORD_BYTES && !available.is_empty() {
+                return self.skip_line(start);
+            }
+            let input = &available[..available.len().min(MAX_RECORD_BYTES - taken)];
+            let (result, nin, nout, nend) = self.core.read_record(
+                input,
+                &mut self.fields[self.used.0..],
+                &mut self.ends[self.used.1..],
+            );
+            self.lines.count(&input[..nin]);
+            self.input.consume(nin);
+            self.bytes += nin as u64;
+            taken += nin;
+            self.used.0 += nout;
+            self.used.1 += nend;
+            match result {
+                R::InputEmpty => {}
+                // Cannot happen (a record's fields never take more bytes
+                // than the record), but if it did the record is too long.
+                R::OutputFull => return self.skip_line(start),
+                R::OutputEndsFull => {
+                    // At most one field per byte, so this stays bounded.
+                    let len = self.ends.len();
+                    self.ends.resize(len * 2, 0);
+                }
+                R::Record => return Ok(CsvRead::Record(start)),
+                R::End => return Ok(CsvRead::End),
+            }
+        }
+    }
+
+    /// Drops the rest of a record that is too long, up to and including the
+    /// next line end, without keeping it, and starts the next record there.
+    fn skip_line(&mut self, start: u64) -> std::io::Result<CsvRead> {
+        self.core.reset();
+        self.used = (0, 0);
+        loop {
+            let available = fill(&mut self.input)?;
+            if available.is_empty() {
+                break;
+            }
+            let (n, ended) = match available.iter().position(|&b| b == b'\n' || b == b'\r') {
+                Some(end) => (end + 1, true),
+                None => (available.len(), false),
+            };
+            self.lines.count(&available[..n]);
+            self.input.consume(n);
+            self.bytes += n as u64;
+            if ended {
+                break;
+            }
+        }
+        Ok(CsvRead::TooLong(start))
+    }
+}
+
+/// The input's buffered bytes (empty at its end), retrying a read that was
+/// interrupted.
+fn fill<R: BufRead>(input: &mut R) -> std::io::Result<&[u8]> {
+    loop {
+        match input.fill_buf() {
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+            // Asked again (without reading: the bytes are buffered), as a
+            // borrow returned from inside the loop would outlive it.
+            Ok(_) => return input.fill_buf(),
+        }
+    }
+}
+
+/// Screens CSV records, read by [`CsvReader`]; the first record is the
+/// header. Each record keeps the number of the line it starts on.
 fn csv_records<R: BufRead, W: Write>(
     rules: &RuleSet,
-    mut input: R,
+    input: R,
     sink: &mut Sink<W>,
     progress: &mut dyn FnMut(u64),
 ) -> Result<Tally, BatchError> {
     let mut tally = Tally::default();
-    let mut chunk = Vec::new();
+    let mut reader = CsvReader::new(input);
     let mut buffers = Buffers::new();
+    let mut answers = Answers::new(rules);
     let mut columns: Option<Columns> = None;
-    let mut physical = 0u64;
-    let mut bytes = 0u64;
     let mut count = 0u64;
     loop {
-        chunk.clear();
-        let start = physical + 1;
-        let mut quotes = 0usize;
-        loop {
-            let before = chunk.len();
-            let read = input
-                .read_until(b'\n', &mut chunk)
-                .map_err(BatchError::Input)?;
-            if read == 0 {
-                break;
-            }
-            physical += 1;
-            bytes += read as u64;
-            quotes += chunk[before..].iter().filter(|&&b| b == b'"').count();
-            if quotes.is_multiple_of(2) {
-                break;
-            }
-        }
-        if chunk.is_empty() {
-            break;
-        }
-        let mut text: &[u8] = &chunk;
-        if start == 1 {
-            text = text.strip_prefix(b"\xef\xbb\xbf").unwrap_or(text);
-        }
-        if text.iter().all(u8::is_ascii_whitespace) {
-            continue;
-        }
-        let record = csv::ReaderBuilder::new()
-            .has_headers(false)
-            .flexible(true)
-            .from_reader(text)
-            .byte_records()
-            .next()
-            .unwrap_or_else(|| Ok(csv::ByteRecord::new()));
-        let Some(columns) = &columns else {
-            columns = Some(Columns::new(rules, &record.unwrap_or_default()));
-            continue;
+        let read = reader.next().map_err(BatchError::Input)?;
+        let line = match read {
+            CsvRead::End => break,
+            CsvRead::Record(_) if reader.record().is_blank() => continue,
+            CsvRead::Record(line) | CsvRead::TooLong(line) => line,
         };
-        let (id, result) = match &record {
-            Ok(record) => columns.record(rules, record, &mut buffers),
-            Err(e) => (Id::None, Err(format!("invalid CSV: {e}"))),
+        let (id, result) = match (read, &columns) {
+            (CsvRead::Record(_), None) => {
+                columns = Some(Columns::new(rules, &reader.record()));
+                continue;
+            }
+            // A header too long to read is reported (so even an input
+            // that is all one endless line fails), and makes every record
+            // after it invalid.
+            (_, None) => {
+                columns = Some(Columns::invalid(too_long("header row")));
+                (Id::None, Err(too_long("header row")))
+            }
+            (CsvRead::Record(_), Some(columns)) => {
+                columns.record(rules, &reader.record(), &mut answers, &mut buffers)
+            }
+            (_, Some(_)) => (Id::None, Err(too_long("record"))),
         };
         tally.add(&result);
-        sink.write(start, &id, &result, &buffers.fired)
+        sink.write(line, &id, &result, &buffers.fired)
             .map_err(BatchError::Output)?;
         count += 1;
         if count.is_multiple_of(4096) {
-            progress(bytes);
+            progress(reader.bytes);
         }
     }
-    progress(bytes);
+    progress(reader.bytes);
     Ok(tally)
+}
+
+/// What a CSV column holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Column {
+    /// The record's id.
+    Id,
+    /// The answer to the question of this index.
+    Question(usize),
+    /// Nothing known (the header is invalid).
+    Unknown,
 }
 
 /// What each CSV column holds, from the header row.
 struct Columns {
-    /// For each column: `Some(question index)`, or `None` for `id`.
-    kinds: Vec<Option<usize>>,
+    kinds: Vec<Column>,
     /// A problem with the header, which makes every record invalid.
     error: Option<String>,
 }
 
 impl Columns {
-    fn new(rules: &RuleSet, header: &csv::ByteRecord) -> Columns {
+    /// A header that makes every record invalid.
+    fn invalid(error: String) -> Columns {
+        Columns {
+            kinds: Vec::new(),
+            error: Some(error),
+        }
+    }
+
+    fn new(rules: &RuleSet, header: &CsvRecord<'_>) -> Columns {
         let mut kinds = Vec::new();
         let mut error = None;
-        let mut seen = Vec::new();
-        for field in header {
+        for field in header.fields() {
             let name = String::from_utf8_lossy(field);
             let name = name.trim();
-            if name == "id" {
-                kinds.push(None);
-                continue;
-            }
-            match rules.question_index(name) {
-                Some(index) if seen.contains(&index) => {
-                    error.get_or_insert(format!("the header names `{name}` twice"));
-                    kinds.push(Some(index));
-                }
-                Some(index) => {
-                    seen.push(index);
-                    kinds.push(Some(index));
-                }
+            let kind = match rules.question_index(name) {
+                _ if name == "id" => Column::Id,
+                Some(index) => Column::Question(index),
                 None => {
                     let known: Vec<&str> = rules.questions.iter().map(|q| q.id.as_str()).collect();
                     error.get_or_insert(format!(
-                        "the header has an unknown column `{name}`; the questions are: {}",
+                        "the header has an unknown column `{}`; the questions are: {}",
+                        shorten(name),
                         known.join(", ")
                     ));
-                    kinds.push(None);
+                    Column::Unknown
                 }
+            };
+            if kind != Column::Unknown && kinds.contains(&kind) {
+                error.get_or_insert(format!("the header names `{name}` twice"));
             }
+            kinds.push(kind);
         }
         Columns { kinds, error }
     }
@@ -697,50 +836,53 @@ impl Columns {
     fn record<'a, 'r>(
         &self,
         rules: &'r RuleSet,
-        record: &'a csv::ByteRecord,
+        record: &CsvRecord<'a>,
+        answers: &mut Answers,
         buffers: &mut Buffers<'r>,
     ) -> (Id<'a>, Result<Level, String>) {
         let mut id = Id::None;
-        let fields: Result<Vec<&str>, _> = record.iter().map(std::str::from_utf8).collect();
-        let Ok(fields) = fields else {
-            return (id, Err("the record is not UTF-8 text".to_owned()));
-        };
-        if let Some(column) = self.kinds.iter().position(Option::is_none)
-            && let Some(value) = fields.get(column)
-            && !value.trim().is_empty()
+        if let Some(column) = self.kinds.iter().position(|&k| k == Column::Id)
+            && let Some(value) = record.fields().nth(column)
         {
-            id = Id::Text(Cow::Borrowed(value.trim()));
+            match std::str::from_utf8(value).map(str::trim) {
+                Ok("") => {}
+                Ok(value) => id = Id::Text(Cow::Borrowed(value)),
+                Err(_) => return (id, Err("the record is not UTF-8 text".to_owned())),
+            }
         }
         if let Some(error) = &self.error {
             return (id, Err(error.clone()));
         }
-        if fields.len() != self.kinds.len() {
+        let found = record.ends.len();
+        if found != self.kinds.len() {
             let message = format!(
-                "expected {} fields as in the header, found {}",
+                "expected {} fields as in the header, found {found}",
                 self.kinds.len(),
-                fields.len()
             );
             return (id, Err(message));
         }
-        let mut answers = Answers::new(rules);
-        for (kind, field) in self.kinds.iter().zip(&fields) {
-            let (Some(index), value) = (kind, field.trim()) else {
+        answers.clear();
+        for (kind, field) in self.kinds.iter().zip(record.fields()) {
+            let Ok(value) = std::str::from_utf8(field).map(str::trim) else {
+                return (id, Err("the record is not UTF-8 text".to_owned()));
+            };
+            let Column::Question(index) = *kind else {
                 continue;
             };
             if value.is_empty() {
                 continue;
             }
-            let question = &rules.questions[*index];
+            let question = &rules.questions[index];
             let given = match question.kind {
                 QuestionKind::Multi(_) => Given::List(value.split(';').collect()),
                 _ => Given::Text(value),
             };
             match parse(question, given) {
-                Ok(value) => answers.set(*index, value),
+                Ok(value) => answers.set(index, value),
                 Err(e) => return (id, Err(e.to_string())),
             }
         }
-        (id, screen(rules, &answers, buffers))
+        (id, screen(rules, answers, buffers))
     }
 }
 

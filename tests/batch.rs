@@ -77,12 +77,12 @@ fn every_line_yields_one_result_in_order_and_invalid_lines_do_not_stop_the_batch
             .unwrap()
             .starts_with("invalid JSON")
     );
-    assert_eq!(results[4]["id"], "big");
-    assert!(
-        results[4]["error"]
-            .as_str()
-            .unwrap()
-            .starts_with("unknown question `note`")
+    // A line over the limit is an error record (its id is not read), and
+    // the next line is read as usual.
+    assert_eq!(results[4]["id"], serde_json::Value::Null);
+    assert_eq!(
+        results[4]["error"],
+        "the line is longer than 65536 bytes, the most that is read"
     );
     assert_eq!(results[5]["error"], "the line is not UTF-8 text");
     assert!(
@@ -221,4 +221,549 @@ fn an_empty_input_is_an_empty_batch() {
         stderr.contains("│ total            ┆       0 │"),
         "{stderr}"
     );
+}
+
+const CSV_HEADER: &str =
+    "id,warning_signs,condition,severity,age,active_infection,prior_treatments";
+
+/// Results as (line, id, outcome or error) from JSON Lines output.
+fn screened(stdout: &str) -> Vec<(u64, serde_json::Value, String)> {
+    results(stdout)
+        .into_iter()
+        .map(|r| {
+            let what = r["outcome"]
+                .as_str()
+                .or(r["error"].as_str())
+                .unwrap()
+                .to_owned();
+            (r["line"].as_u64().unwrap(), r["id"].clone(), what)
+        })
+        .collect()
+}
+
+#[test]
+fn a_quote_inside_an_unquoted_csv_field_is_a_literal_character() {
+    // RFC 4180 readers (Python's csv, the csv crate) read `5" tall` as
+    // text: it must not open a quoted section that swallows the records
+    // after it.
+    let input = format!(
+        "{CSV_HEADER}\n\
+         r1,none,knee-arthritis,moderate,54,no,rest\n\
+         r2 5\" tall,none,knee-arthritis,moderate,54,no,rest\n\
+         r3,fever,knee-arthritis,moderate,54,no,rest\n\
+         r4,leg-weakness,knee-arthritis,moderate,54,no,rest\n"
+    );
+    let (code, stdout, stderr) = batch(&["--input-format", "csv"], input.as_bytes());
+    assert_eq!(code, Some(0), "{stderr}");
+    let rows = screened(&stdout);
+    let ids: Vec<&serde_json::Value> = rows.iter().map(|r| &r.1).collect();
+    assert_eq!(ids, ["r1", "r2 5\" tall", "r3", "r4"], "{stdout}");
+    let lines: Vec<u64> = rows.iter().map(|r| r.0).collect();
+    assert_eq!(lines, [2, 3, 4, 5]);
+    assert_eq!(rows[2].2, "urgent-care");
+    assert_eq!(rows[3].2, "urgent-care");
+    assert!(
+        stderr.contains("│ urgent-care      ┆       2 │"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn csv_with_cr_only_and_mixed_line_ends_keeps_every_record_and_its_line() {
+    let records = [
+        "a1,none,knee-arthritis,moderate,54,no,rest",
+        "a2,fever,knee-arthritis,moderate,54,no,rest",
+        "a3,none,other,mild,30,no,none",
+    ];
+    // Old spreadsheet exports end lines with CR alone.
+    let cr_only = format!("{CSV_HEADER}\r{}\r", records.join("\r"));
+    let (code, stdout, stderr) = batch(&["--input-format", "csv"], cr_only.as_bytes());
+    assert_eq!(code, Some(0), "{stderr}");
+    let rows = screened(&stdout);
+    assert_eq!(
+        rows.iter().map(|r| (r.0, r.1.clone())).collect::<Vec<_>>(),
+        [(2, "a1".into()), (3, "a2".into()), (4, "a3".into())],
+        "{stdout}"
+    );
+    assert_eq!(rows[1].2, "urgent-care");
+    // CRLF, LF and CR mixed, with blank lines of each kind, and a quoted
+    // field spanning a CRLF: each record starts on its own line.
+    let mixed = format!(
+        "{CSV_HEADER}\r\n{}\r\n\r\n{}\n\r\r\"a\r\n4\",none,knee-arthritis,moderate,54,no,rest\r{}",
+        records[0], records[1], records[2]
+    );
+    let (code, stdout, stderr) = batch(&["--input-format", "csv"], mixed.as_bytes());
+    assert_eq!(code, Some(0), "{stderr}");
+    let rows = screened(&stdout);
+    assert_eq!(
+        rows.iter().map(|r| (r.0, r.1.clone())).collect::<Vec<_>>(),
+        [
+            (2, "a1".into()),
+            (4, "a2".into()),
+            (7, "a\r\n4".into()),
+            (9, "a3".into())
+        ],
+        "{stdout}"
+    );
+}
+
+#[test]
+fn a_bare_cr_inside_a_csv_line_ends_a_record_and_drops_none() {
+    // A bare CR ends a record, as it does for RFC 4180 readers; what
+    // follows it is a record of its own (here with too few fields), and the
+    // record after that is read too.
+    let input = format!(
+        "{CSV_HEADER}\n\
+         b1,none,knee-arthritis,moderate,54,no,rest\rstray\n\
+         b2,fever,knee-arthritis,moderate,54,no,rest\n"
+    );
+    let (code, stdout, stderr) = batch(&["--input-format", "csv"], input.as_bytes());
+    assert_eq!(code, Some(65), "{stderr}");
+    let rows = screened(&stdout);
+    assert_eq!(
+        rows,
+        [
+            (2, "b1".into(), "may-be-suitable".to_owned()),
+            (
+                3,
+                "stray".into(),
+                "expected 7 fields as in the header, found 1".to_owned()
+            ),
+            (4, "b2".into(), "urgent-care".to_owned()),
+        ],
+        "{stdout}"
+    );
+}
+
+#[test]
+fn an_over_long_record_is_an_error_record_and_the_batch_goes_on() {
+    let long = "x".repeat(100_000);
+    // JSON Lines: the long line is skipped to its end.
+    let input = format!("{KNEE}\n{{\"id\": \"{long}\"}}\n{KNEE}\n");
+    let (code, stdout, stderr) = batch(&[], input.as_bytes());
+    assert_eq!(code, Some(65), "{stderr}");
+    let rows = screened(&stdout);
+    assert_eq!(
+        rows,
+        [
+            (1, "k1".into(), "may-be-suitable".to_owned()),
+            (
+                2,
+                serde_json::Value::Null,
+                "the line is longer than 65536 bytes, the most that is read".to_owned()
+            ),
+            (3, "k1".into(), "may-be-suitable".to_owned()),
+        ]
+    );
+    // CSV: a long field, and a quoted field that never closes: each is one
+    // error record, and reading resumes at the next line end.
+    let input = format!(
+        "{CSV_HEADER}\n\
+         c1,none,knee-arthritis,moderate,54,no,rest\n\
+         c2,none,{long},moderate,54,no,rest\n\
+         \"c3 never closes,none\n{long}\n\
+         c4,none,knee-arthritis,moderate,54,no,rest\n"
+    );
+    let (code, stdout, stderr) = batch(&["--input-format", "csv"], input.as_bytes());
+    assert_eq!(code, Some(65), "{stderr}");
+    let too_long = "the record is longer than 65536 bytes, the most that is read";
+    assert_eq!(
+        screened(&stdout),
+        [
+            (2, "c1".into(), "may-be-suitable".to_owned()),
+            (3, serde_json::Value::Null, too_long.to_owned()),
+            (4, serde_json::Value::Null, too_long.to_owned()),
+            (6, "c4".into(), "may-be-suitable".to_owned()),
+        ],
+        "{stdout}"
+    );
+    assert!(stderr.contains("2 of 4 records are invalid"), "{stderr}");
+}
+
+/// Runs the binary under an address-space limit, feeding it `total` zero
+/// bytes (no line end) on standard input, and returns its exit code and
+/// output. Without a bound on a record, memory would grow with the input
+/// and the process would die.
+#[cfg(unix)]
+fn under_a_memory_limit(args: &str, total: usize) -> (Option<i32>, String) {
+    use std::process::{Command, Stdio};
+    let mut child = Command::new("sh")
+        .arg("-c")
+        // 64 MiB of address space, for an input of several times that.
+        .arg(format!("ulimit -v 65536 && exec \"$0\" {args}"))
+        .arg(env!("CARGO_BIN_EXE_candidacy"))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let feeder = std::thread::spawn(move || {
+        let chunk = vec![0u8; 1 << 20];
+        let mut sent = 0;
+        while sent < total {
+            if stdin.write_all(&chunk).is_err() {
+                break;
+            }
+            sent += chunk.len();
+        }
+    });
+    let output = child.wait_with_output().unwrap();
+    feeder.join().unwrap();
+    (
+        output.status.code(),
+        String::from_utf8(output.stdout).unwrap(),
+    )
+}
+
+#[cfg(unix)]
+#[test]
+fn an_endless_line_is_read_with_flat_memory_in_either_format() {
+    let total = 256 << 20;
+    let (code, stdout) = under_a_memory_limit("batch -", total);
+    assert_eq!(code, Some(65));
+    assert_eq!(
+        stdout,
+        "{\"line\":1,\"id\":null,\"error\":\"the line is longer than 65536 bytes, the most that is read\"}\n"
+    );
+    let (code, stdout) = under_a_memory_limit("batch --input-format csv -", total);
+    assert_eq!(code, Some(65));
+    assert_eq!(
+        stdout,
+        "{\"line\":1,\"id\":null,\"error\":\"the header row is longer than 65536 bytes, the most that is read\"}\n"
+    );
+}
+
+#[test]
+fn ages_are_read_alike_in_json_lines_and_csv_and_quoted_as_given() {
+    let refused = [
+        "52.0",
+        "5.2e1",
+        "1e1",
+        "-0.0",
+        "99999999999999999999",
+        "+52",
+    ];
+    for age in refused {
+        let json = KNEE.replace("\"age\": 54", &format!("\"age\": {age}"));
+        let csv = format!("{CSV_HEADER}\nk1,none,knee-arthritis,moderate,{age},no,rest\n");
+        // A string of the same text is refused alike.
+        let quoted = KNEE.replace("\"age\": 54", &format!("\"age\": \"{age}\""));
+        for (args, input) in [
+            (&[][..], json.as_str()),
+            (&["--input-format", "csv"][..], csv.as_str()),
+            (&[][..], quoted.as_str()),
+        ] {
+            if age == "+52" && input == json {
+                continue; // not JSON at all
+            }
+            let (code, stdout, _) = batch(args, input.as_bytes());
+            assert_eq!(code, Some(65), "{age}: {stdout}");
+            assert_eq!(
+                screened(&stdout)[0].2,
+                format!("`age` must be a whole number from 0 to 120, not `{age}`"),
+                "{input}"
+            );
+        }
+    }
+    // An integer, or a string of digits, is a whole number.
+    for age in ["54", "\"54\"", "\" 54 \""] {
+        let json = KNEE.replace("\"age\": 54", &format!("\"age\": {age}"));
+        let (code, stdout, _) = batch(&[], json.as_bytes());
+        assert_eq!(code, Some(0), "{age}: {stdout}");
+    }
+}
+
+#[test]
+fn a_record_with_its_id_twice_is_invalid() {
+    let json = KNEE.replace("\"id\": \"k1\"", "\"id\": \"first\", \"id\": \"second\"");
+    let (code, stdout, _) = batch(&[], json.as_bytes());
+    assert_eq!(code, Some(65));
+    assert_eq!(
+        screened(&stdout),
+        [(1, "first".into(), "`id` is given twice".to_owned())]
+    );
+    let csv = "id,condition,id\nfirst,other,second\n";
+    let (code, stdout, _) = batch(&["--input-format", "csv"], csv.as_bytes());
+    assert_eq!(code, Some(65));
+    assert_eq!(
+        screened(&stdout),
+        [(2, "first".into(), "the header names `id` twice".to_owned())]
+    );
+}
+
+#[test]
+fn error_records_repeat_a_long_value_cut_short() {
+    let long = "y".repeat(10_000);
+    let json = KNEE.replace("\"condition\"", &format!("\"{long}\""));
+    let json_value = KNEE.replace("\"moderate\"", &format!("\"{long}\""));
+    let csv = format!("{CSV_HEADER}\nk1,none,{long},moderate,54,no,rest\n");
+    let csv_header = format!("id,{long}\nk1,x\n");
+    for (args, input) in [
+        (&[][..], json),
+        (&[][..], json_value),
+        (&["--input-format", "csv"][..], csv),
+        (&["--input-format", "csv"][..], csv_header),
+    ] {
+        let (code, stdout, _) = batch(args, input.as_bytes());
+        assert_eq!(code, Some(65));
+        let error = &screened(&stdout)[0].2;
+        assert!(error.contains(&format!("`{}…`", "y".repeat(60))), "{error}");
+        assert!(error.len() < 400, "{error}");
+    }
+}
+
+/// Property tests with an oracle that does not use batch's reader: the
+/// input is built from a list of records the test generates, so the test
+/// knows how many records there are, the line each starts on and its id,
+/// and checks that batch writes exactly one result per record, in order.
+mod oracle {
+    use candidacy::batch::{InputFormat, OutputFormat, run};
+    use candidacy::limits::MAX_RECORD_BYTES;
+    use candidacy::ruleset::RuleSet;
+    use proptest::prelude::*;
+
+    /// What the oracle expects of one record: the line it starts on and its
+    /// id (`None` when the record is too long or not an object, so no id
+    /// can be read).
+    type Expected = Vec<(u64, Option<String>)>;
+
+    fn line_ends() -> impl Strategy<Value = &'static str> {
+        prop_oneof![Just("\n"), Just("\r\n"), Just("\r")]
+    }
+
+    /// The line a byte offset is on: `\n`, `\r\n` and a bare `\r` each end
+    /// a line.
+    fn line_at(text: &str, offset: usize) -> u64 {
+        let prefix = text[..offset].replace("\r\n", "\n").replace('\r', "\n");
+        prefix.matches('\n').count() as u64 + 1
+    }
+
+    /// Ids with the characters that trouble CSV readers: quotes, commas,
+    /// line ends, spaces, semicolons and non-ASCII text; never blank, and
+    /// without spaces at either end (ids are trimmed).
+    fn csv_id() -> impl Strategy<Value = String> {
+        "[a-z0-9\",\r\n ;é]{0,12}"
+            .prop_map(|s| format!("i{s}z"))
+            .prop_filter("ids are trimmed", |s| s.trim() == s)
+    }
+
+    #[derive(Debug, Clone)]
+    enum CsvLine {
+        Record {
+            id: String,
+            quote_anyway: bool,
+            condition: &'static str,
+            end: &'static str,
+        },
+        /// A record longer than the limit, with or without a quoted field
+        /// that never closes.
+        TooLong {
+            extra: usize,
+            open_quote: bool,
+            end: &'static str,
+        },
+        /// An empty line, or one of spaces: not a record.
+        Blank { spaces: usize, end: &'static str },
+    }
+
+    fn csv_line() -> impl Strategy<Value = CsvLine> {
+        prop_oneof![
+            8 => (
+                csv_id(),
+                any::<bool>(),
+                prop_oneof![
+                    Just("knee-arthritis"),
+                    Just("kne\"e"),
+                    Just("\"a,\"\"b\"\"\""),
+                    Just("")
+                ],
+                line_ends()
+            )
+                .prop_map(|(id, quote_anyway, condition, end)| CsvLine::Record {
+                    id,
+                    quote_anyway,
+                    condition,
+                    end
+                }),
+            1 => (1..100usize, any::<bool>(), line_ends()).prop_map(|(extra, open_quote, end)| {
+                CsvLine::TooLong {
+                    extra,
+                    open_quote,
+                    end,
+                }
+            }),
+            2 => (0..3usize, line_ends()).prop_map(|(spaces, end)| CsvLine::Blank { spaces, end }),
+        ]
+    }
+
+    /// The CSV text and what the oracle expects of it.
+    fn csv_input(bom: bool, lines: &[CsvLine], last_end: bool) -> (String, Expected) {
+        let mut text = String::new();
+        if bom {
+            text.push('\u{feff}');
+        }
+        text.push_str("id,condition\r\n");
+        let mut expected = Vec::new();
+        for (i, line) in lines.iter().enumerate() {
+            let last = i + 1 == lines.len();
+            let start = text.len();
+            let end = match line {
+                CsvLine::Record {
+                    id,
+                    quote_anyway,
+                    condition,
+                    end,
+                } => {
+                    let must_quote = id.contains([',', '\r', '\n']) || id.starts_with('"');
+                    if must_quote || *quote_anyway {
+                        text.push('"');
+                        text.push_str(&id.replace('"', "\"\""));
+                        text.push('"');
+                    } else {
+                        // A quote inside an unquoted field stays as it is.
+                        text.push_str(id);
+                    }
+                    text.push(',');
+                    text.push_str(condition);
+                    expected.push((line_at(&text, start), Some(id.clone())));
+                    end
+                }
+                CsvLine::TooLong {
+                    extra,
+                    open_quote,
+                    end,
+                } => {
+                    text.push_str(if *open_quote { "long,\"" } else { "long," });
+                    text.push_str(&"x".repeat(MAX_RECORD_BYTES + extra));
+                    expected.push((line_at(&text, start), None));
+                    end
+                }
+                CsvLine::Blank { spaces, end } => {
+                    text.push_str(&" ".repeat(*spaces));
+                    end
+                }
+            };
+            if !last || last_end {
+                text.push_str(end);
+            }
+        }
+        (text, expected)
+    }
+
+    #[derive(Debug, Clone)]
+    enum JsonLine {
+        /// An object with this id.
+        Object(String),
+        /// A line that is not a JSON object: no id can be read.
+        Broken(&'static str),
+        TooLong(usize),
+    }
+
+    fn json_line() -> impl Strategy<Value = JsonLine> {
+        prop_oneof![
+            6 => any::<String>().prop_map(JsonLine::Object),
+            2 => prop_oneof![
+                Just(""),
+                Just("   "),
+                Just("{\"id\": \"a\"b\"}"),
+                Just("{\"id\": \"open"),
+                Just("{\"id\": \"a\"}\r{\"id\": \"b\"}"),
+                Just("\"a string\""),
+                Just("[1, 2]"),
+                Just("\u{feff}{}"),
+            ]
+            .prop_map(JsonLine::Broken),
+            1 => (1..100usize).prop_map(JsonLine::TooLong),
+        ]
+    }
+
+    fn json_input(bom: bool, lines: &[(JsonLine, bool)], last_end: bool) -> (String, Expected) {
+        let mut text = String::new();
+        if bom {
+            text.push('\u{feff}');
+        }
+        let mut expected = Vec::new();
+        for (i, (line, crlf)) in lines.iter().enumerate() {
+            let id = match line {
+                JsonLine::Object(id) => {
+                    let object = serde_json::json!({"id": id, "condition": "other"});
+                    text.push_str(&object.to_string());
+                    Some(id.clone())
+                }
+                JsonLine::Broken(line) => {
+                    text.push_str(line);
+                    None
+                }
+                JsonLine::TooLong(extra) => {
+                    text.push_str(&"x".repeat(MAX_RECORD_BYTES + extra));
+                    None
+                }
+            };
+            let last = i + 1 == lines.len();
+            // Every line is a record, numbered from 1; but an empty last
+            // line without a line end is no line at all.
+            if !(last && !last_end && matches!(line, JsonLine::Broken(""))) {
+                expected.push((i as u64 + 1, id));
+            }
+            if !last || last_end {
+                text.push_str(if *crlf { "\r\n" } else { "\n" });
+            }
+        }
+        (text, expected)
+    }
+
+    /// Batch's results as (line, id), read from its JSON Lines output.
+    fn batch(text: &str, format: InputFormat) -> Expected {
+        let rules = RuleSet::embedded().unwrap();
+        let mut out = Vec::new();
+        // A small buffer, so records cross many reads.
+        let input = std::io::BufReader::with_capacity(7, text.as_bytes());
+        let tally = run(
+            &rules,
+            input,
+            format,
+            &mut out,
+            OutputFormat::JsonLines,
+            &mut |_| {},
+        )
+        .unwrap();
+        let results: Expected = String::from_utf8(out)
+            .unwrap()
+            .lines()
+            .map(|l| {
+                let r: serde_json::Value = serde_json::from_str(l).unwrap();
+                (
+                    r["line"].as_u64().unwrap(),
+                    r["id"].as_str().map(str::to_owned),
+                )
+            })
+            .collect();
+        assert_eq!(tally.records(), results.len());
+        results
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(128))]
+
+        #[test]
+        fn csv_gives_one_result_per_record_in_order_with_its_line_and_id(
+            bom in any::<bool>(),
+            lines in proptest::collection::vec(csv_line(), 0..12),
+            last_end in any::<bool>(),
+        ) {
+            let (text, expected) = csv_input(bom, &lines, last_end);
+            prop_assert_eq!(batch(&text, InputFormat::Csv), expected, "{:?}", text);
+        }
+
+        #[test]
+        fn json_lines_gives_one_result_per_line_in_order_with_its_id(
+            bom in any::<bool>(),
+            lines in proptest::collection::vec((json_line(), any::<bool>()), 0..12),
+            last_end in any::<bool>(),
+        ) {
+            let (text, expected) = json_input(bom, &lines, last_end);
+            prop_assert_eq!(batch(&text, InputFormat::JsonLines), expected, "{:?}", text);
+        }
+    }
 }

@@ -1116,3 +1116,111 @@ fn output_and_explain_combinations_that_make_no_sense_are_usage_errors() {
         .assert()
         .code(2);
 }
+
+/// An answer file in a temporary folder, screened; returns the exit code
+/// and stderr.
+fn screen_answer_file(name: &str, text: &str, extra: &[&str]) -> (Option<i32>, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(name);
+    std::fs::write(&path, text).unwrap();
+    let output = candidacy()
+        .arg("--answers")
+        .arg(&path)
+        .args(extra)
+        .args(["--format", "json"])
+        .output()
+        .unwrap();
+    (
+        output.status.code(),
+        String::from_utf8(output.stderr).unwrap(),
+    )
+}
+
+#[test]
+fn an_answer_file_giving_a_question_twice_is_refused_naming_it() {
+    let json = r#"{"warning_signs": ["fever"], "condition": "knee-arthritis", "severity": "moderate",
+                   "age": 54, "active_infection": "no", "prior_treatments": ["rest"],
+                   "warning_signs": ["none"]}"#;
+    let (code, stderr) = screen_answer_file("dup.json", json, &[]);
+    assert_eq!(code, Some(65), "{stderr}");
+    assert!(
+        stderr.contains("`warning_signs` is given twice"),
+        "{stderr}"
+    );
+    // In TOML, a padded key is the same question (keys are trimmed).
+    let toml = "warning_signs = [\"fever\"]\n\"warning_signs \" = [\"none\"]\n\
+                condition = \"knee-arthritis\"\nseverity = \"moderate\"\nage = 54\n\
+                active_infection = \"no\"\nprior_treatments = [\"rest\"]\n";
+    let (code, stderr) = screen_answer_file("dup.toml", toml, &[]);
+    assert_eq!(code, Some(65), "{stderr}");
+    assert!(
+        stderr.contains("`warning_signs` is given twice"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn ages_in_answer_files_and_flags_are_read_alike_and_quoted_as_given() {
+    let rest = "\"warning_signs\": [\"none\"], \"condition\": \"knee-arthritis\", \
+                \"severity\": \"moderate\", \"active_infection\": \"no\", \
+                \"prior_treatments\": [\"rest\"]";
+    for age in ["52.0", "5.2e1", "1e1", "-0.0", "99999999999999999999"] {
+        let expected = format!("`age` must be a whole number from 0 to 120, not `{age}`");
+        let (code, stderr) =
+            screen_answer_file("a.json", &format!("{{{rest}, \"age\": {age}}}"), &[]);
+        assert_eq!(code, Some(65), "{stderr}");
+        assert!(stderr.contains(&expected), "JSON {age}: {stderr}");
+        let (code, stderr) =
+            screen_answer_file("a.json", &format!("{{{rest}, \"age\": \"{age}\"}}"), &[]);
+        assert_eq!(code, Some(65), "{stderr}");
+        assert!(stderr.contains(&expected), "JSON string {age}: {stderr}");
+        let flag = format!("age={age}");
+        candidacy()
+            .args(COMPLETE.map(|a| if a == "age=54" { flag.as_str() } else { a }))
+            .assert()
+            .code(65)
+            .stderr(predicate::str::contains(expected.clone()));
+    }
+    // TOML has no number wider than 64 bits; its floats are quoted as
+    // written too.
+    let toml_rest = "warning_signs = [\"none\"]\ncondition = \"knee-arthritis\"\n\
+                     severity = \"moderate\"\nactive_infection = \"no\"\n\
+                     prior_treatments = [\"rest\"]\n";
+    for age in ["52.0", "5.2e1", "1e1", "-0.0", "0x34", "+52", "1_0"] {
+        let (code, stderr) =
+            screen_answer_file("a.toml", &format!("{toml_rest}age = {age}\n"), &[]);
+        assert_eq!(code, Some(65), "{stderr}");
+        assert!(
+            stderr.contains(&format!(
+                "`age` must be a whole number from 0 to 120, not `{age}`"
+            )),
+            "TOML {age}: {stderr}"
+        );
+    }
+    let (code, stderr) = screen_answer_file("a.toml", &format!("{toml_rest}age = 52\n"), &[]);
+    assert_eq!(code, Some(0), "{stderr}");
+}
+
+#[test]
+fn messages_repeat_a_long_given_value_cut_short() {
+    let long = "z".repeat(100_000);
+    let output = candidacy()
+        .args(COMPLETE)
+        .arg("-a")
+        .arg(format!("condition={long}"))
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(65));
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(
+        stderr.contains(&format!("`{}…`", "z".repeat(60))),
+        "{stderr}"
+    );
+    assert!(stderr.len() < 1000, "{} bytes", stderr.len());
+    let (code, stderr) = screen_answer_file("long.json", &format!("{{\"{long}\": 1}}"), &[]);
+    assert_eq!(code, Some(65));
+    assert!(stderr.len() < 1000, "{} bytes", stderr.len());
+    let (code, stderr) = screen_answer_file("long.toml", &format!("age = {long}\n"), &[]);
+    assert_eq!(code, Some(65));
+    assert!(stderr.len() < 1000, "{stderr}");
+}

@@ -5,7 +5,7 @@
 //! whether a person can be asked and how wide the output is.
 
 use std::collections::HashSet;
-use std::io::{IsTerminal, Read, Write};
+use std::io::{IsTerminal, Write};
 use std::path::Path;
 
 use crate::answers::{Answers, DocumentFormat};
@@ -469,13 +469,15 @@ fn read_input(path: &Path) -> Result<String, Error> {
             source,
         },
     };
-    if path == Path::new("-") {
-        let mut text = String::new();
-        std::io::stdin().read_to_string(&mut text).map_err(io)?;
-        Ok(text)
+    let text = if path == Path::new("-") {
+        crate::answers::read_document(std::io::stdin().lock())
     } else {
-        std::fs::read_to_string(path).map_err(io)
-    }
+        std::fs::File::open(path).and_then(crate::answers::read_document)
+    };
+    text.map_err(io)?.map_err(|source| Error::AnswerFile {
+        path: path.to_owned(),
+        source,
+    })
 }
 
 /// Writes a message on standard error (not `eprint!`, which panics when

@@ -25,6 +25,7 @@ use crate::evaluate::evaluate_into;
 use crate::level::Level;
 use crate::limits::{self, Line, MAX_RECORD_BYTES, shorten};
 use crate::ruleset::{QuestionKind, Rule, RuleSet};
+use crate::sanitize::sanitize;
 
 /// The input formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -203,7 +204,7 @@ impl<W: Write> Sink<W> {
         match self {
             Sink::Json(out) => {
                 match result {
-                    Ok(outcome) => serde_json::to_writer(
+                    Ok(outcome) => crate::sanitize::write_json(
                         &mut *out,
                         &Screened {
                             line,
@@ -212,7 +213,9 @@ impl<W: Write> Sink<W> {
                             rules: RuleIds(fired),
                         },
                     ),
-                    Err(error) => serde_json::to_writer(&mut *out, &Invalid { line, id, error }),
+                    Err(error) => {
+                        crate::sanitize::write_json(&mut *out, &Invalid { line, id, error })
+                    }
                 }
                 .map_err(std::io::Error::from)?;
                 out.write_all(b"\n")
@@ -220,12 +223,14 @@ impl<W: Write> Sink<W> {
             Sink::Csv(writer) => {
                 let line = line.to_string();
                 let id = id.as_csv();
+                let id = sanitize(&id);
                 match result {
                     Ok(outcome) => {
                         let rules: Vec<&str> = fired.iter().map(|r| r.id.as_str()).collect();
-                        writer.write_record([&line, &*id, outcome.id(), &rules.join(";"), ""])
+                        let rules = rules.join(";");
+                        writer.write_record([&line, &*id, outcome.id(), &sanitize(&rules), ""])
                     }
-                    Err(error) => writer.write_record([&line, &*id, "", "", error]),
+                    Err(error) => writer.write_record([&line, &*id, "", "", &sanitize(error)]),
                 }
                 .map_err(std::io::Error::from)
             }

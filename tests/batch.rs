@@ -767,3 +767,39 @@ mod oracle {
         }
     }
 }
+
+/// Whether `c` is a control (but a line break) or a bidirectional
+/// formatting character, which no result may echo from its input.
+fn forbidden(c: char) -> bool {
+    (c.is_control() && c != '\n')
+        || matches!(c, '\u{200e}' | '\u{200f}' | '\u{061c}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+#[test]
+fn batch_results_echo_no_controls_or_bidi_overrides() {
+    let nasty = "\u{1b}[2J\u{9b}2J\u{202e}live";
+    // JSON Lines: the decoded id and error are clean, not only escaped.
+    let line = KNEE.replace("\"k1\"", &serde_json::to_string(nasty).unwrap());
+    let bad = format!(
+        "{{\"id\": {}, \"condition\": {}}}",
+        serde_json::to_string(nasty).unwrap(),
+        serde_json::to_string(nasty).unwrap()
+    );
+    let (_, stdout, stderr) = batch(&[], format!("{line}\n{bad}\n").as_bytes());
+    let results = results(&stdout);
+    assert_eq!(results.len(), 2, "{stderr}");
+    for result in &results {
+        assert_eq!(result["id"], "[2J2Jlive", "{result}");
+        let error = result["error"].as_str().unwrap_or_default();
+        assert!(!error.chars().any(forbidden), "{error:?}");
+    }
+    assert!(results[1]["error"].as_str().unwrap().contains("2J2Jlive"));
+    // CSV out: nothing forbidden anywhere in the output.
+    let csv = format!("id,warning_signs\n\"{nasty}\",none\n\"{nasty}\",{nasty}\n");
+    let (_, stdout, _) = batch(
+        &["--input-format", "csv", "--format", "csv"],
+        csv.as_bytes(),
+    );
+    assert!(!stdout.chars().any(forbidden), "{stdout:?}");
+    assert_eq!(stdout.matches("[2J2Jlive").count(), 3, "{stdout}");
+}

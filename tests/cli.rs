@@ -1224,3 +1224,14 @@ fn messages_repeat_a_long_given_value_cut_short() {
     assert_eq!(code, Some(65));
     assert!(stderr.len() < 1000, "{stderr}");
 }
+
+#[test]
+fn an_endless_answer_file_is_refused_with_flat_memory() {
+    candidacy()
+        .args(["--answers", "/dev/zero"])
+        .assert()
+        .code(65)
+        .stderr(predicate::str::contains(
+            "in `/dev/zero`: the file is larger than 1048576 bytes, the most that is read",
+        ));
+}

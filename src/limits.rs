@@ -59,7 +59,7 @@ pub fn read_line<R: BufRead + ?Sized>(
         if available.is_empty() {
             break;
         }
-        let (taken, ended) = match available.iter().position(|&b| b == b'\n') {
+        let (taken, ended) = match memchr::memchr(b'\n', available) {
             Some(end) => (end + 1, true),
             None => (available.len(), false),
         };

@@ -1187,6 +1187,26 @@ mod tests {
     }
 
     #[test]
+    fn lines_locate_every_offset_as_a_scan_from_the_start_would() {
+        let file = RuleFile {
+            name: "f.toml".to_owned(),
+            text: "a = 1\r\n\nb = \"é—x\"\n  c\n".to_owned(),
+        };
+        let lines = Lines::new(&file.text);
+        for offset in 0..=file.text.len() + 2 {
+            let at = floor_char_boundary(&file.text, offset.min(file.text.len()));
+            let before = &file.text[..at];
+            let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+            let expected = Location {
+                file: "f.toml".to_owned(),
+                line: before.matches('\n').count() + 1,
+                column: file.text[line_start..at].chars().count() + 1,
+            };
+            assert_eq!(lines.locate(&file, offset), expected, "offset {offset}");
+        }
+    }
+
+    #[test]
     fn before_you_book_entries_are_checked_like_rules() {
         let Err(LoadError::Invalid(diagnostics)) = with_extra(
             "extra.toml",

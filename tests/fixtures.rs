@@ -248,8 +248,10 @@ fn refused_by_every_command(dir: &Path) -> String {
     first.unwrap()
 }
 
+/// Verdict and promise words are load errors for every command, each use
+/// at the word itself.
 #[test]
-fn verdict_and_promise_words_are_load_errors_at_each_word_for_every_command() {
+fn verdict_and_promise_words_are_errors_naming_the_rule() {
     let dir = fixture("banned-wording");
     let stderr = refused_by_every_command(dir.path());
     // Each use is reported, at the word itself.
@@ -313,8 +315,9 @@ fn verdict_and_promise_words_are_load_errors_at_each_word_for_every_command() {
     );
 }
 
+/// An unattributed clinic-only pass is a load error for every command.
 #[test]
-fn a_clinic_only_pass_must_say_whose_claim_it_is_for_every_command() {
+fn a_clinic_only_pass_must_say_whose_claim_it_is() {
     let dir = fixture("unattributed");
     let stderr = refused_by_every_command(dir.path());
     assert!(

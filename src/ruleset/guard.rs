@@ -60,9 +60,41 @@ pub(super) struct RulePlace {
     pub conflict: Option<Range<usize>>,
 }
 
+/// What a string is, for messages ("rule `fever` message"); put in words
+/// only when the string is at fault.
+enum What<'a> {
+    Disclaimer,
+    /// A question's id and part (`prompt`, `help`).
+    Question(&'a str, &'static str),
+    /// A question's id and an option's id.
+    Label(&'a str, &'a str),
+    /// A level and part (`label`, `explanation`).
+    Level(Level, &'static str),
+    /// A `[text]` key.
+    Text(String),
+    /// A rule's id and part (`message`, `conflict`).
+    Rule(&'a str, &'static str),
+    /// A `before_you_book` id.
+    Advice(&'a str),
+}
+
+impl std::fmt::Display for What<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            What::Disclaimer => write!(f, "the disclaimer"),
+            What::Question(id, part) => write!(f, "question `{id}` {part}"),
+            What::Label(id, option) => write!(f, "question `{id}` option `{option}` label"),
+            What::Level(level, part) => write!(f, "level `{level}` {part}"),
+            What::Text(key) => write!(f, "text `{key}`"),
+            What::Rule(id, part) => write!(f, "rule `{id}` {part}"),
+            What::Advice(id) => write!(f, "before_you_book `{id}`"),
+        }
+    }
+}
+
 /// One string a person reads, with where it is written.
 struct Written<'a> {
-    what: String,
+    what: What<'a>,
     text: Cow<'a, str>,
     /// The file and the span of the value, when known without a lookup.
     at: Option<(usize, Range<usize>)>,
@@ -137,7 +169,7 @@ pub(super) fn wording(builder: &mut Builder<'_>, set: &RuleSet, places: &Places)
 /// `readable` joins some of them into passages for the reading level).
 fn strings<'a>(set: &'a RuleSet, places: &Places) -> Vec<Written<'a>> {
     let mut out = Vec::new();
-    let plain = |what: String, text: Cow<'a, str>, at: Option<(usize, Range<usize>)>| Written {
+    let plain = |what: What<'a>, text: Cow<'a, str>, at: Option<(usize, Range<usize>)>| Written {
         what,
         text,
         at,
@@ -145,7 +177,7 @@ fn strings<'a>(set: &'a RuleSet, places: &Places) -> Vec<Written<'a>> {
         allow_approved: false,
     };
     out.push(plain(
-        "the disclaimer".to_owned(),
+        What::Disclaimer,
         Cow::Borrowed(&set.meta.disclaimer),
         places.disclaimer.clone(),
     ));
@@ -153,18 +185,18 @@ fn strings<'a>(set: &'a RuleSet, places: &Places) -> Vec<Written<'a>> {
         let id = &question.id;
         let at = |span: &Range<usize>| Some((place.file, span.clone()));
         out.push(plain(
-            format!("question `{id}` prompt"),
+            What::Question(id, "prompt"),
             Cow::Borrowed(&question.prompt),
             at(&place.prompt),
         ));
         out.push(plain(
-            format!("question `{id}` help"),
+            What::Question(id, "help"),
             Cow::Borrowed(&question.help),
             at(&place.help),
         ));
         for (option, option_place) in question.options().iter().zip(&place.options) {
             out.push(plain(
-                format!("question `{id}` option `{}` label", option.id),
+                What::Label(id, &option.id),
                 Cow::Borrowed(&option.label),
                 at(&option_place.label),
             ));
@@ -177,7 +209,7 @@ fn strings<'a>(set: &'a RuleSet, places: &Places) -> Vec<Written<'a>> {
                 path: places
                     .levels
                     .map(|file| (file, vec!["levels".into(), level.to_string(), part.into()])),
-                ..plain(format!("level `{level}` {part}"), Cow::Borrowed(text), None)
+                ..plain(What::Level(level, part), Cow::Borrowed(text), None)
             });
         }
     }
@@ -186,7 +218,7 @@ fn strings<'a>(set: &'a RuleSet, places: &Places) -> Vec<Written<'a>> {
             path: places
                 .text
                 .map(|file| (file, vec!["text".into(), key.clone()])),
-            ..plain(format!("text `{key}`"), Cow::Owned(text), None)
+            ..plain(What::Text(key.clone()), Cow::Owned(text), None)
         });
     }
     let cites_regulator = |citations: &[super::Citation]| {
@@ -199,7 +231,7 @@ fn strings<'a>(set: &'a RuleSet, places: &Places) -> Vec<Written<'a>> {
         out.push(Written {
             allow_approved,
             ..plain(
-                format!("rule `{}` message", rule.id),
+                What::Rule(&rule.id, "message"),
                 Cow::Borrowed(&rule.message),
                 Some((place.file, place.message.clone())),
             )
@@ -208,7 +240,7 @@ fn strings<'a>(set: &'a RuleSet, places: &Places) -> Vec<Written<'a>> {
             out.push(Written {
                 allow_approved,
                 ..plain(
-                    format!("rule `{}` conflict", rule.id),
+                    What::Rule(&rule.id, "conflict"),
                     Cow::Borrowed(topic),
                     place.conflict.clone().map(|span| (place.file, span)),
                 )
@@ -219,7 +251,7 @@ fn strings<'a>(set: &'a RuleSet, places: &Places) -> Vec<Written<'a>> {
         out.push(Written {
             allow_approved: cites_regulator(&advice.citations),
             ..plain(
-                format!("before_you_book `{}`", advice.id),
+                What::Advice(&advice.id),
                 Cow::Borrowed(&advice.text),
                 Some((*file, span.clone())),
             )

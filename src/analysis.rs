@@ -5,7 +5,7 @@
 //! several-choice question, and one age per band between the bounds any
 //! rule uses. So every check here is exact, not sampled.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use crate::answers::{AnswerSet, Answers, Value, check_several};
 use crate::level::Level;
@@ -28,6 +28,8 @@ pub struct AnswerSpace {
     /// For several-choice questions, the combinations each representative
     /// stands for (itself first); empty for other questions.
     classes: Vec<Vec<Vec<Value>>>,
+    /// How many combinations of answers the representatives stand for.
+    combinations: usize,
 }
 
 /// The most answer sets the analysis enumerates; about a second of work.
@@ -44,57 +46,68 @@ pub struct TooLarge(pub String);
 
 impl AnswerSpace {
     /// The space of `rules`, or why it is too large to enumerate.
+    ///
+    /// The space is refused as soon as the representatives enumerated so far
+    /// exceed [`MAX_COMBINATIONS`], before the remaining questions are
+    /// classified, and when the number of combinations they stand for is
+    /// too large to count.
     pub fn new(rules: &RuleSet) -> Result<AnswerSpace, TooLarge> {
         let mut values = Vec::new();
         let mut bands = Vec::new();
         let mut classes = Vec::new();
+        let mut positions = 1usize;
+        let mut combinations = 1usize;
+        let too_many = || {
+            TooLarge(format!(
+                "more than {MAX_COMBINATIONS} combinations of answers"
+            ))
+        };
         for index in 0..rules.questions.len() {
             let (question_values, question_bands) = representatives(rules, index)?;
+            // Every valid answer to the question is one combination.
+            let answers = question_values.len();
             if matches!(rules.questions[index].kind, QuestionKind::Multi(_)) {
                 let grouped = classes_of(rules, index, question_values);
-                values.push(grouped.iter().map(|class| class[0]).collect());
+                values.push(grouped.iter().map(|class| class[0]).collect::<Vec<_>>());
                 classes.push(grouped);
             } else {
                 values.push(question_values);
                 classes.push(Vec::new());
             }
             bands.push(question_bands);
+            positions = positions
+                .checked_mul(values[index].len())
+                .filter(|&n| n <= MAX_COMBINATIONS)
+                .ok_or_else(too_many)?;
+            combinations = combinations.checked_mul(answers).ok_or_else(|| {
+                TooLarge("the number of answer combinations is too large to count".to_owned())
+            })?;
         }
-        let total = values
-            .iter()
-            .try_fold(1usize, |n, v: &Vec<Value>| n.checked_mul(v.len()))
-            .filter(|&n| n <= MAX_COMBINATIONS);
-        match total {
-            Some(_) => Ok(AnswerSpace {
-                values,
-                bands,
-                classes,
-            }),
-            None => Err(TooLarge(format!(
-                "more than {MAX_COMBINATIONS} combinations of answers"
-            ))),
-        }
+        Ok(AnswerSpace {
+            values,
+            bands,
+            classes,
+            combinations,
+        })
     }
 
     /// How many representative answer sets the space holds: the number of
-    /// positions [`AnswerSpace::iter`] yields.
+    /// positions [`AnswerSpace::iter`] yields (at most
+    /// [`MAX_COMBINATIONS`]).
     pub fn len(&self) -> usize {
         self.values.iter().map(Vec::len).product()
     }
 
-    /// How many combinations of answers the representatives stand for.
+    /// How many combinations of answers the representatives stand for: the
+    /// product of each question's number of valid answers (bands of numbers
+    /// counting one each), counted without overflow when the space was made.
     pub fn combinations(&self) -> usize {
-        (0..self.values.len())
-            .map(|q| {
-                (0..self.values[q].len())
-                    .map(|v| self.weight_of(q, v))
-                    .sum::<usize>()
-            })
-            .product()
+        self.combinations
     }
 
     /// How many combinations of answers the representative at `position`
-    /// stands for.
+    /// stands for (at most [`AnswerSpace::combinations`], so the product
+    /// cannot overflow).
     pub fn weight(&self, position: usize) -> usize {
         self.unpack(position)
             .into_iter()
@@ -297,16 +310,21 @@ fn classes_of(rules: &RuleSet, index: usize, values: Vec<Value>) -> Vec<Vec<Valu
         .map(|m| &m.test)
         .collect();
     let unsure = rules.questions[index].unsure_options();
-    let mut classes: Vec<(Vec<bool>, Vec<Value>)> = Vec::new();
+    // Each signature's class, found by hashing: a linear search of the
+    // classes would make a question with many classes quadratic.
+    let mut class_of: HashMap<Vec<bool>, usize> = HashMap::new();
+    let mut classes: Vec<Vec<Value>> = Vec::new();
     for value in values {
         let mut signature: Vec<bool> = tests.iter().map(|t| t.matches(&value)).collect();
         signature.push(matches!(value, Value::Several(set) if unsure.intersects(set)));
-        match classes.iter_mut().find(|(s, _)| *s == signature) {
-            Some((_, members)) => members.push(value),
-            None => classes.push((signature, vec![value])),
+        let next = classes.len();
+        let class = *class_of.entry(signature).or_insert(next);
+        match classes.get_mut(class) {
+            Some(members) => members.push(value),
+            None => classes.push(vec![value]),
         }
     }
-    classes.into_iter().map(|(_, members)| members).collect()
+    classes
 }
 
 /// An inclusive range of numbers, `(low, high)`, that no rule tells apart.
@@ -338,8 +356,10 @@ pub fn representatives(rules: &RuleSet, index: usize) -> Result<(Vec<Value>, Vec
             (all.collect(), Vec::new())
         }
         QuestionKind::Number { min, max } => {
-            // Cut points: where some rule's range starts or ends.
-            let mut cuts = BTreeSet::from([*min, max + 1]);
+            // Cut points: where some rule's range starts or ends (one past
+            // its end, so in i128: `i64::MAX + 1` is a cut point too).
+            let (min, max) = (i128::from(*min), i128::from(*max));
+            let mut cuts = BTreeSet::from([min, max + 1]);
             for rule in &rules.rules {
                 for m in rule.when.iter().filter(|m| m.question == index) {
                     if let Test::Range {
@@ -347,15 +367,21 @@ pub fn representatives(rules: &RuleSet, index: usize) -> Result<(Vec<Value>, Vec
                         max: high,
                     } = m.test
                     {
-                        cuts.extend([low, high + 1]);
+                        cuts.extend([i128::from(low), i128::from(high) + 1]);
                     }
                 }
             }
-            let cuts: Vec<i64> = cuts
+            let cuts: Vec<i128> = cuts
                 .into_iter()
-                .filter(|c| (*min..=max + 1).contains(c))
+                .filter(|c| (min..=max + 1).contains(c))
                 .collect();
-            let bands: Vec<(i64, i64)> = cuts.windows(2).map(|w| (w[0], w[1] - 1)).collect();
+            // Each band lies within `min..=max`, so both ends fit an i64.
+            let narrow =
+                |n: i128| i64::try_from(n).unwrap_or_else(|_| unreachable!("within min..=max"));
+            let bands: Vec<(i64, i64)> = cuts
+                .windows(2)
+                .map(|w| (narrow(w[0]), narrow(w[1] - 1)))
+                .collect();
             (
                 bands.iter().map(|(low, _)| Value::Number(*low)).collect(),
                 bands,
@@ -553,6 +579,113 @@ mod tests {
         let extra = rules.questions[rules.question_index("condition").unwrap()].clone();
         rules.questions.extend((0..4).map(|_| extra.clone()));
         assert!(AnswerSpace::new(&rules).is_err());
+    }
+
+    /// The built-in rule files and one more, `extra.toml`.
+    fn with_extra(extra: &str) -> RuleSet {
+        let mut files: Vec<crate::ruleset::RuleFile> = crate::ruleset::EMBEDDED_FILES
+            .iter()
+            .map(|(name, text)| crate::ruleset::RuleFile {
+                name: (*name).to_owned(),
+                text: (*text).to_owned(),
+            })
+            .collect();
+        files.push(crate::ruleset::RuleFile {
+            name: "extra.toml".to_owned(),
+            text: extra.to_owned(),
+        });
+        match RuleSet::from_files(files) {
+            Ok(rules) => rules,
+            Err(e) => panic!("{e}"),
+        }
+    }
+
+    /// A several-choice question `id` with options `o0`, `o1`, ...
+    fn several(id: &str, options: usize) -> String {
+        let mut text = format!(
+            "[[question]]\nid = \"{id}\"\nkind = \"multi\"\nprompt = \"P?\"\nhelp = \"H.\"\n"
+        );
+        for o in 0..options {
+            text.push_str(&format!(
+                "[[question.option]]\nid = \"o{o}\"\nlabel = \"O {o}\"\n"
+            ));
+        }
+        text
+    }
+
+    /// A rule on question `id` that fires when option `o` is chosen.
+    fn rule_on(id: &str, o: usize) -> String {
+        format!(
+            "[[rule]]\nid = \"{id}-o{o}\"\nlevel = \"info\"\n\
+             message = \"The Defiage blog post speaks of this.\"\n\
+             when.{id} = {{ any = [\"o{o}\"] }}\n\
+             cite = [{{ source = \"defiage\", quote = \"Knee osteoarthritis\" }}]\n"
+        )
+    }
+
+    #[test]
+    fn number_bounds_at_the_ends_of_i64_do_not_overflow() {
+        let rules = with_extra(
+            "[[question]]\nid = \"n\"\nkind = \"number\"\nprompt = \"P?\"\nhelp = \"H.\"\n\
+             min = -9223372036854775808\nmax = 9223372036854775807\n\n\
+             [[rule]]\nid = \"top\"\nlevel = \"clinician-review\"\n\
+             message = \"The Defiage blog post speaks of this.\"\n\
+             when.n = { min = 9223372036854775807 }\n\
+             cite = [{ source = \"defiage\", quote = \"Knee osteoarthritis\" }]\n",
+        );
+        let n = rules.question_index("n").unwrap();
+        let (values, bands) = representatives(&rules, n).unwrap();
+        assert_eq!(bands, [(i64::MIN, i64::MAX - 1), (i64::MAX, i64::MAX)]);
+        assert_eq!(values, [Value::Number(i64::MIN), Value::Number(i64::MAX)]);
+        let analysis = analyse(&rules).unwrap();
+        let embedded = AnswerSpace::new(&RuleSet::embedded().unwrap()).unwrap();
+        assert_eq!(analysis.combinations, embedded.combinations() * 2);
+        assert_eq!(analysis.never_fire, Vec::<usize>::new());
+    }
+
+    #[test]
+    fn a_count_too_large_to_hold_is_too_large_not_wrapped() {
+        // Five questions of 16 options: (2^16 - 1)^5 combinations, more than
+        // a 64-bit count holds, though no rule tells any of them apart.
+        let extra: String = (0..5).map(|q| several(&format!("q{q}"), 16)).collect();
+        let rules = with_extra(&extra);
+        let err = AnswerSpace::new(&rules).unwrap_err();
+        assert!(err.to_string().contains("too large to count"), "{err}");
+        assert!(analyse(&rules).is_err());
+        // Two fit, and are counted exactly.
+        let extra: String = (0..2).map(|q| several(&format!("q{q}"), 16)).collect();
+        let space = AnswerSpace::new(&with_extra(&extra)).unwrap();
+        let embedded = AnswerSpace::new(&RuleSet::embedded().unwrap()).unwrap();
+        assert_eq!(
+            space.combinations(),
+            embedded.combinations() * 65535usize.pow(2)
+        );
+    }
+
+    #[test]
+    fn too_large_is_decided_before_the_later_questions_are_enumerated() {
+        // Two questions whose 65535 combinations the rules all tell apart
+        // make more than MAX_COMBINATIONS positions, so the third, which has
+        // too many options to enumerate at all, is never reached.
+        let mut extra = String::new();
+        for q in ["a", "b"] {
+            extra.push_str(&several(q, 16));
+            for o in 0..16 {
+                extra.push_str(&rule_on(q, o));
+            }
+        }
+        extra.push_str(&several("c", 17));
+        let rules = with_extra(&extra);
+        let a = rules.question_index("a").unwrap();
+        let (values, _) = representatives(&rules, a).unwrap();
+        assert_eq!(classes_of(&rules, a, values).len(), 65535);
+        let err = AnswerSpace::new(&rules).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            format!(
+                "the answer space is too large to analyse exhaustively: more than {MAX_COMBINATIONS} combinations of answers"
+            )
+        );
     }
 
     #[test]

@@ -1,7 +1,9 @@
 //! `candidacy rules check`: what can be proved about a rule set before the
 //! front desk uses it. Loading already refuses schema and reference errors
-//! (with file, line and column); this adds the quotes checked against the
-//! source documents, the exhaustive analysis, and the review date.
+//! and the guard rails (wording, attribution, warning signs, source places),
+//! with file, line and column, for every command; this adds the quotes
+//! checked against the source documents, the exhaustive analysis, and the
+//! review date.
 //!
 //! Errors make the check fail (exit 78); warnings and notes do not.
 
@@ -12,8 +14,7 @@ use serde::Serialize;
 
 use crate::analysis::analyse;
 use crate::quote;
-use crate::ruleset::{Diagnostic, RuleSet, fill};
-use crate::wording;
+use crate::ruleset::{Diagnostic, RuleSet};
 
 /// How much an item matters.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -103,7 +104,7 @@ impl CheckReport {
                 .iter()
                 .map(|d| Item {
                     location: d.location.as_ref().map(ToString::to_string),
-                    ..Item::new(Severity::Error, "invalid", d.message.clone())
+                    ..Item::new(Severity::Error, d.kind, d.message.clone())
                 })
                 .collect(),
         }
@@ -162,7 +163,6 @@ impl CheckReport {
 pub fn check(rules: &RuleSet, sources: Option<&Path>, today: &str) -> CheckReport {
     let mut items = Vec::new();
     let quotes_checked = sources.map_or(0, |dir| check_quotes(rules, dir, &mut items));
-    check_wording(rules, &mut items);
 
     let analysis = match analyse(rules) {
         Ok(analysis) => analysis,
@@ -243,39 +243,6 @@ pub fn check(rules: &RuleSet, sources: Option<&Path>, today: &str) -> CheckRepor
         items.push(Item::new(Severity::Note, "disagreement", message).rule(rules, i));
     }
     report(rules, analysis.combinations, quotes_checked, items)
-}
-
-/// The guard rails on wording: no verdict or promise words anywhere a
-/// person reads, and no clinic-only pass without its attribution.
-fn check_wording(rules: &RuleSet, items: &mut Vec<Item>) {
-    for readable in wording::readable(rules) {
-        if let Some(word) = wording::banned_word(&readable.text, readable.cites_regulator) {
-            let mut item = Item::new(
-                Severity::Error,
-                "banned-wording",
-                format!(
-                    "{} uses “{word}”: a screen gives no verdict and makes no promise{}",
-                    readable.what,
-                    if word == "approved" {
-                        " (“approved” is allowed only in text citing a regulator)"
-                    } else {
-                        ""
-                    }
-                ),
-            );
-            item.rule = readable.rule.map(|i| rules.rules[i].id.clone());
-            item.location = readable.location.map(ToString::to_string);
-            items.push(item);
-        }
-    }
-    for i in wording::unattributed_passes(rules) {
-        let example = fill(&rules.text.attribution, &[("source", "the … page")]);
-        let message = format!(
-            "rule `{}` is may-be-suitable on clinic marketing alone, so its message must attribute the claim (“{example} …”)",
-            rules.rules[i].id
-        );
-        items.push(Item::new(Severity::Error, "unattributed", message).rule(rules, i));
-    }
 }
 
 fn report(

@@ -5,6 +5,8 @@
 //! The rules here are English, like `rules check` itself: they guard the
 //! built-in rule set and any rule set a clinic writes in English.
 
+use std::ops::Range;
+
 use crate::level::Level;
 use crate::ruleset::{Location, RuleSet, SourceKind, fill};
 
@@ -28,6 +30,17 @@ const BANNED_WORDS: [&str; 11] = [
 ];
 const BANNED_PREFIXES: [&str; 1] = ["guarantee"];
 const BANNED_PHRASES: [&str; 2] = ["risk-free", "safe and effective"];
+/// A part of every banned word, prefix and phrase (a unit test checks it).
+const STEMS: [&str; 8] = [
+    "candida",
+    "eligib",
+    "approved",
+    "cure",
+    "regenerate",
+    "guarantee",
+    "risk-free",
+    "safe and",
+];
 
 /// The highest US school grade, by the Flesch-Kincaid formula, that
 /// patient-facing text may read at.
@@ -150,23 +163,49 @@ fn sentence(label: &str) -> String {
     }
 }
 
-/// The banned word or phrase `text` uses, if any: whole words (with
-/// "guarantee" also catching "guaranteed"), and phrases as written.
-pub fn banned_word(text: &str, allow_approved: bool) -> Option<&'static str> {
-    let lower = text.to_lowercase();
-    let words: Vec<&str> = lower
-        .split(|c: char| !c.is_alphanumeric() && c != '-')
-        .collect();
-    BANNED_WORDS
-        .into_iter()
-        .filter(|w| !(allow_approved && *w == "approved"))
-        .find(|w| words.contains(w))
-        .or_else(|| {
-            BANNED_PREFIXES
-                .into_iter()
-                .find(|p| words.iter().any(|w| w.starts_with(p)))
-        })
-        .or_else(|| BANNED_PHRASES.into_iter().find(|p| lower.contains(p)))
+/// Every use of a banned word or phrase in `text`, in order, as the word
+/// (or phrase) and its byte range in `text`: whole words (with "guarantee"
+/// also catching "guaranteed"), and phrases as written, in any case.
+pub fn banned_words(text: &str, allow_approved: bool) -> Vec<(&'static str, Range<usize>)> {
+    // ASCII lower case keeps every byte offset, and every banned word is
+    // ASCII.
+    let lower = text.to_ascii_lowercase();
+    // Most text uses none: a substring search for what every banned word
+    // and phrase contains is far cheaper than splitting into words, and
+    // loading checks every string of a rule set.
+    if !STEMS.iter().any(|stem| lower.contains(stem)) {
+        return Vec::new();
+    }
+    let mut found = Vec::new();
+    let mut start = None;
+    let separator = |c: char| !c.is_alphanumeric() && c != '-';
+    for (i, c) in lower.char_indices().chain([(lower.len(), ' ')]) {
+        match (separator(c), start) {
+            (false, None) => start = Some(i),
+            (true, Some(s)) => {
+                start = None;
+                let word = &lower[s..i];
+                let banned = BANNED_WORDS
+                    .into_iter()
+                    .filter(|w| !(allow_approved && *w == "approved"))
+                    .find(|w| *w == word)
+                    .or_else(|| BANNED_PREFIXES.into_iter().find(|p| word.starts_with(p)));
+                if let Some(banned) = banned {
+                    found.push((banned, s..i));
+                }
+            }
+            _ => {}
+        }
+    }
+    for phrase in BANNED_PHRASES {
+        found.extend(
+            lower
+                .match_indices(phrase)
+                .map(|(i, _)| (phrase, i..i + phrase.len())),
+        );
+    }
+    found.sort_by_key(|(_, range)| range.start);
+    found
 }
 
 /// The `may-be-suitable` rules that cite only clinic marketing and do not
@@ -175,6 +214,9 @@ pub fn unattributed_passes(rules: &RuleSet) -> Vec<usize> {
     (0..rules.rules.len())
         .filter(|&i| {
             let rule = &rules.rules[i];
+            if rule.level != Level::MayBeSuitable {
+                return false;
+            }
             let clinic_only = rule
                 .citations
                 .iter()
@@ -184,7 +226,7 @@ pub fn unattributed_passes(rules: &RuleSet) -> Vec<usize> {
                 let name = &rules.sources[c.source].name;
                 message.contains(&fill(&rules.text.attribution, &[("source", name)]).to_lowercase())
             });
-            rule.level == Level::MayBeSuitable && clinic_only && !attributed
+            clinic_only && !attributed
         })
         .collect()
 }
@@ -263,27 +305,57 @@ mod tests {
 
     #[test]
     fn banned_words_are_whole_words_and_approved_is_allowed_only_where_said() {
+        let first = |text: &str, allow: bool| banned_words(text, allow).first().map(|(w, _)| *w);
+        assert_eq!(first("You are a Candidate.", false), Some("candidate"));
+        assert_eq!(first("Results are guaranteed", false), Some("guarantee"));
         assert_eq!(
-            banned_word("You are a Candidate.", false),
-            Some("candidate")
-        );
-        assert_eq!(
-            banned_word("Results are guaranteed", false),
-            Some("guarantee")
-        );
-        assert_eq!(
-            banned_word("It is safe and effective", false),
+            first("It is safe and effective", false),
             Some("safe and effective")
         );
         assert_eq!(
-            banned_word("It will regenerate your knee", false),
+            first("It will regenerate your knee", false),
             Some("regenerate")
         );
-        assert_eq!(banned_word("a secure, accurate procedure", false), None);
-        assert_eq!(banned_word("joint regeneration", false), None);
-        assert_eq!(banned_word("not approved", false), Some("approved"));
-        assert_eq!(banned_word("not approved", true), None);
-        assert_eq!(banned_word("an approved cure", true), Some("cure"));
+        assert_eq!(first("a secure, accurate procedure", false), None);
+        assert_eq!(first("joint regeneration", false), None);
+        assert_eq!(first("not approved", false), Some("approved"));
+        assert_eq!(first("not approved", true), None);
+        assert_eq!(first("an approved cure", true), Some("cure"));
+    }
+
+    #[test]
+    fn every_banned_word_prefix_and_phrase_contains_a_stem() {
+        for banned in BANNED_WORDS
+            .iter()
+            .chain(&BANNED_PREFIXES)
+            .chain(&BANNED_PHRASES)
+        {
+            assert!(STEMS.iter().any(|s| banned.contains(s)), "{banned}");
+        }
+    }
+
+    #[test]
+    fn every_banned_word_of_a_string_is_found_with_its_place() {
+        let text = "You are an ELIGIBLE candidate; the cure is Risk-free, a cure.";
+        let found: Vec<(&str, &str)> = banned_words(text, false)
+            .into_iter()
+            .map(|(word, range)| (word, &text[range]))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                ("eligible", "ELIGIBLE"),
+                ("candidate", "candidate"),
+                ("cure", "cure"),
+                ("risk-free", "Risk-free"),
+                ("cure", "cure"),
+            ]
+        );
+        // Offsets stay right after text that is not ASCII.
+        let text = "Ünïcödé — cure";
+        let found = banned_words(text, false);
+        assert_eq!(found.len(), 1);
+        assert_eq!(&text[found[0].1.clone()], "cure");
     }
 
     #[test]

@@ -28,13 +28,15 @@ fn copy_tree(src: &Path, dst: &Path) {
 }
 
 /// The fixture `name` as a complete rule folder: the real identity,
-/// questionnaire and sources files, then the fixture's own files on top.
+/// questionnaire, warning signs and sources files, then the fixture's own
+/// files on top.
 fn fixture(name: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     for file in [
         "ruleset.toml",
         "text.toml",
         "questionnaire.toml",
+        "safety.toml",
         "sources.toml",
     ] {
         std::fs::copy(root().join("rules").join(file), dir.path().join(file)).unwrap();
@@ -177,17 +179,18 @@ fn a_quote_missing_from_its_document_is_an_error_naming_the_rule() {
 fn a_gap_is_reported_as_a_compact_box_with_a_count() {
     let (code, stdout, _) = run(&["rules", "check"], fixture("gap").path());
     assert_eq!(code, Some(0), "warnings do not fail the check");
-    // 11 conditions x 4 severities x 1 age band x 32 treatment answers, with
-    // the infection answer "no".
+    // No warning sign, 11 conditions x 4 severities x 1 age band x 32
+    // treatment answers, with the infection answer "no"; of 128 warning-sign
+    // answers x 4224.
     assert!(
         stdout.contains(
-            "warning[gap]: 1408 of 4224 answer combinations match no rule other than `info`"
+            "warning[gap]: 1408 of 540672 answer combinations match no rule other than `info`"
         ),
         "{stdout}"
     );
     assert!(
         stdout.contains(
-            "  e.g. condition=*, severity=*, age=0-120, active_infection=no, prior_treatments=*\n"
+            "  e.g. warning_signs=none, condition=*, severity=*, age=0-120, active_infection=no, prior_treatments=*\n"
         ),
         "{stdout}"
     );
@@ -226,28 +229,103 @@ fn unreachable_and_masked_rules_are_warnings_at_the_rule() {
     );
 }
 
-#[test]
-fn verdict_and_promise_words_are_errors_naming_the_rule() {
-    let (code, stdout, stderr) = run(&["rules", "check"], fixture("banned-wording").path());
-    assert_eq!(code, Some(78), "{stdout}");
-    assert!(
-        stdout.contains("error[banned-wording]: rule `promise` message uses “cure”"),
-        "{stdout}"
-    );
-    assert!(stdout.contains("rules.toml:2:6\n"), "{stdout}");
-    // "approved" is allowed only in text citing a regulator.
-    assert!(
-        stdout.contains(
-            "error[banned-wording]: rule `approval-without-regulator` message uses “approved”"
-        ),
-        "{stdout}"
-    );
-    assert!(stdout.contains("rules.toml:9:6\n"), "{stdout}");
-    assert!(stderr.contains("found 2 error(s)"), "{stderr}");
+/// Runs every command on `dir` and returns the (same) error output, after
+/// checking that each refuses the rule set with exit 78 and prints nothing
+/// on standard output.
+fn refused_by_every_command(dir: &Path) -> String {
+    let mut first: Option<String> = None;
+    for command in [
+        &["rules", "check"][..],
+        &["rules", "show"],
+        &["rules", "test"],
+        &["--answer", "condition=knee-arthritis", "--rules"],
+    ] {
+        let (code, stdout, stderr) = run(command, dir);
+        assert_eq!(code, Some(78), "{command:?}: {stderr}");
+        assert!(stdout.is_empty(), "{command:?}: {stdout}");
+        first.get_or_insert(stderr);
+    }
+    first.unwrap()
 }
 
+/// Verdict and promise words are load errors for every command, each use
+/// at the word itself.
+#[test]
+fn verdict_and_promise_words_are_errors_naming_the_rule() {
+    let dir = fixture("banned-wording");
+    let stderr = refused_by_every_command(dir.path());
+    // Each use is reported, at the word itself.
+    for (message, location, shown) in [
+        (
+            "rule `promise` message uses “cure”",
+            "rules.toml:4:55",
+            "4 | message = \"The Defiage blog post says the therapy can cure worn knees.\"",
+        ),
+        (
+            "rule `approval-without-regulator` message uses “approved”",
+            "rules.toml:11:64",
+            "11 | message = ",
+        ),
+        (
+            "rule `eligible` message uses “eligible”",
+            "rules.toml:18:23",
+            "18 | message = \"You are an eligible candidate.",
+        ),
+        (
+            "rule `eligible` message uses “candidate”",
+            "rules.toml:18:32",
+            "18 | message = ",
+        ),
+        (
+            "rule `eligible` message uses “guarantee”",
+            "rules.toml:18:82",
+            "18 | message = ",
+        ),
+        (
+            "text `title` uses “candidacy”",
+            "text.toml:7:10",
+            "7 | title = \"Candidacy: ",
+        ),
+        (
+            "level `may-be-suitable` label uses “eligible”",
+            "text.toml:83:10",
+            "83 | label = \"Eligible, ",
+        ),
+    ] {
+        let at = stderr
+            .find(message)
+            .unwrap_or_else(|| panic!("{message}: {stderr}"));
+        let rest = &stderr[at..];
+        let end = rest.find("\n\nerror: ").unwrap_or(rest.len());
+        let one = &rest[..end];
+        assert!(one.contains(location), "{message}: {one}");
+        assert!(one.contains(shown), "{message}: {one}");
+        assert!(one.contains(" | "), "{message}: the line is shown: {one}");
+    }
+    assert!(stderr.contains("7 errors:"), "{stderr}");
+    // `rules check --format json` names the guard rail of each error.
+    let (code, stdout, _) = run(&["rules", "check", "--format", "json"], dir.path());
+    assert_eq!(code, Some(78));
+    let report: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let items = report["items"].as_array().unwrap();
+    assert_eq!(items.len(), 7, "{stdout}");
+    assert!(
+        items.iter().all(|i| i["kind"] == "banned-wording"),
+        "{stdout}"
+    );
+}
+
+/// An unattributed clinic-only pass is a load error for every command.
 #[test]
 fn a_clinic_only_pass_must_say_whose_claim_it_is() {
+    let dir = fixture("unattributed");
+    let stderr = refused_by_every_command(dir.path());
+    assert!(
+        stderr.contains("rule `plain-pass` is may-be-suitable on clinic marketing alone"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("rules.toml:4:11\n"), "{stderr}");
+    assert!(stderr.contains("1 error:"), "{stderr}");
     let (code, stdout, _) = run(
         &["rules", "check", "--format", "json"],
         fixture("unattributed").path(),
@@ -259,9 +337,11 @@ fn a_clinic_only_pass_must_say_whose_claim_it_is() {
         .unwrap()
         .iter()
         .filter(|i| i["severity"] == "error")
-        .map(|i| (i["kind"].as_str().unwrap(), i["rule"].as_str().unwrap()))
+        .map(|i| (i["kind"].as_str().unwrap(), i["location"].as_str().unwrap()))
         .collect();
-    assert_eq!(errors, [("unattributed", "plain-pass")]);
+    assert_eq!(errors.len(), 1, "{stdout}");
+    assert_eq!(errors[0].0, "unattributed");
+    assert!(errors[0].1.ends_with("rules.toml:4:11"), "{stdout}");
 }
 
 #[test]
@@ -269,14 +349,11 @@ fn a_source_cited_for_a_pass_and_a_caution_on_the_same_answers_is_a_contradictio
     let (code, stdout, _) = run(&["rules", "check"], fixture("contradiction").path());
     assert_eq!(code, Some(0));
     assert!(
-        stdout.contains("warning[contradiction]: the Defiage blog post is cited for may-be-suitable by `knee-pass` and for not-suitable-now by `infection` on the same answers (128 combinations)"),
+        stdout.contains("warning[contradiction]: the Defiage blog post is cited for may-be-suitable by `knee-pass` and for not-suitable-now by `infection` on the same answers (16384 combinations)"),
         "{stdout}"
     );
     assert!(stdout.contains("rules.toml:19:6\n"), "{stdout}");
-    assert!(
-        stdout.contains("e.g. condition=knee-arthritis, "),
-        "{stdout}"
-    );
+    assert!(stdout.contains(", condition=knee-arthritis, "), "{stdout}");
 }
 
 #[test]
@@ -286,8 +363,8 @@ fn rules_test_passes_fails_and_refuses_bad_case_files() {
         fixture("passing-cases").path(),
     );
     assert_eq!(code, Some(0), "{stdout}");
-    assert!(stdout.contains("coverage: 2 of 2 rules fired by some case (100.0%)"));
-    assert!(stdout.ends_with("1 passed, 0 failed\n"), "{stdout}");
+    assert!(stdout.contains("coverage: 3 of 3 rules fired by some case (100.0%)"));
+    assert!(stdout.ends_with("2 passed, 0 failed\n"), "{stdout}");
 
     let (code, stdout, stderr) = run(&["rules", "test"], fixture("failing-case").path());
     assert_eq!(code, Some(1), "{stdout}");
@@ -320,13 +397,13 @@ fn rules_test_passes_fails_and_refuses_bad_case_files() {
         stderr.contains("`active_infection` does not accept `yess`"),
         "{stderr}"
     );
-    assert!(stderr.contains("tests/cases.toml:3:95\n"), "{stderr}");
+    assert!(stderr.contains("tests/cases.toml:3:121\n"), "{stderr}");
 }
 
 #[test]
 fn rules_test_coverage_below_the_minimum_fails() {
-    // The one case fires both rules of the fixture; a third rule that no
-    // case fires brings coverage down to two thirds.
+    // The cases fire the three rules of the fixture; a fourth rule that no
+    // case fires brings coverage down to three quarters.
     let dir = fixture("passing-cases");
     let rules = dir.path().join("rules.toml");
     let mut text = std::fs::read_to_string(&rules).unwrap();
@@ -337,7 +414,7 @@ fn rules_test_coverage_below_the_minimum_fails() {
     let (code, stdout, stderr) = run(&["rules", "test", "--min-coverage", "90"], dir.path());
     assert_eq!(code, Some(1), "{stdout}");
     assert!(
-        stdout.contains("coverage: 2 of 3 rules fired by some case (66.7%)"),
+        stdout.contains("coverage: 3 of 4 rules fired by some case (75.0%)"),
         "{stdout}"
     );
     assert!(
@@ -345,7 +422,7 @@ fn rules_test_coverage_below_the_minimum_fails() {
         "{stdout}"
     );
     assert!(stderr.contains("below --min-coverage 90"), "{stderr}");
-    let (code, ..) = run(&["rules", "test", "--min-coverage", "60"], dir.path());
+    let (code, ..) = run(&["rules", "test", "--min-coverage", "70"], dir.path());
     assert_eq!(code, Some(0));
 }
 
@@ -388,4 +465,112 @@ fn rules_show_lists_every_rule() {
         listing["rules"][2]["sources"],
         serde_json::json!(["defiage"])
     );
+}
+
+#[test]
+fn a_rule_set_without_warning_signs_does_not_load() {
+    let stderr = refused_by_every_command(fixture("no-warning-signs").path());
+    assert!(
+        stderr.contains(
+            "no question is marked `asked_first`: a rule set must ask about warning signs before \
+             anything else, with an `urgent-care` rule for each sign"
+        ),
+        "{stderr}"
+    );
+    let (code, stdout, _) = run(
+        &["rules", "check", "--format", "json"],
+        fixture("no-warning-signs").path(),
+    );
+    assert_eq!(code, Some(78));
+    let report: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(report["items"][0]["kind"], "no-warning-signs", "{stdout}");
+}
+
+#[test]
+fn every_warning_sign_needs_an_urgent_care_rule_that_fires_whatever_else() {
+    let stderr = refused_by_every_command(fixture("warning-sign-not-urgent").path());
+    // A clinician-review rule, a rule for adults only, and a rule that does
+    // not fire with a fever do not count; the full age range does.
+    for (sign, location) in [
+        ("fever", "safety.toml:25:6\n"),
+        ("cannot-bear-weight", "safety.toml:41:6\n"),
+        ("unexplained-weight-loss", "safety.toml:45:6\n"),
+    ] {
+        let message = format!(
+            "warning sign `{sign}` of question `warning_signs` has no `urgent-care` rule that \
+             fires whenever it is chosen, whatever the other answers\n  --> "
+        );
+        let at = stderr
+            .find(&message)
+            .unwrap_or_else(|| panic!("{sign}: {stderr}"));
+        assert!(
+            stderr[at..]
+                .lines()
+                .nth(1)
+                .unwrap()
+                .ends_with(location.trim_end()),
+            "{sign}: {stderr}"
+        );
+    }
+    assert!(stderr.contains("3 errors:"), "{stderr}");
+}
+
+#[test]
+fn a_source_file_outside_the_sources_folder_or_a_script_address_does_not_load() {
+    let dir = fixture("unsafe-sources");
+    let stderr = refused_by_every_command(dir.path());
+    for (message, location) in [
+        (
+            "source `johnson-medical-center`: `file` must be a plain file name inside the \
+             --sources folder (no folder, no `..`, not an absolute path), not `../rules.toml`",
+            "sources.toml:15:8\n",
+        ),
+        (
+            "source `defiage`: `file` must be a plain file name inside the --sources folder \
+             (no folder, no `..`, not an absolute path), not `/etc/passwd`",
+            "sources.toml:24:8\n",
+        ),
+        (
+            "source `bsr-hot-swollen-joint`: `url` must be an https: or http: address, not \
+             `javascript:alert(document.cookie)`",
+            "sources.toml:36:7\n",
+        ),
+    ] {
+        let at = stderr
+            .find(message)
+            .unwrap_or_else(|| panic!("{message}: {stderr}"));
+        assert!(stderr[at..].contains(location), "{message}: {stderr}");
+    }
+    assert!(stderr.contains("3 errors:"), "{stderr}");
+    // The quote check never reads a file outside the folder: the set does
+    // not load, whatever --sources says.
+    let (code, stdout, _) = run(
+        &["rules", "check", "--sources", dir.path().to_str().unwrap()],
+        dir.path(),
+    );
+    assert_eq!(code, Some(78));
+    assert!(
+        !stdout.contains("quotes against source documents"),
+        "{stdout}"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_toml_entry_that_cannot_be_read_is_an_error_not_skipped() {
+    // A folder named like a rule file, and a link to nowhere.
+    for make in [
+        (|p: &Path| std::fs::create_dir(p.join("extra.toml")).unwrap()) as fn(&Path),
+        |p: &Path| std::os::unix::fs::symlink(p.join("gone"), p.join("extra.toml")).unwrap(),
+    ] {
+        let dir = fixture("passing-cases");
+        make(dir.path());
+        for command in [&["rules", "check"][..], &["rules", "show"], &["--rules"]] {
+            let (code, stdout, stderr) = run(command, dir.path());
+            assert_eq!(code, Some(66), "{command:?}: {stderr}");
+            assert!(stdout.is_empty(), "{stdout}");
+            assert!(stderr.contains("cannot read `"), "{stderr}");
+            assert!(stderr.contains("extra.toml`"), "{stderr}");
+        }
+    }
 }

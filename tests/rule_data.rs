@@ -176,15 +176,12 @@ fn quotes_are_short_phrases_not_copies_of_the_documents() {
 
 #[test]
 fn the_built_in_rules_pass_the_wording_guard_rails() {
-    let rules = rules();
-    let report = check(&rules, None, &rules.meta.reviewed);
-    let wording: Vec<&str> = report
-        .items
-        .iter()
-        .filter(|i| matches!(i.kind, "banned-wording" | "unattributed"))
-        .map(|i| i.message.as_str())
-        .collect();
-    assert!(wording.is_empty(), "{wording:#?}");
+    // The guard rails are part of loading: a banned word or an unattributed
+    // clinic-only pass would make this fail with its place.
+    let rules = match RuleSet::embedded() {
+        Ok(rules) => rules,
+        Err(e) => panic!("{e}"),
+    };
     // The guard rails see every rule message and every label.
     let readable = candidacy::wording::readable(&rules);
     assert!(readable.len() > 60, "found the text: {}", readable.len());

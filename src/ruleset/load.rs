@@ -15,6 +15,7 @@ use sha2::{Digest, Sha256};
 use toml::Spanned;
 use toml::value::Datetime;
 
+use super::guard::{self, OptionPlace, Places, QuestionPlace, RulePlace};
 use super::raw::{
     RawAdvice, RawCitation, RawFile, RawKind, RawMatcher, RawQuestion, RawRule, RawSource,
 };
@@ -59,6 +60,11 @@ impl fmt::Display for Location {
 /// One problem in a rule set.
 #[derive(Debug, Clone)]
 pub struct Diagnostic {
+    /// A stable id for the kind of problem: `invalid` for schema and
+    /// reference errors, or the guard rail it breaks (`banned-wording`,
+    /// `unattributed`, `no-warning-signs`, `warning-sign-not-urgent`,
+    /// `source-file`, `source-url`).
+    pub kind: &'static str,
     /// What is wrong, in one sentence.
     pub message: String,
     /// Where, when the problem has a place (a missing section has none).
@@ -70,14 +76,21 @@ pub struct Diagnostic {
 impl Diagnostic {
     /// A problem at byte range `span` of `file`.
     pub(crate) fn at(file: &RuleFile, span: Range<usize>, message: String) -> Diagnostic {
-        let location = locate(file, span.start);
+        Diagnostic::at_line(file, &Lines::new(&file.text), span, message)
+    }
+
+    /// A problem at byte range `span` of `file`, whose line starts are
+    /// `lines`.
+    fn at_line(file: &RuleFile, lines: &Lines, span: Range<usize>, message: String) -> Diagnostic {
+        let location = lines.locate(file, span.start);
         let text = &file.text;
         let start = floor_char_boundary(text, span.start.min(text.len()));
-        let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+        let line_start = lines.line_start(start);
         let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
         let end = floor_char_boundary(text, span.end.clamp(start, line_end));
         let width = text[start..end].chars().count().max(1);
         Diagnostic {
+            kind: "invalid",
             message,
             snippet: Some((
                 text[line_start..line_end].trim_end_matches('\r').to_owned(),
@@ -91,23 +104,60 @@ impl Diagnostic {
     /// A problem with no place in a file.
     pub(crate) fn general(message: String) -> Diagnostic {
         Diagnostic {
+            kind: "invalid",
             message,
             location: None,
             snippet: None,
+        }
+    }
+
+    /// The same problem, marked as breaking the guard rail `kind`.
+    #[must_use]
+    pub(crate) fn kind(mut self, kind: &'static str) -> Diagnostic {
+        self.kind = kind;
+        self
+    }
+}
+
+/// The byte offset where each line of a text starts, so that finding the
+/// line of an offset is a binary search instead of a scan from the start
+/// (loading locates every rule, so a scan would make loading quadratic).
+#[derive(Debug, Clone)]
+pub(crate) struct Lines(Vec<usize>);
+
+impl Lines {
+    pub(crate) fn new(text: &str) -> Lines {
+        let mut starts = vec![0];
+        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        Lines(starts)
+    }
+
+    /// The index (from 0) of the line holding byte `offset`.
+    fn line_of(&self, offset: usize) -> usize {
+        self.0.partition_point(|&start| start <= offset) - 1
+    }
+
+    fn line_start(&self, offset: usize) -> usize {
+        self.0[self.line_of(offset)]
+    }
+
+    /// The line and column of byte `offset` in `file` (whose text these
+    /// lines are of).
+    pub(crate) fn locate(&self, file: &RuleFile, offset: usize) -> Location {
+        let text = &file.text;
+        let at = floor_char_boundary(text, offset.min(text.len()));
+        let line = self.line_of(at);
+        Location {
+            file: file.name.clone(),
+            line: line + 1,
+            column: text[self.0[line]..at].chars().count() + 1,
         }
     }
 }
 
 /// The line and column of byte `offset` in `file`.
 pub(crate) fn locate(file: &RuleFile, offset: usize) -> Location {
-    let text = &file.text;
-    let at = floor_char_boundary(text, offset.min(text.len()));
-    let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
-    Location {
-        file: file.name.clone(),
-        line: text[..at].matches('\n').count() + 1,
-        column: text[line_start..at].chars().count() + 1,
-    }
+    Lines::new(&file.text).locate(file, offset)
 }
 
 fn floor_char_boundary(text: &str, mut i: usize) -> usize {
@@ -173,7 +223,8 @@ fn render_diagnostics(diagnostics: &[Diagnostic]) -> String {
 }
 
 /// Reads every `*.toml` file directly inside `dir`, sorted by name; `what`
-/// names them in the message when there are none ("rule", "case").
+/// names them in the message when there are none ("rule", "case"). An entry
+/// named `*.toml` that cannot be read as a file is an error.
 pub(crate) fn read_dir(dir: &Path, what: &str) -> Result<Vec<RuleFile>, LoadError> {
     if !dir.exists() {
         return Err(LoadError::NotFound(dir.to_owned()));
@@ -185,7 +236,9 @@ pub(crate) fn read_dir(dir: &Path, what: &str) -> Result<Vec<RuleFile>, LoadErro
     let mut paths = Vec::new();
     for entry in std::fs::read_dir(dir).map_err(io)? {
         let path = entry.map_err(io)?.path();
-        if path.extension().is_some_and(|e| e == "toml") && path.is_file() {
+        // Anything named `*.toml` is read: a folder, a dangling link or an
+        // unreadable file so named is an error, never skipped.
+        if path.extension().is_some_and(|e| e == "toml") {
             paths.push(path);
         }
     }
@@ -233,6 +286,7 @@ pub(super) fn build(mut files: Vec<RuleFile>) -> Result<RuleSet, LoadError> {
     }
 
     let mut builder = Builder {
+        lines: files.iter().map(|f| Lines::new(&f.text)).collect(),
         files: &files,
         diagnostics,
     };
@@ -261,19 +315,32 @@ fn hash(files: &[RuleFile]) -> String {
 /// A one-off section found in a file, remembered with where it came from.
 type Found<T> = Option<(usize, Spanned<T>)>;
 
-struct Builder<'f> {
+pub(super) struct Builder<'f> {
     files: &'f [RuleFile],
+    /// The line starts of each file.
+    lines: Vec<Lines>,
     diagnostics: Vec<Diagnostic>,
 }
 
 impl Builder<'_> {
     fn error(&mut self, file: usize, span: Range<usize>, message: String) {
-        self.diagnostics
-            .push(Diagnostic::at(&self.files[file], span, message));
+        self.error_of("invalid", file, span, message);
+    }
+
+    /// An error breaking the guard rail `kind`.
+    pub(super) fn error_of(
+        &mut self,
+        kind: &'static str,
+        file: usize,
+        span: Range<usize>,
+        message: String,
+    ) {
+        let diagnostic = Diagnostic::at_line(&self.files[file], &self.lines[file], span, message);
+        self.diagnostics.push(diagnostic.kind(kind));
     }
 
     fn location(&self, file: usize, span: Range<usize>) -> Location {
-        locate(&self.files[file], span.start)
+        self.lines[file].locate(&self.files[file], span.start)
     }
 
     fn one_off<T>(
@@ -314,8 +381,12 @@ impl Builder<'_> {
             raw_advice.extend(raw.before_you_book.into_iter().map(|a| (file, a)));
         }
 
+        let mut places = Places::default();
         let meta = match meta {
-            Some((file, meta)) => self.meta(file, meta.into_inner()),
+            Some((file, meta)) => {
+                places.disclaimer = Some((file, meta.get_ref().disclaimer.span()));
+                self.meta(file, meta.into_inner())
+            }
             None => {
                 self.diagnostics.push(Diagnostic::general(
                     "no rule file declares [ruleset] (name, version, review dates and the disclaimer); \
@@ -338,12 +409,14 @@ impl Builder<'_> {
             }
         }
 
-        let questions = self.questions(raw_questions);
+        places.text = text.as_ref().map(|(file, _)| *file);
+        places.levels = levels.as_ref().map(|(file, _)| *file);
+        let questions = self.questions(raw_questions, &mut places.questions);
         let sources = self.sources(raw_sources);
-        let rules = self.rules(raw_rules, &questions, &sources);
-        let before_you_book = self.advice(raw_advice, &sources);
+        let rules = self.rules(raw_rules, &questions, &sources, &mut places.rules);
+        let before_you_book = self.advice(raw_advice, &sources, &mut places.advice);
 
-        Some(RuleSet {
+        let set = RuleSet {
             meta: meta?,
             text: text?.1.into_inner(),
             levels: levels?.1.into_inner(),
@@ -352,7 +425,26 @@ impl Builder<'_> {
             rules,
             before_you_book,
             sha256,
-        })
+        };
+        // The warning-sign check needs every rule: a rule left out for an
+        // error of its own would read as a sign with no urgent-care rule.
+        let complete = self.diagnostics.is_empty();
+        guard::wording(self, &set, &places);
+        if complete {
+            guard::warning_signs(self, &set, &places);
+        }
+        Some(set)
+    }
+
+    /// The text of `file`.
+    pub(super) fn file(&self, file: usize) -> &RuleFile {
+        &self.files[file]
+    }
+
+    /// A problem with no place in a file, breaking the guard rail `kind`.
+    pub(super) fn general_of(&mut self, kind: &'static str, message: String) {
+        self.diagnostics
+            .push(Diagnostic::general(message).kind(kind));
     }
 
     fn meta(&mut self, file: usize, raw: super::raw::RawMeta) -> Option<Meta> {
@@ -403,7 +495,11 @@ impl Builder<'_> {
         }
     }
 
-    fn questions(&mut self, raw: Vec<(usize, Spanned<RawQuestion>)>) -> Vec<Question> {
+    fn questions(
+        &mut self,
+        raw: Vec<(usize, Spanned<RawQuestion>)>,
+        places: &mut Vec<QuestionPlace>,
+    ) -> Vec<Question> {
         let mut seen: HashMap<String, Location> = HashMap::new();
         let mut questions = Vec::new();
         for (file, q) in raw {
@@ -418,23 +514,38 @@ impl Builder<'_> {
                     format!("question `{id}` has an empty prompt"),
                 );
             }
-            if let Some(kind) = self.question_kind(file, &q) {
+            if let Some((kind, options)) = self.question_kind(file, &q) {
                 let usual = self.usual(file, &q, &kind);
+                let place = QuestionPlace {
+                    file,
+                    id: q.id.span(),
+                    prompt: q.prompt.span(),
+                    help: q.help.span(),
+                    options,
+                };
                 questions.push((
                     !q.asked_first,
                     Question {
                         id,
                         kind,
                         prompt: q.prompt.into_inner(),
-                        help: q.help,
+                        help: q.help.into_inner(),
                         usual,
+                        asked_first: q.asked_first,
                     },
+                    place,
                 ));
             }
         }
         // Questions marked `asked_first` come first; otherwise file order.
-        questions.sort_by_key(|(later, _)| *later);
-        questions.into_iter().map(|(_, q)| q).collect()
+        questions.sort_by_key(|(later, ..)| *later);
+        questions
+            .into_iter()
+            .map(|(_, q, place)| {
+                places.push(place);
+                q
+            })
+            .collect()
     }
 
     /// The range of usual answers from `confirm_below` and `confirm_above`,
@@ -485,7 +596,12 @@ impl Builder<'_> {
         Some(low..=high)
     }
 
-    fn advice(&mut self, raw: Vec<(usize, Spanned<RawAdvice>)>, sources: &[Source]) -> Vec<Advice> {
+    fn advice(
+        &mut self,
+        raw: Vec<(usize, Spanned<RawAdvice>)>,
+        sources: &[Source],
+        places: &mut Vec<(usize, Range<usize>)>,
+    ) -> Vec<Advice> {
         let mut seen: HashMap<String, Location> = HashMap::new();
         let mut advice = Vec::new();
         for (file, a) in raw {
@@ -502,6 +618,7 @@ impl Builder<'_> {
                 );
             }
             let citations = self.citations(file, "before_you_book", &id, &a.cite, span, sources);
+            places.push((file, a.text.span()));
             advice.push(Advice {
                 id,
                 text: a.text.into_inner(),
@@ -512,7 +629,12 @@ impl Builder<'_> {
         advice
     }
 
-    fn question_kind(&mut self, file: usize, q: &RawQuestion) -> Option<QuestionKind> {
+    /// The question's kind, and the places of its options' ids and labels.
+    fn question_kind(
+        &mut self,
+        file: usize,
+        q: &RawQuestion,
+    ) -> Option<(QuestionKind, Vec<OptionPlace>)> {
         let id = q.id.get_ref();
         match q.kind.get_ref() {
             RawKind::Number => {
@@ -539,10 +661,13 @@ impl Builder<'_> {
                     );
                     return None;
                 }
-                Some(QuestionKind::Number {
-                    min: *min.get_ref(),
-                    max: *max.get_ref(),
-                })
+                Some((
+                    QuestionKind::Number {
+                        min: *min.get_ref(),
+                        max: *max.get_ref(),
+                    },
+                    Vec::new(),
+                ))
             }
             kind @ (RawKind::Choice | RawKind::Multi) => {
                 for bound in [&q.min, &q.max].into_iter().flatten() {
@@ -567,6 +692,7 @@ impl Builder<'_> {
                     return None;
                 }
                 let mut options: Vec<AnswerOption> = Vec::new();
+                let mut places = Vec::new();
                 for option in &q.option {
                     let option = option.get_ref();
                     if !self.id_ok(file, &option.id, "option") {
@@ -595,6 +721,10 @@ impl Builder<'_> {
                             format!("`exclusive` is only for several-choice questions, and `{id}` takes one answer"),
                         );
                     }
+                    places.push(OptionPlace {
+                        id: option.id.span(),
+                        label: option.label.span(),
+                    });
                     options.push(AnswerOption {
                         id: option_id.clone(),
                         label: option.label.get_ref().clone(),
@@ -602,11 +732,12 @@ impl Builder<'_> {
                         exclusive: option.exclusive,
                     });
                 }
-                Some(if *kind == RawKind::Choice {
+                let kind = if *kind == RawKind::Choice {
                     QuestionKind::Choice(options)
                 } else {
                     QuestionKind::Multi(options)
-                })
+                };
+                Some((kind, places))
             }
         }
     }
@@ -639,6 +770,33 @@ impl Builder<'_> {
                 Some(date) => self.date(file, date, "date"),
                 None => None,
             };
+            if let Some(name) = &s.file
+                && !guard::plain_file_name(name.get_ref())
+            {
+                self.error_of(
+                    "source-file",
+                    file,
+                    name.span(),
+                    format!(
+                        "source `{id}`: `file` must be a plain file name inside the --sources folder \
+                         (no folder, no `..`, not an absolute path), not `{}`",
+                        crate::limits::shorten(name.get_ref())
+                    ),
+                );
+            }
+            if let Some(url) = &s.url
+                && !guard::web_address(url.get_ref())
+            {
+                self.error_of(
+                    "source-url",
+                    file,
+                    url.span(),
+                    format!(
+                        "source `{id}`: `url` must be an https: or http: address, not `{}`",
+                        crate::limits::shorten(url.get_ref())
+                    ),
+                );
+            }
             sources.push(Source {
                 id,
                 name: s.name,
@@ -646,8 +804,8 @@ impl Builder<'_> {
                 publisher: s.publisher,
                 date,
                 kind: s.kind,
-                file: s.file,
-                url: s.url,
+                file: s.file.map(Spanned::into_inner),
+                url: s.url.map(Spanned::into_inner),
             });
         }
         sources
@@ -658,6 +816,7 @@ impl Builder<'_> {
         raw: Vec<(usize, Spanned<RawRule>)>,
         questions: &[Question],
         sources: &[Source],
+        places: &mut Vec<RulePlace>,
     ) -> Vec<Rule> {
         let mut seen: HashMap<String, Location> = HashMap::new();
         let mut rules = Vec::new();
@@ -677,6 +836,11 @@ impl Builder<'_> {
             let when = self.when(file, &r, rule_span.clone(), questions);
             let citations = self.citations(file, "rule", &id, &r.cite, rule_span, sources);
             let conflict = self.conflict(file, &r, &citations);
+            places.push(RulePlace {
+                file,
+                message: r.message.span(),
+                conflict: r.conflict.as_ref().map(Spanned::span),
+            });
             rules.push(Rule {
                 id,
                 level: r.level,
@@ -1020,6 +1184,26 @@ mod tests {
             text: extra.to_owned(),
         });
         RuleSet::from_files(files)
+    }
+
+    #[test]
+    fn lines_locate_every_offset_as_a_scan_from_the_start_would() {
+        let file = RuleFile {
+            name: "f.toml".to_owned(),
+            text: "a = 1\r\n\nb = \"é—x\"\n  c\n".to_owned(),
+        };
+        let lines = Lines::new(&file.text);
+        for offset in 0..=file.text.len() + 2 {
+            let at = floor_char_boundary(&file.text, offset.min(file.text.len()));
+            let before = &file.text[..at];
+            let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+            let expected = Location {
+                file: "f.toml".to_owned(),
+                line: before.matches('\n').count() + 1,
+                column: file.text[line_start..at].chars().count() + 1,
+            };
+            assert_eq!(lines.locate(&file, offset), expected, "offset {offset}");
+        }
     }
 
     #[test]

@@ -7,12 +7,20 @@
 //! - every matcher refers to an existing question by index, with a test of
 //!   the question's kind and option sets within its options;
 //! - every citation refers to a declared source and has a non-empty quote;
-//! - a disclaimer is declared and is not empty.
+//! - a disclaimer is declared and is not empty;
+//! - no string a person reads uses a verdict or promise word, and a
+//!   `may-be-suitable` rule citing only clinic marketing attributes its
+//!   claim;
+//! - a question is asked first (the warning signs), and each of its options
+//!   but `none` fires an `urgent-care` rule whatever the other answers;
+//! - a source's `file` is a plain file name and its `url` an `https:` or
+//!   `http:` address.
 //!
 //! Matching is done on indices and bit sets, so evaluation never looks up a
 //! string or allocates per rule.
 
 mod embedded;
+mod guard;
 mod load;
 mod raw;
 
@@ -316,6 +324,10 @@ pub struct Question {
     /// under 18 or over 100), so the interview asks the person to confirm
     /// them. `None` when every valid answer is usual.
     pub usual: Option<std::ops::RangeInclusive<i64>>,
+    /// Asked before every question without it: the warning signs. Every
+    /// rule set has one, and each of its options but `none` fires an
+    /// `urgent-care` rule whatever the other answers.
+    pub asked_first: bool,
 }
 
 impl Question {

@@ -66,7 +66,7 @@ pub(crate) struct RawQuestion {
     pub id: Spanned<String>,
     pub kind: Spanned<RawKind>,
     pub prompt: Spanned<String>,
-    pub help: String,
+    pub help: Spanned<String>,
     #[serde(default)]
     pub option: Vec<Spanned<RawOption>>,
     pub min: Option<Spanned<i64>>,
@@ -100,8 +100,8 @@ pub(crate) struct RawSource {
     pub publisher: String,
     pub date: Option<Spanned<Datetime>>,
     pub kind: SourceKind,
-    pub file: Option<String>,
-    pub url: Option<String>,
+    pub file: Option<Spanned<String>>,
+    pub url: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -1,0 +1,487 @@
+//! The guard rails, checked as a rule set loads so that no command can use
+//! a rule set that breaks them: no verdict or promise word in any string a
+//! person reads (every use reported, at its place), no clinic-only pass
+//! without its attribution, and warning signs asked first, each of which
+//! fires an `urgent-care` rule whatever the other answers.
+//!
+//! They run on the built rule set, with the places of its strings kept
+//! while building; the places of `[text]` and `[levels]` entries, which are
+//! parsed whole, are looked up again only when one of them is at fault.
+
+use std::borrow::Cow;
+use std::ops::Range;
+
+use toml::Spanned;
+use toml::de::{DeTable, DeValue};
+
+use super::load::Builder;
+use super::{OptionSet, QuestionKind, RuleSet, Test, fill};
+use crate::answers::Value;
+use crate::level::Level;
+use crate::wording;
+
+/// Where the strings of a rule set are written: file indices and byte
+/// spans, in the same order as the rule set's lists.
+#[derive(Debug, Default)]
+pub(super) struct Places {
+    pub disclaimer: Option<(usize, Range<usize>)>,
+    /// The file declaring `[text]`.
+    pub text: Option<usize>,
+    /// The file declaring `[levels]`.
+    pub levels: Option<usize>,
+    pub questions: Vec<QuestionPlace>,
+    pub rules: Vec<RulePlace>,
+    /// Each `before_you_book` entry's file and text.
+    pub advice: Vec<(usize, Range<usize>)>,
+}
+
+/// Where a question's strings are written.
+#[derive(Debug)]
+pub(super) struct QuestionPlace {
+    pub file: usize,
+    pub id: Range<usize>,
+    pub prompt: Range<usize>,
+    pub help: Range<usize>,
+    pub options: Vec<OptionPlace>,
+}
+
+/// Where an option's id and label are written.
+#[derive(Debug)]
+pub(super) struct OptionPlace {
+    pub id: Range<usize>,
+    pub label: Range<usize>,
+}
+
+/// Where a rule's message and conflict topic are written.
+#[derive(Debug)]
+pub(super) struct RulePlace {
+    pub file: usize,
+    pub message: Range<usize>,
+    pub conflict: Option<Range<usize>>,
+}
+
+/// What a string is, for messages ("rule `fever` message"); put in words
+/// only when the string is at fault.
+enum What<'a> {
+    Disclaimer,
+    /// A question's id and part (`prompt`, `help`).
+    Question(&'a str, &'static str),
+    /// A question's id and an option's id.
+    Label(&'a str, &'a str),
+    /// A level and part (`label`, `explanation`).
+    Level(Level, &'static str),
+    /// A `[text]` key.
+    Text(String),
+    /// A rule's id and part (`message`, `conflict`).
+    Rule(&'a str, &'static str),
+    /// A `before_you_book` id.
+    Advice(&'a str),
+}
+
+impl std::fmt::Display for What<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            What::Disclaimer => write!(f, "the disclaimer"),
+            What::Question(id, part) => write!(f, "question `{id}` {part}"),
+            What::Label(id, option) => write!(f, "question `{id}` option `{option}` label"),
+            What::Level(level, part) => write!(f, "level `{level}` {part}"),
+            What::Text(key) => write!(f, "text `{key}`"),
+            What::Rule(id, part) => write!(f, "rule `{id}` {part}"),
+            What::Advice(id) => write!(f, "before_you_book `{id}`"),
+        }
+    }
+}
+
+/// One string a person reads, with where it is written.
+struct Written<'a> {
+    what: What<'a>,
+    text: Cow<'a, str>,
+    /// The file and the span of the value, when known without a lookup.
+    at: Option<(usize, Range<usize>)>,
+    /// For `[text]` and `[levels]` entries: the file and the key path.
+    path: Option<(usize, Vec<String>)>,
+    allow_approved: bool,
+}
+
+/// The wording guard rails: every use of a verdict or promise word in
+/// every string a person reads, and every clinic-only pass without its
+/// attribution.
+pub(super) fn wording(builder: &mut Builder<'_>, set: &RuleSet, places: &Places) {
+    for written in strings(set, places) {
+        let uses = wording::banned_words(&written.text, written.allow_approved);
+        if uses.is_empty() {
+            continue;
+        }
+        let at = written.at.clone().or_else(|| {
+            let (file, path) = written.path.as_ref()?;
+            let keys: Vec<&str> = path.iter().map(String::as_str).collect();
+            Some((*file, value_span(&builder.file(*file).text, &keys)?))
+        });
+        // The n-th use of a word in the value is looked for as the n-th use
+        // in the file's text, to point at the word itself; an escape can
+        // hide it there, and then the value is pointed at.
+        let raw_uses = at.as_ref().map_or_else(Vec::new, |(file, span)| {
+            builder
+                .file(*file)
+                .text
+                .get(span.clone())
+                .map_or_else(Vec::new, |raw| {
+                    wording::banned_words(raw, written.allow_approved)
+                })
+        });
+        for (n, (word, _)) in uses.iter().enumerate() {
+            let nth = uses[..n].iter().filter(|(w, _)| w == word).count();
+            let message = format!(
+                "{} uses “{word}”: a screen gives no verdict and makes no promise{}",
+                written.what,
+                if *word == "approved" {
+                    " (“approved” is allowed only in text citing a regulator)"
+                } else {
+                    ""
+                }
+            );
+            match &at {
+                Some((file, span)) => {
+                    let exact = raw_uses
+                        .iter()
+                        .filter(|(w, _)| w == word)
+                        .nth(nth)
+                        .map(|(_, r)| span.start + r.start..span.start + r.end);
+                    let span = exact.unwrap_or_else(|| span.clone());
+                    builder.error_of("banned-wording", *file, span, message);
+                }
+                None => builder.general_of("banned-wording", message),
+            }
+        }
+    }
+    for i in wording::unattributed_passes(set) {
+        let example = fill(&set.text.attribution, &[("source", "the … page")]);
+        let message = format!(
+            "rule `{}` is may-be-suitable on clinic marketing alone, so its message must attribute the claim (“{example} …”)",
+            set.rules[i].id
+        );
+        let place = &places.rules[i];
+        builder.error_of("unattributed", place.file, place.message.clone(), message);
+    }
+}
+
+/// Every string of `set` a person reads, one by one (the wording module's
+/// `readable` joins some of them into passages for the reading level).
+fn strings<'a>(set: &'a RuleSet, places: &Places) -> Vec<Written<'a>> {
+    let mut out = Vec::new();
+    let plain = |what: What<'a>, text: Cow<'a, str>, at: Option<(usize, Range<usize>)>| Written {
+        what,
+        text,
+        at,
+        path: None,
+        allow_approved: false,
+    };
+    out.push(plain(
+        What::Disclaimer,
+        Cow::Borrowed(&set.meta.disclaimer),
+        places.disclaimer.clone(),
+    ));
+    for (question, place) in set.questions.iter().zip(&places.questions) {
+        let id = &question.id;
+        let at = |span: &Range<usize>| Some((place.file, span.clone()));
+        out.push(plain(
+            What::Question(id, "prompt"),
+            Cow::Borrowed(&question.prompt),
+            at(&place.prompt),
+        ));
+        out.push(plain(
+            What::Question(id, "help"),
+            Cow::Borrowed(&question.help),
+            at(&place.help),
+        ));
+        for (option, option_place) in question.options().iter().zip(&place.options) {
+            out.push(plain(
+                What::Label(id, &option.id),
+                Cow::Borrowed(&option.label),
+                at(&option_place.label),
+            ));
+        }
+    }
+    for level in Level::ALL {
+        let words = set.levels.get(level);
+        for (part, text) in [("label", &words.label), ("explanation", &words.explanation)] {
+            out.push(Written {
+                path: places
+                    .levels
+                    .map(|file| (file, vec!["levels".into(), level.to_string(), part.into()])),
+                ..plain(What::Level(level, part), Cow::Borrowed(text), None)
+            });
+        }
+    }
+    for (key, text, _) in set.text.entries() {
+        out.push(Written {
+            path: places
+                .text
+                .map(|file| (file, vec!["text".into(), key.clone()])),
+            ..plain(What::Text(key.clone()), Cow::Owned(text), None)
+        });
+    }
+    let cites_regulator = |citations: &[super::Citation]| {
+        citations
+            .iter()
+            .any(|c| set.sources[c.source].kind == super::SourceKind::Regulator)
+    };
+    for (rule, place) in set.rules.iter().zip(&places.rules) {
+        let allow_approved = cites_regulator(&rule.citations);
+        out.push(Written {
+            allow_approved,
+            ..plain(
+                What::Rule(&rule.id, "message"),
+                Cow::Borrowed(&rule.message),
+                Some((place.file, place.message.clone())),
+            )
+        });
+        if let Some(topic) = &rule.conflict {
+            out.push(Written {
+                allow_approved,
+                ..plain(
+                    What::Rule(&rule.id, "conflict"),
+                    Cow::Borrowed(topic),
+                    place.conflict.clone().map(|span| (place.file, span)),
+                )
+            });
+        }
+    }
+    for (advice, (file, span)) in set.before_you_book.iter().zip(&places.advice) {
+        out.push(Written {
+            allow_approved: cites_regulator(&advice.citations),
+            ..plain(
+                What::Advice(&advice.id),
+                Cow::Borrowed(&advice.text),
+                Some((*file, span.clone())),
+            )
+        });
+    }
+    out
+}
+
+/// The span of the value at `path` (`["text", "title"]`) in a TOML text.
+fn value_span(text: &str, path: &[&str]) -> Option<Range<usize>> {
+    let document = DeTable::parse(text).ok()?;
+    let mut table: &DeTable<'_> = document.get_ref();
+    let mut found: Option<&Spanned<DeValue<'_>>> = None;
+    for key in path {
+        if let Some(value) = found {
+            let DeValue::Table(inner) = value.get_ref() else {
+                return None;
+            };
+            table = inner;
+        }
+        found = Some(
+            table
+                .iter()
+                .find(|(k, _)| k.get_ref().as_ref() == *key)
+                .map(|(_, v)| v)?,
+        );
+    }
+    found.map(Spanned::span)
+}
+
+/// The warning-sign guard rail: some question is asked first, and for each
+/// asked-first question, every option but `none` has an `urgent-care` rule
+/// that fires whenever that option is chosen, whatever the other answers
+/// (see [`fires_whenever_chosen`]).
+pub(super) fn warning_signs(builder: &mut Builder<'_>, set: &RuleSet, places: &Places) {
+    let asked_first: Vec<usize> = (0..set.questions.len())
+        .filter(|&q| set.questions[q].asked_first)
+        .collect();
+    if asked_first.is_empty() {
+        builder.general_of(
+            "no-warning-signs",
+            "no question is marked `asked_first`: a rule set must ask about warning signs before \
+             anything else, with an `urgent-care` rule for each sign (see rules/safety.toml)"
+                .to_owned(),
+        );
+    }
+    for q in asked_first {
+        let question = &set.questions[q];
+        let place = &places.questions[q];
+        if matches!(question.kind, QuestionKind::Number { .. }) {
+            builder.error_of(
+                "warning-sign-not-urgent",
+                place.file,
+                place.id.clone(),
+                format!(
+                    "question `{}` is asked first, so it must be a choice or several-choice \
+                     question of warning signs, not a number",
+                    question.id
+                ),
+            );
+            continue;
+        }
+        for (option, option_place) in question.options().iter().enumerate().zip(&place.options) {
+            let (o, option) = option;
+            if option.id == NO_SIGN {
+                continue;
+            }
+            let urgent = set
+                .rules
+                .iter()
+                .any(|r| r.level == Level::UrgentCare && fires_whenever_chosen(set, r, q, o));
+            if !urgent {
+                builder.error_of(
+                    "warning-sign-not-urgent",
+                    place.file,
+                    option_place.id.clone(),
+                    format!(
+                        "warning sign `{}` of question `{}` has no `urgent-care` rule that fires \
+                         whenever it is chosen, whatever the other answers",
+                        option.id, question.id
+                    ),
+                );
+            }
+        }
+    }
+}
+
+/// The option of an asked-first question that means "no warning sign".
+const NO_SIGN: &str = "none";
+
+/// Whether `rule` fires for every complete answer set in which option `o`
+/// of question `q` is chosen: its matcher on `q` (if any) holds for every
+/// valid answer containing `o`, and its matcher on each other question holds
+/// for every valid answer to that question. Decided on the matchers, not by
+/// enumerating answers.
+pub(crate) fn fires_whenever_chosen(set: &RuleSet, rule: &super::Rule, q: usize, o: usize) -> bool {
+    rule.when.iter().all(|m| {
+        let question = &set.questions[m.question];
+        if m.question == q {
+            holds_whenever_chosen(question, &m.test, o)
+        } else {
+            holds_always(question, &m.test)
+        }
+    })
+}
+
+/// The options that can be chosen together with `o` (itself included): only
+/// `o` when it is exclusive, else every option that is not exclusive.
+fn chosen_with(question: &super::Question, o: usize) -> OptionSet {
+    let options = question.options();
+    if options[o].exclusive {
+        return OptionSet::from_indices([o]);
+    }
+    OptionSet::from_indices((0..options.len()).filter(|&i| !options[i].exclusive)).with(o)
+}
+
+/// Whether `test` holds for every valid answer to `question` that has
+/// option `o`. For a several-choice answer, `any` and `all` only become
+/// easier to satisfy as options are added and `none` only harder, so the
+/// test holds for all such answers exactly when it holds for the smallest
+/// (`o` alone) and the largest (everything that can be chosen with `o`).
+fn holds_whenever_chosen(question: &super::Question, test: &Test, o: usize) -> bool {
+    match test {
+        Test::OneOf(set) => set.contains(o),
+        Test::Several { .. } => {
+            test.matches(&Value::Several(OptionSet::from_indices([o])))
+                && test.matches(&Value::Several(chosen_with(question, o)))
+        }
+        Test::Range { .. } => false,
+    }
+}
+
+/// Whether `test` holds for every valid answer to `question`. For a
+/// several-choice question: for every single option (the smallest answers)
+/// and for every largest answer (all options that are not exclusive).
+fn holds_always(question: &super::Question, test: &Test) -> bool {
+    match (&question.kind, test) {
+        (QuestionKind::Choice(options), Test::OneOf(set)) => {
+            (0..options.len()).all(|i| set.contains(i))
+        }
+        (
+            QuestionKind::Number { min, max },
+            Test::Range {
+                min: low,
+                max: high,
+            },
+        ) => low <= min && high >= max,
+        (QuestionKind::Multi(options), Test::Several { .. }) => {
+            let singles = (0..options.len())
+                .all(|i| test.matches(&Value::Several(OptionSet::from_indices([i]))));
+            let shared =
+                OptionSet::from_indices((0..options.len()).filter(|&i| !options[i].exclusive));
+            singles && (shared.is_empty() || test.matches(&Value::Several(shared)))
+        }
+        _ => false,
+    }
+}
+
+/// Whether a source's `file` is a plain file name: not empty, no folder
+/// separator, not `.` or `..`, no drive or stream separator (`:`), no
+/// control character. Such a name stays inside the `--sources` folder.
+pub(super) fn plain_file_name(name: &str) -> bool {
+    !name.is_empty()
+        && name != "."
+        && name != ".."
+        && !name.contains(['/', '\\', ':'])
+        && !name.chars().any(char::is_control)
+}
+
+/// Whether a source's `url` is a web address: `https://` or `http://`
+/// (in any case) followed by a host, without spaces or control characters.
+pub(super) fn web_address(url: &str) -> bool {
+    let lower = url.to_ascii_lowercase();
+    let rest = lower
+        .strip_prefix("https://")
+        .or_else(|| lower.strip_prefix("http://"));
+    rest.is_some_and(|rest| {
+        !rest.is_empty()
+            && !rest.starts_with(['/', '?', '#'])
+            && !url.chars().any(|c| c.is_whitespace() || c.is_control())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn source_files_are_plain_names_and_urls_web_addresses() {
+        for ok in ["leaflet.txt", "000_b219f91b885ed06c.txt", "a..b"] {
+            assert!(plain_file_name(ok), "{ok}");
+        }
+        for bad in [
+            "",
+            ".",
+            "..",
+            "../x.txt",
+            "/etc/passwd",
+            "docs/x.txt",
+            "..\\x",
+            "C:x",
+            "a\u{0}b",
+        ] {
+            assert!(!plain_file_name(bad), "{bad:?}");
+        }
+        for ok in ["https://example.org/a", "HTTP://example.org", "http://x"] {
+            assert!(web_address(ok), "{ok}");
+        }
+        for bad in [
+            "javascript:alert(1)",
+            "JavaScript://%0aalert(1)",
+            "data:text/html,x",
+            "https://",
+            "https:///path",
+            "ftp://example.org",
+            "https://example.org/a b",
+            "//example.org",
+            "example.org",
+        ] {
+            assert!(!web_address(bad), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn finds_the_span_of_a_nested_value() {
+        let text = "[text]\ntitle = \"T\"\n\n[levels.info]\nlabel = \"L\"\n";
+        let span = value_span(text, &["levels", "info", "label"]).unwrap();
+        assert_eq!(&text[span], "\"L\"");
+        let span = value_span(text, &["text", "title"]).unwrap();
+        assert_eq!(&text[span], "\"T\"");
+        assert_eq!(value_span(text, &["text", "nope"]), None);
+    }
+}

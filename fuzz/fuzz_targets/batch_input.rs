@@ -1,23 +1,10 @@
-//! Batch input, JSON Lines and CSV, on arbitrary bytes: one result per
-//! record and a tally, never a panic. Results go to a sink.
+//! Batch input, JSON Lines and CSV, on arbitrary bytes: exactly one result per record, in order, none echoing a control or bidi character.
+//! The checks are in `fuzz/oracles.rs`, shared with `tests/fuzz_regressions.rs`.
 #![no_main]
 
-use std::sync::OnceLock;
+#[path = "../../tests/tainted/mod.rs"]
+mod tainted;
+#[path = "../oracles.rs"]
+mod oracles;
 
-use candidacy::batch::{InputFormat, OutputFormat, run};
-use candidacy::ruleset::RuleSet;
-use libfuzzer_sys::fuzz_target;
-
-fn rules() -> &'static RuleSet {
-    static RULES: OnceLock<RuleSet> = OnceLock::new();
-    RULES.get_or_init(|| RuleSet::embedded().expect("the built-in rules load"))
-}
-
-fuzz_target!(|data: &[u8]| {
-    for (input, output) in [
-        (InputFormat::JsonLines, OutputFormat::JsonLines),
-        (InputFormat::Csv, OutputFormat::Csv),
-    ] {
-        let _ = run(rules(), data, input, std::io::sink(), output, &mut |_| {});
-    }
-});
+libfuzzer_sys::fuzz_target!(|data: &[u8]| oracles::batch_input(data));

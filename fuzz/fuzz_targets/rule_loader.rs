@@ -1,35 +1,10 @@
-//! The rule loader on arbitrary text: one built-in rule file is replaced by
-//! the input, so the input reaches the checks that need a whole rule set.
-//! Loading must return a rule set or diagnostics, never panic; every
-//! diagnostic must render.
+//! The rule loader on arbitrary text (one built-in file replaced by it): a rule set or diagnostics, never a panic, and a loaded rule set is analysed over some answer sets.
+//! The checks are in `fuzz/oracles.rs`, shared with `tests/fuzz_regressions.rs`.
 #![no_main]
 
-use candidacy::ruleset::{EMBEDDED_FILES, RuleFile, RuleSet};
-use libfuzzer_sys::fuzz_target;
+#[path = "../../tests/tainted/mod.rs"]
+mod tainted;
+#[path = "../oracles.rs"]
+mod oracles;
 
-fuzz_target!(|data: &[u8]| {
-    let Some((&pick, rest)) = data.split_first() else {
-        return;
-    };
-    let replaced = usize::from(pick) % EMBEDDED_FILES.len();
-    let files = EMBEDDED_FILES
-        .iter()
-        .enumerate()
-        .map(|(i, (name, text))| RuleFile {
-            name: format!("rules/{name}"),
-            text: if i == replaced {
-                String::from_utf8_lossy(rest).into_owned()
-            } else {
-                (*text).to_owned()
-            },
-        })
-        .collect();
-    match RuleSet::from_files(files) {
-        Ok(rules) => {
-            let _ = candidacy::wording::readable(&rules);
-        }
-        Err(err) => {
-            let _ = err.to_string();
-        }
-    }
-});
+libfuzzer_sys::fuzz_target!(|data: &[u8]| oracles::rule_loader(data));

@@ -155,7 +155,10 @@ fn given_twice(text: &str, format: DocumentFormat) -> Option<String> {
                 .iter()
                 .map(|(k, v)| format!("{}:{v}", serde_json::Value::from(k.as_str())))
                 .collect();
-            pairs.push(format!("{}:{value}", serde_json::Value::from(first.as_str())));
+            pairs.push(format!(
+                "{}:{value}",
+                serde_json::Value::from(first.as_str())
+            ));
             Some(format!("{{{}}}", pairs.join(",")))
         }
         DocumentFormat::Toml => {

@@ -623,9 +623,16 @@ struct CsvReader<R> {
 
 impl<R: BufRead> CsvReader<R> {
     fn new(input: R) -> Self {
+        let mut core = csv_core::Reader::new();
+        // csv_core strips a byte order mark from the first bytes it is given.
+        // Here those are the first record's (line ends before a record are
+        // skipped in `next`), so after blank lines it would strip a mark that
+        // RFC 4180 readers keep. A blank line read first tells it the input
+        // has started; `next` strips a mark at the very start itself.
+        let _ = core.read_record(b"\n", &mut [], &mut []);
         CsvReader {
             input,
-            core: csv_core::Reader::new(),
+            core,
             lines: LineCount::default(),
             bytes: 0,
             // Field bytes never outnumber the record's bytes.
@@ -644,6 +651,13 @@ impl<R: BufRead> CsvReader<R> {
 
     fn next(&mut self) -> std::io::Result<CsvRead> {
         use csv_core::ReadRecordResult as R;
+        if self.bytes == 0 {
+            let available = fill(&mut self.input)?;
+            if available.starts_with(b"\xef\xbb\xbf") {
+                self.input.consume(3);
+                self.bytes = 3;
+            }
+        }
         // Line ends between records are skipped here (as csv_core would), so
         // a record starts on the line of its first byte.
         loop {

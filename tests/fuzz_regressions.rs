@@ -6,9 +6,9 @@
 
 use std::path::Path;
 
-mod tainted;
 #[path = "../fuzz/oracles.rs"]
 mod oracles;
+mod tainted;
 
 /// Runs `oracle` on every file under `fuzz/corpus/<target>` and
 /// `fuzz/regressions/<target>`, naming the file that fails; returns how

@@ -75,7 +75,9 @@ fn every_test_the_hazard_log_names_exists() {
     let ids: Vec<&str> = hazards.iter().map(|(h, _)| h.as_str()).collect();
     assert_eq!(
         ids,
-        ["H1", "H2", "H3", "H4", "H5", "H6", "H7", "H8", "H9", "H10", "H11"],
+        [
+            "H1", "H2", "H3", "H4", "H5", "H6", "H7", "H8", "H9", "H10", "H11"
+        ],
         "the hazards the log must cover"
     );
     for (hazard, names) in &hazards {

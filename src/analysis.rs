@@ -141,6 +141,27 @@ impl AnswerSpace {
         })
     }
 
+    /// The representative answer set that stands for `answers` (the one
+    /// [`AnswerSpace::iter`] yields for its class): each number replaced by
+    /// the first number of its band, each several-choice combination by the
+    /// first member of its class. `None` if an answer lies outside the space.
+    pub fn representative_of(&self, rules: &RuleSet, answers: &AnswerSet) -> Option<AnswerSet> {
+        let mut chosen = Answers::new(rules);
+        for (q, value) in answers.values().iter().enumerate() {
+            let index = match (value, self.bands.get(q), self.classes.get(q)) {
+                (Value::Number(n), Some(bands), _) if !bands.is_empty() => bands
+                    .iter()
+                    .position(|(low, high)| (*low..=*high).contains(n))?,
+                (_, _, Some(classes)) if !classes.is_empty() => {
+                    classes.iter().position(|class| class.contains(value))?
+                }
+                _ => self.values.get(q)?.iter().position(|v| v == value)?,
+            };
+            chosen.set(q, self.values[q][index]);
+        }
+        chosen.complete().ok()
+    }
+
     /// The position of the answer set whose value indices are `choice`.
     fn position_of(&self, choice: &[usize]) -> usize {
         self.values

@@ -511,19 +511,80 @@ fn text_from_rule_files_cannot_drive_the_terminal() {
     assert!(text.starts_with("[2J[31mBone marrow"));
 }
 
+/// The folders a run could write to: a working folder, TMPDIR, HOME (with
+/// the XDG folders under it) and a copy of the rule files for `--rules`.
+struct Places {
+    work: tempfile::TempDir,
+    tmp: tempfile::TempDir,
+    home: tempfile::TempDir,
+    rules: tempfile::TempDir,
+}
+
+impl Places {
+    fn new() -> Places {
+        let rules = tempfile::tempdir().unwrap();
+        for (name, text) in candidacy::ruleset::EMBEDDED_FILES {
+            std::fs::write(rules.path().join(name), text).unwrap();
+        }
+        Places {
+            work: tempfile::tempdir().unwrap(),
+            tmp: tempfile::tempdir().unwrap(),
+            home: tempfile::tempdir().unwrap(),
+            rules,
+        }
+    }
+
+    /// The binary, run in these places with `--rules` on the copy.
+    fn candidacy(&self) -> Command {
+        let mut cmd = candidacy();
+        cmd.current_dir(self.work.path())
+            .env("TMPDIR", self.tmp.path())
+            .env("HOME", self.home.path())
+            .env_remove("XDG_CONFIG_HOME")
+            .env_remove("XDG_CACHE_HOME")
+            .env_remove("XDG_DATA_HOME")
+            .env_remove("XDG_STATE_HOME")
+            .arg("--rules")
+            .arg(self.rules.path());
+        cmd
+    }
+
+    /// Every file and folder below the places, with the bytes of each file.
+    fn contents(&self) -> Vec<(std::path::PathBuf, Option<Vec<u8>>)> {
+        fn walk(dir: &Path, out: &mut Vec<(std::path::PathBuf, Option<Vec<u8>>)>) {
+            for entry in std::fs::read_dir(dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    out.push((path.clone(), None));
+                    walk(&path, out);
+                } else {
+                    out.push((path.clone(), Some(std::fs::read(&path).unwrap())));
+                }
+            }
+        }
+        let mut out = Vec::new();
+        for dir in [&self.work, &self.tmp, &self.home, &self.rules] {
+            walk(dir.path(), &mut out);
+        }
+        out.sort();
+        out
+    }
+}
+
 #[test]
 fn a_screening_writes_no_file() {
-    let work = tempfile::tempdir().unwrap();
-    let tmp = tempfile::tempdir().unwrap();
+    let places = Places::new();
+    let before = places.contents();
+    assert_eq!(before.len(), candidacy::ruleset::EMBEDDED_FILES.len());
     let path = example("knee-moderate.toml");
-    candidacy()
-        .current_dir(work.path())
-        .env("TMPDIR", tmp.path())
+    places
+        .candidacy()
         .args(["--answers", path.to_str().unwrap()])
         .assert()
         .code(0);
-    assert_eq!(std::fs::read_dir(work.path()).unwrap().count(), 0);
-    assert_eq!(std::fs::read_dir(tmp.path()).unwrap().count(), 0);
+    // Nothing new in the working folder, TMPDIR, HOME or the rule folder,
+    // and the rule files unchanged.
+    assert_eq!(places.contents(), before);
 }
 
 #[test]
@@ -1088,19 +1149,23 @@ fn a_write_that_fails_exits_74_and_leaves_no_partial_file() {
 
 #[test]
 fn no_format_writes_a_file_unless_asked() {
-    let work = tempfile::tempdir().unwrap();
-    let tmp = tempfile::tempdir().unwrap();
+    let places = Places::new();
+    let before = places.contents();
     for format in ["text", "json", "markdown", "html", "fhir"] {
-        candidacy()
-            .current_dir(work.path())
-            .env("TMPDIR", tmp.path())
+        places
+            .candidacy()
             .args(COMPLETE)
             .args(["--format", format])
             .assert()
             .code(0);
     }
-    assert_eq!(std::fs::read_dir(work.path()).unwrap().count(), 0);
-    assert_eq!(std::fs::read_dir(tmp.path()).unwrap().count(), 0);
+    places
+        .candidacy()
+        .args(COMPLETE)
+        .args(["--explain", "--audience", "staff"])
+        .assert()
+        .code(0);
+    assert_eq!(places.contents(), before);
 }
 
 #[test]

@@ -12,6 +12,8 @@ use candidacy::evaluate::{Assessment, Fallback, evaluate};
 use candidacy::level::Level;
 use candidacy::ruleset::{OptionSet, RuleSet, Test};
 
+mod common;
+
 fn rules() -> RuleSet {
     RuleSet::embedded().expect("the default rule set loads")
 }
@@ -266,15 +268,11 @@ fn what_to_expect_notes_come_with_every_summary() {
 fn safety_invariants_hold_for_every_answer_set() {
     let rules = rules();
     let space = AnswerSpace::new(&rules).unwrap();
-    assert!(
-        space.combinations() > 10_000,
-        "the space is enumerated, not sampled: {}",
-        space.combinations()
-    );
     let infection = rules.question_index("active_infection").unwrap();
     let yes = rules.questions[infection].option_index("yes").unwrap();
     let signs = rules.question_index("warning_signs").unwrap();
     let no_sign = rules.questions[signs].option_index("none").unwrap();
+    let mut evaluated = 0usize;
     for answers in space.iter(&rules) {
         let assessment = evaluate(&rules, &answers);
         let most_serious = assessment
@@ -295,7 +293,7 @@ fn safety_invariants_hold_for_every_answer_set() {
                 .all(|w| w[0].level <= w[1].level),
             "findings are ordered most serious first"
         );
-        if answers.has_unsure(&rules) {
+        if common::holds_not_sure(&rules, &answers) {
             assert_ne!(assessment.outcome, Level::MayBeSuitable, "{answers:?}");
         }
         let any_sign = *answers.value(signs) != Value::Several(OptionSet::from_indices([no_sign]));
@@ -304,7 +302,16 @@ fn safety_invariants_hold_for_every_answer_set() {
         } else if *answers.value(infection) == Value::Choice(yes) {
             assert_eq!(assessment.outcome, Level::NotSuitableNow, "{answers:?}");
         }
+        evaluated += 1;
     }
+    // Every representative was evaluated (each stands for a class of
+    // combinations: `every_answer_set_behaves_as_its_representative` in
+    // tests/properties.rs checks the classes).
+    assert_eq!(evaluated, space.len());
+    assert!(
+        evaluated > 10_000,
+        "the space is enumerated, not sampled: {evaluated} answer sets evaluated"
+    );
     // Gaps, rules that never fire and a source contradicting itself are
     // the analysis's job: see the_analysis_of_the_default_rule_set_is_clean.
 }
@@ -361,4 +368,29 @@ fn an_unsure_answer_never_passes_even_if_an_edited_rule_says_so() {
     assert!(fired(&assessment).contains(&"jmc-advanced-arthritis"));
     assert_eq!(assessment.outcome, Level::ClinicianReview);
     assert_eq!(assessment.fallback, Some(Fallback::UnsureAnswer));
+}
+
+#[test]
+fn not_sure_never_passes_over_every_answer_set_when_only_the_fallback_stands_in_the_way() {
+    for rules in [
+        common::one_pass_for_everything(),
+        common::passes_widened_to_not_sure(),
+    ] {
+        let space = AnswerSpace::new(rules).unwrap();
+        let mut not_sure = 0usize;
+        let mut would_pass = 0usize;
+        for answers in space.iter(rules) {
+            if !common::holds_not_sure(rules, &answers) {
+                continue;
+            }
+            not_sure += 1;
+            let assessment = evaluate(rules, &answers);
+            assert_ne!(assessment.outcome, Level::MayBeSuitable, "{answers:?}");
+            if assessment.fallback == Some(Fallback::UnsureAnswer) {
+                would_pass += 1;
+            }
+        }
+        // The edited rule sets really put the fallback to work.
+        assert!(not_sure > 0 && would_pass > 0, "{not_sure} {would_pass}");
+    }
 }

@@ -310,31 +310,56 @@ fn plain_mode_takes_typed_numbers_and_never_moves_the_cursor() {
 #[test]
 fn repeat_interviews_two_people_and_clears_the_first_before_the_second() {
     let mut p = spawn(&["--repeat", "--no-review", "--format", "json"]);
+    // Everything the terminal receives after the clear sequence.
+    let mut after_clear = String::new();
     for (person, age) in [(1, "61"), (2, "45")] {
-        p.exp_string("Question 1 of 6").unwrap();
-        p.exp_string("None of these").unwrap();
+        let mut expect = |p: &mut PtySession, needle: &str| {
+            let before = p.exp_string(needle).unwrap();
+            if person == 2 {
+                after_clear.push_str(&before);
+                after_clear.push_str(needle);
+            }
+        };
+        expect(&mut p, "Question 1 of 6");
+        expect(&mut p, "None of these");
         send(&mut p, &format!("{}{ENTER}", DOWN.repeat(7) + " "));
-        p.exp_string("Question 2 of 6").unwrap();
+        expect(&mut p, "Question 2 of 6");
         send(&mut p, ENTER);
-        p.exp_string("Question 3 of 6").unwrap();
+        expect(&mut p, "Question 3 of 6");
         send(&mut p, ENTER);
-        p.exp_string("Question 4 of 6").unwrap();
+        expect(&mut p, "Question 4 of 6");
         send(&mut p, &format!("{age}\r"));
-        p.exp_string("Question 5 of 6").unwrap();
+        expect(&mut p, "Question 5 of 6");
         send(&mut p, &format!("{DOWN}{ENTER}"));
-        p.exp_string("Question 6 of 6").unwrap();
+        expect(&mut p, "Question 6 of 6");
         send(&mut p, &format!(" {ENTER}"));
-        p.exp_string(&format!("\"age\": {age}")).unwrap();
-        p.exp_string("Start the next interview?").unwrap();
+        expect(&mut p, &format!("\"age\": {age}"));
+        expect(&mut p, "Start the next interview?");
         if person == 1 {
             send(&mut p, ENTER); // yes, next person
-            // The screen and its scrollback are cleared before the next one.
+            // The screen and its scrollback are cleared before the next
+            // one; what came before the clear is left behind.
             p.exp_string("\x1b[2J\x1b[3J").unwrap();
         } else {
             send(&mut p, &format!("{DOWN}{ENTER}")); // no, quit
         }
     }
-    let rest = p.exp_eof().unwrap();
-    assert!(!rest.contains("\"age\": 61"), "{rest}");
+    after_clear.push_str(&p.exp_eof().unwrap());
+    // The second person's turn is all there, and nothing of the first: not
+    // their summary, not their typed age.
+    assert!(after_clear.contains("\"age\": 45"), "{after_clear:?}");
+    assert!(!after_clear.contains("\"age\": 61"), "{after_clear:?}");
+    let age_lines: Vec<&str> = after_clear
+        .split(['\r', '\n'])
+        .filter(|line| line.contains("How old are you?"))
+        .collect();
+    assert!(
+        age_lines.iter().any(|line| line.contains("45")),
+        "{age_lines:?}"
+    );
+    assert!(
+        age_lines.iter().all(|line| !line.contains("61")),
+        "{age_lines:?}"
+    );
     assert_eq!(exit_code(&p), 0);
 }

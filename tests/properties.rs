@@ -5,14 +5,17 @@
 //! option combinations themselves).
 #![allow(clippy::unwrap_used)] // a panic is how a test reports failure
 
+mod common;
 mod tainted;
 
 use std::sync::OnceLock;
 
+use candidacy::analysis::AnswerSpace;
 use candidacy::answers::{AnswerSet, Answers, Value};
-use candidacy::evaluate::evaluate;
+use candidacy::evaluate::{Fallback, evaluate};
+use candidacy::explain::explain;
 use candidacy::level::Level;
-use candidacy::render::{Audience, Report, json, text};
+use candidacy::render::{Audience, Report, fhir, html, json, markdown, text};
 use candidacy::ruleset::{OptionSet, QuestionKind, RuleSet};
 use proptest::prelude::*;
 
@@ -24,7 +27,12 @@ fn rules() -> &'static RuleSet {
 /// Any valid answer to each question: one option, any number in range, or
 /// any non-empty combination of options that respects `exclusive`.
 fn answer_sets() -> impl Strategy<Value = AnswerSet> {
-    let per_question: Vec<BoxedStrategy<Value>> = rules()
+    answer_sets_of(rules())
+}
+
+/// [`answer_sets`] for any rule set.
+fn answer_sets_of(rules: &'static RuleSet) -> impl Strategy<Value = AnswerSet> {
+    let per_question: Vec<BoxedStrategy<Value>> = rules
         .questions
         .iter()
         .map(|q| match &q.kind {
@@ -52,8 +60,8 @@ fn answer_sets() -> impl Strategy<Value = AnswerSet> {
             }
         })
         .collect();
-    per_question.prop_map(|values| {
-        let mut answers = Answers::new(rules());
+    per_question.prop_map(move |values| {
+        let mut answers = Answers::new(rules);
         for (index, value) in values.into_iter().enumerate() {
             answers.set(index, value);
         }
@@ -104,13 +112,64 @@ proptest! {
         }
     }
 
-    /// Any "not sure" answer never yields "may be suitable".
+    /// Any "not sure" answer never yields "may be suitable" (decided by
+    /// the test's own oracle, not by the evaluator's `has_unsure`).
     #[test]
     fn not_sure_is_never_a_pass(answers in answer_sets()) {
         let assessment = evaluate(rules(), &answers);
-        if answers.has_unsure(rules()) {
+        if common::holds_not_sure(rules(), &answers) {
             prop_assert_ne!(assessment.outcome, Level::MayBeSuitable);
         }
+    }
+
+    /// On rule sets where nothing but the evaluator's fallback stands
+    /// between a "not sure" answer and a pass (a pass whatever is
+    /// answered; the built-in rules with the rules on "not sure" removed
+    /// and every pass widened to "not sure"), a "not sure" answer still
+    /// never passes, and goes to a clinician by the fallback.
+    #[test]
+    fn not_sure_is_never_a_pass_when_only_the_fallback_stands_in_the_way(
+        answers in answer_sets(),
+        widened in any::<bool>(),
+    ) {
+        let rules = if widened {
+            common::passes_widened_to_not_sure()
+        } else {
+            common::one_pass_for_everything()
+        };
+        let assessment = evaluate(rules, &answers);
+        if common::holds_not_sure(rules, &answers) {
+            prop_assert_ne!(assessment.outcome, Level::MayBeSuitable);
+            if !widened {
+                prop_assert_eq!(assessment.outcome, Level::ClinicianReview);
+                prop_assert_eq!(assessment.fallback, Some(Fallback::UnsureAnswer));
+            }
+        } else if !widened {
+            // Without "not sure", the pass stands: the rule set really
+            // passes everything else.
+            prop_assert_eq!(assessment.outcome, Level::MayBeSuitable);
+        }
+    }
+
+    /// The exhaustive checks evaluate one representative per class of
+    /// answer sets (`AnswerSpace`): any full answer set gives the same
+    /// outcome, fallback and fired rules as its representative, which is
+    /// one of the answer sets the space enumerates.
+    #[test]
+    fn every_answer_set_behaves_as_its_representative(answers in answer_sets()) {
+        let (space, enumerated) = answer_space();
+        let representative = space.representative_of(rules(), &answers);
+        prop_assert!(representative.is_some(), "{:?}", answers);
+        let representative = representative.unwrap();
+        prop_assert!(enumerated.contains(&format!("{representative:?}")), "{:?}", representative);
+        let ours = evaluate(rules(), &answers);
+        let theirs = evaluate(rules(), &representative);
+        prop_assert_eq!(ours.outcome, theirs.outcome);
+        prop_assert_eq!(ours.fallback, theirs.fallback);
+        let ids = |a: &candidacy::evaluate::Assessment<'_>| {
+            a.findings.iter().map(|r| r.id.clone()).collect::<Vec<_>>()
+        };
+        prop_assert_eq!(ids(&ours), ids(&theirs), "{:?} vs {:?}", answers, representative);
     }
 
     /// The disclaimer is in every summary, in every format and for every
@@ -133,6 +192,180 @@ proptest! {
         prop_assert!(words(&summary).contains(&disclaimer));
         let json: serde_json::Value = serde_json::from_str(&json::render(&report)).unwrap();
         prop_assert_eq!(json["disclaimer"].as_str(), Some(rules().meta.disclaimer.as_str()));
+    }
+}
+
+/// The built-in rule set's answer space and its enumerated answer sets (in
+/// their `Debug` form, to look them up).
+fn answer_space() -> &'static (AnswerSpace, std::collections::HashSet<String>) {
+    static SPACE: OnceLock<(AnswerSpace, std::collections::HashSet<String>)> = OnceLock::new();
+    SPACE.get_or_init(|| {
+        let space = AnswerSpace::new(rules()).unwrap();
+        let enumerated = space.iter(rules()).map(|a| format!("{a:?}")).collect();
+        (space, enumerated)
+    })
+}
+
+/// Every summary format (text, plain text, JSON, Markdown, HTML, the FHIR
+/// response) for one report, as (format, output).
+fn every_summary(report: &Report<'_>) -> Vec<(&'static str, String)> {
+    let mut plain = text::TextOptions::new(60);
+    plain.plain = true;
+    vec![
+        ("text", text::render(report, text::TextOptions::new(80))),
+        ("text --plain", text::render(report, plain)),
+        ("json", json::render(report)),
+        ("markdown", markdown::render(report)),
+        ("html", html::render(report).unwrap()),
+        ("fhir", fhir::response(report)),
+    ]
+}
+
+/// What a person reads in `output`: for JSON, every string in it (so the
+/// FHIR narrative too); markup escapes and character references undone;
+/// runs of white space as one space (the text renderer wraps lines).
+fn readable(format: &str, output: &str) -> String {
+    fn strings(value: &serde_json::Value, out: &mut Vec<String>) {
+        match value {
+            serde_json::Value::String(s) => out.push(s.clone()),
+            serde_json::Value::Array(items) => items.iter().for_each(|v| strings(v, out)),
+            serde_json::Value::Object(map) => map.values().for_each(|v| strings(v, out)),
+            _ => {}
+        }
+    }
+    let mut text = if format == "json" || format == "fhir" {
+        let mut all = Vec::new();
+        strings(&serde_json::from_str(output).unwrap(), &mut all);
+        all.join("\n")
+    } else {
+        output.to_owned()
+    };
+    if format == "markdown" {
+        text = text.replace('\\', "");
+    }
+    if format.starts_with("text") {
+        // Table borders (box drawing) between the words of a cell.
+        text = text.replace(|c: char| ('\u{2500}'..='\u{257f}').contains(&c), " ");
+    }
+    for (entity, c) in [
+        ("&lt;", "<"),
+        ("&gt;", ">"),
+        ("&quot;", "\""),
+        ("&#34;", "\""),
+        ("&#39;", "'"),
+        ("&#x27;", "'"),
+        ("&amp;", "&"),
+    ] {
+        text = text.replace(entity, c);
+    }
+    words(&text)
+}
+
+fn words(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    /// Every summary in every format, for both audiences, with and without
+    /// `--explain`, with the review overdue or not, and whatever the
+    /// outcome (fallbacks and warning signs included) carries the
+    /// disclaimer, the regulator's sentence on approval (the
+    /// `fda-approval-status` rule's message, as the rule set words it), the
+    /// "Before you book" heading and every one of its questions, and the
+    /// overdue warning exactly when the review date has passed.
+    #[test]
+    fn every_summary_carries_the_disclaimer_the_regulator_and_before_you_book(
+        answers in answer_sets(),
+        staff in any::<bool>(),
+        overdue in any::<bool>(),
+        explained in any::<bool>(),
+    ) {
+        let rules = rules();
+        let assessment = evaluate(rules, &answers);
+        let explanation = explain(rules, &answers, &assessment);
+        let report = Report {
+            rules,
+            answers: &answers,
+            assessment: &assessment,
+            review_overdue: overdue,
+            explanation: explained.then_some(&explanation),
+            audience: if staff { Audience::Staff } else { Audience::Patient },
+            created: "2026-01-02T03:04:05Z",
+        };
+        let regulator = rules
+            .rules
+            .iter()
+            .find(|r| r.id == "fda-approval-status")
+            .map(|r| words(&r.message));
+        prop_assert!(regulator.is_some(), "the rule set has the FDA note");
+        let mut needles = vec![
+            ("disclaimer", words(&rules.meta.disclaimer)),
+            ("regulator", regulator.unwrap()),
+            ("heading", words(&rules.text.before_you_book_heading)),
+        ];
+        needles.extend(rules.before_you_book.iter().map(|a| ("before you book", words(&a.text))));
+        let warning = report.overdue_line().map(|w| words(&w));
+        prop_assert_eq!(warning.is_some(), overdue);
+        let warning = warning.unwrap_or_else(|| {
+            words(&candidacy::ruleset::fill(
+                &rules.text.review_overdue,
+                &[("review_by", &rules.meta.review_by)],
+            ))
+        });
+        for (format, output) in every_summary(&report) {
+            let seen = readable(format, &output);
+            for (what, needle) in &needles {
+                if format == "json" && *what == "heading" {
+                    // JSON is data: the list is under its key, with no heading.
+                    prop_assert!(output.contains("\"before_you_book\""), "{}", output);
+                    continue;
+                }
+                prop_assert!(seen.contains(needle.as_str()), "{}: no {} {:?} in {}", format, what, needle, output);
+            }
+            prop_assert_eq!(seen.contains(&warning), overdue, "{}: overdue warning: {}", format, output);
+        }
+    }
+}
+
+#[test]
+fn the_made_line_shows_hours_and_minutes_in_every_format_that_shows_it() {
+    let rules = rules();
+    let answers = tainted::first_answers(rules);
+    let assessment = evaluate(rules, &answers);
+    for audience in [Audience::Patient, Audience::Staff] {
+        let report = Report {
+            rules,
+            answers: &answers,
+            assessment: &assessment,
+            review_overdue: false,
+            explanation: None,
+            audience,
+            created: "2026-01-02T03:04:05Z",
+        };
+        let line = report.made_line();
+        assert!(
+            line.contains("2026-01-02") && line.contains("03:04"),
+            "{line}"
+        );
+        assert!(!line.contains("04:05"), "{line}");
+        for (format, output) in every_summary(&report) {
+            if format == "json" {
+                // JSON gives the time itself, not the sentence.
+                assert!(
+                    output.contains("\"created\": \"2026-01-02T03:04:05Z\""),
+                    "{output}"
+                );
+                continue;
+            }
+            let seen = readable(format, &output);
+            assert!(
+                seen.contains(&words(&line)),
+                "{format}: {line:?} not in {output}"
+            );
+            assert!(!seen.contains("04:05 UTC"), "{format}: {output}");
+        }
     }
 }
 

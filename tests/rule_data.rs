@@ -226,31 +226,67 @@ fn patient_facing_text_reads_at_or_below_grade_8() {
     );
 }
 
+/// Every rule message says whose claim it is, source by source: each cited
+/// clinic page by its name ("The Defiage blog post says", as the `[text]
+/// attribution` pattern writes it for a pass), or, when a rule cites every
+/// clinic page, both together ("Both sources", "Neither source"); a
+/// regulator by its short name ("The FDA says"); clinical guidance by its
+/// kind as `[text]` words it ("Clinical guidance says") or its name.
 #[test]
 fn every_rule_message_is_attributed_to_its_sources() {
+    use candidacy::level::Level;
+    use candidacy::ruleset::fill;
     let rules = rules();
+    let says = |name: &str| fill(&rules.text.attribution, &[("source", name)]).to_lowercase();
+    let clinics = rules
+        .sources
+        .iter()
+        .filter(|s| s.kind == SourceKind::ClinicMarketing)
+        .count();
+    assert_eq!(
+        clinics, 2,
+        "\"both\" and \"neither\" mean the two clinic pages"
+    );
     for rule in &rules.rules {
-        let names: Vec<&str> = rule
-            .citations
+        let message = rule.message.to_lowercase();
+        let mut cited: Vec<usize> = rule.citations.iter().map(|c| c.source).collect();
+        cited.sort_unstable();
+        cited.dedup();
+        let clinic: Vec<usize> = cited
             .iter()
-            .map(|c| rules.sources[c.source].name.as_str())
+            .copied()
+            .filter(|&s| rules.sources[s].kind == SourceKind::ClinicMarketing)
             .collect();
-        // Clinic claims name their page; clinical guidance and the
-        // regulator are named as such.
-        let others = rule
-            .citations
-            .iter()
-            .all(|c| rules.sources[c.source].kind != SourceKind::ClinicMarketing);
-        let attributed = names.iter().any(|n| rule.message.contains(n))
-            || rule.message.contains("source")
-            || (others
-                && (rule.message.contains("Clinical guidance")
-                    || rule.message.contains("The FDA")));
-        assert!(
-            attributed,
-            "rule `{}` does not say whose claim it is: {}",
-            rule.id, rule.message
-        );
+        let together = clinic.len() == clinics
+            && (message.contains("both sources") || message.contains("neither source"));
+        for &s in &cited {
+            let source = &rules.sources[s];
+            let name = source.name.to_lowercase();
+            let attributed = match source.kind {
+                SourceKind::ClinicMarketing if rule.level == Level::MayBeSuitable => {
+                    message.contains(&says(&source.name))
+                }
+                SourceKind::ClinicMarketing => together || message.contains(&name),
+                SourceKind::Regulator => {
+                    // The publisher's short name, "(FDA)".
+                    let short = source
+                        .publisher
+                        .rsplit_once('(')
+                        .and_then(|(_, rest)| rest.strip_suffix(')'))
+                        .unwrap_or(&source.publisher);
+                    message.contains(&says(short)) || message.contains(&name)
+                }
+                SourceKind::ClinicalGuidance => {
+                    message.contains(&rules.text.source_kind(source.kind).to_lowercase())
+                        || message.contains(&name)
+                }
+            };
+            assert!(
+                attributed,
+                "rule `{}` cites `{}` but does not say it is its claim: {}",
+                rule.id, source.id, rule.message
+            );
+        }
     }
 }
 

@@ -369,8 +369,8 @@ pub fn response(report: &Report<'_>) -> String {
     })
 }
 
-/// The human-readable XHTML narrative: outcome, findings, disclaimer and
-/// identity, every value escaped.
+/// The human-readable XHTML narrative: outcome, disclaimer, findings,
+/// "Before you book" and identity, every value escaped.
 fn narrative(view: &View) -> String {
     let mut div = String::from("<div xmlns=\"http://www.w3.org/1999/xhtml\">");
     let p = |div: &mut String, text: &str| {
@@ -392,6 +392,15 @@ fn narrative(view: &View) -> String {
     for finding in findings {
         div.push_str("<li>");
         div.push_str(&xml_escape(&finding.text));
+        div.push_str("</li>");
+    }
+    div.push_str("</ul>");
+    // Every summary carries "Before you book", the narrative too.
+    p(&mut div, &view.before_you_book_heading);
+    div.push_str("<ul>");
+    for advice in &view.before_you_book {
+        div.push_str("<li>");
+        div.push_str(&xml_escape(&advice.text));
         div.push_str("</li>");
     }
     div.push_str("</ul>");

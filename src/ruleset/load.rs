@@ -1304,4 +1304,102 @@ mod tests {
             "{choice:#?}"
         );
     }
+
+    /// The built-in files, each passed through `change(name, text)` to give
+    /// its new name and text.
+    fn embedded_changed(change: &dyn Fn(&str, &str) -> (String, String)) -> Vec<RuleFile> {
+        EMBEDDED_FILES
+            .iter()
+            .map(|(name, text)| {
+                let (name, text) = change(name, text);
+                RuleFile { name, text }
+            })
+            .collect()
+    }
+
+    fn sha256_of(files: Vec<RuleFile>) -> String {
+        match RuleSet::from_files(files) {
+            Ok(rules) => rules.sha256,
+            Err(e) => panic!("{e}"),
+        }
+    }
+
+    #[test]
+    fn an_empty_or_blank_disclaimer_does_not_load() {
+        let ruleset = EMBEDDED_FILES
+            .iter()
+            .find(|(name, _)| *name == "ruleset.toml")
+            .map(|(_, text)| *text)
+            .unwrap_or_default();
+        let start = ruleset.find("disclaimer = \"\"\"").unwrap_or_default();
+        let end = ruleset[start + 17..]
+            .find("\"\"\"")
+            .map_or(0, |at| start + 17 + at + 3);
+        assert!(end > start, "found the disclaimer");
+        for blank in ["\"\"", "\"   \"", "\"\\n\\t \"", "\"\"\"\n  \n\"\"\""] {
+            let files = embedded_changed(&|name, text| {
+                let text = if name == "ruleset.toml" {
+                    format!("{}disclaimer = {blank}{}", &text[..start], &text[end..])
+                } else {
+                    text.to_owned()
+                };
+                (name.to_owned(), text)
+            });
+            match RuleSet::from_files(files) {
+                Ok(_) => panic!("a disclaimer of {blank} loaded"),
+                Err(e) => assert!(
+                    e.to_string().contains("the disclaimer is empty"),
+                    "{blank}: {e}"
+                ),
+            }
+        }
+    }
+
+    #[test]
+    fn the_sha256_changes_with_any_byte_or_file_name_and_not_with_the_folder() {
+        let builtin = sha256_of(embedded_changed(&|n, t| (n.to_owned(), t.to_owned())));
+        // The same files give the same hash, wherever they are loaded from.
+        assert_eq!(
+            builtin,
+            sha256_of(embedded_changed(&|n, t| (n.to_owned(), t.to_owned())))
+        );
+        assert_eq!(
+            builtin,
+            sha256_of(embedded_changed(&|n, t| (
+                format!("/some/where/rules/{n}"),
+                t.to_owned()
+            )))
+        );
+        assert_eq!(builtin.len(), 64);
+        let mut seen = std::collections::BTreeSet::from([builtin.clone()]);
+        for (file, _) in EMBEDDED_FILES {
+            // One byte of one file: a comment at its end, `a` then `b`.
+            let with = |c: char| {
+                sha256_of(embedded_changed(&|n, t| {
+                    let t = if n == *file {
+                        format!("{t}\n# {c}\n")
+                    } else {
+                        t.to_owned()
+                    };
+                    (n.to_owned(), t)
+                }))
+            };
+            let (a, b) = (with('a'), with('b'));
+            assert_ne!(a, b, "one byte of {file}");
+            assert_ne!(a, builtin, "{file}");
+            // One file renamed, its bytes unchanged.
+            let renamed = sha256_of(embedded_changed(&|n, t| {
+                let n = if n == *file {
+                    format!("x-{n}")
+                } else {
+                    n.to_owned()
+                };
+                (n, t.to_owned())
+            }));
+            assert_ne!(renamed, builtin, "{file} renamed");
+            for hash in [a, b, renamed] {
+                assert!(seen.insert(hash), "{file}: a hash seen before");
+            }
+        }
+    }
 }

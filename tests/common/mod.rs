@@ -27,3 +27,92 @@ pub fn example(name: &str) -> PathBuf {
 pub fn on_ci() -> bool {
     std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "0" && v != "false")
 }
+
+/// The "not sure" answers of the built-in questionnaire, by question and
+/// option id, as `rules/questionnaire.toml` writes them: the tests' own
+/// oracle, independent of the evaluator's `has_unsure`.
+pub const NOT_SURE: [(&str, &str); 2] = [("severity", "unsure"), ("active_infection", "unsure")];
+
+/// Whether `answers` holds a "not sure" answer, decided from the option ids
+/// in [`NOT_SURE`].
+pub fn holds_not_sure(
+    rules: &candidacy::ruleset::RuleSet,
+    answers: &candidacy::answers::AnswerSet,
+) -> bool {
+    use candidacy::answers::Value;
+    rules.questions.iter().enumerate().any(|(q, question)| {
+        let chosen: Vec<usize> = match answers.value(q) {
+            Value::Choice(i) => vec![*i],
+            Value::Several(set) => set.iter().collect(),
+            Value::Number(_) => Vec::new(),
+        };
+        chosen
+            .iter()
+            .any(|&i| NOT_SURE.contains(&(question.id.as_str(), question.options()[i].id.as_str())))
+    })
+}
+
+/// The built-in rule set cut down so that only the evaluator's fallback
+/// stands between a "not sure" answer and a pass: the info notes and one
+/// `may-be-suitable` rule that holds whatever is answered.
+pub fn one_pass_for_everything() -> &'static candidacy::ruleset::RuleSet {
+    use candidacy::level::Level;
+    static RULES: std::sync::OnceLock<candidacy::ruleset::RuleSet> = std::sync::OnceLock::new();
+    RULES.get_or_init(|| {
+        let mut rules = candidacy::ruleset::RuleSet::embedded().unwrap();
+        let mut pass = rules
+            .rules
+            .iter()
+            .find(|r| r.level == Level::MayBeSuitable)
+            .unwrap()
+            .clone();
+        pass.when.clear();
+        rules.rules.retain(|r| r.level == Level::Info);
+        rules.rules.push(pass);
+        rules
+    })
+}
+
+/// The built-in rule set without the rules that handle a "not sure" answer
+/// (any rule testing for one), and with every `may-be-suitable` rule
+/// widened to accept "not sure" wherever it tests a question that has it.
+pub fn passes_widened_to_not_sure() -> &'static candidacy::ruleset::RuleSet {
+    use candidacy::level::Level;
+    use candidacy::ruleset::{OptionSet, Test};
+    static RULES: std::sync::OnceLock<candidacy::ruleset::RuleSet> = std::sync::OnceLock::new();
+    RULES.get_or_init(|| {
+        let mut rules = candidacy::ruleset::RuleSet::embedded().unwrap();
+        let unsure: Vec<OptionSet> =
+            rules
+                .questions
+                .iter()
+                .map(|q| {
+                    OptionSet::from_indices((0..q.options().len()).filter(|&i| {
+                        NOT_SURE.contains(&(q.id.as_str(), q.options()[i].id.as_str()))
+                    }))
+                })
+                .collect();
+        rules.rules.retain(|r| {
+            !r.when.iter().any(|m| match &m.test {
+                Test::OneOf(set) => set.intersects(unsure[m.question]),
+                _ => false,
+            })
+        });
+        for rule in rules
+            .rules
+            .iter_mut()
+            .filter(|r| r.level == Level::MayBeSuitable)
+        {
+            for m in &mut rule.when {
+                if let Test::OneOf(set) = &mut m.test {
+                    *set = OptionSet::from_indices(set.iter().chain(unsure[m.question].iter()));
+                }
+            }
+        }
+        assert!(
+            rules.rules.iter().any(|r| r.level == Level::MayBeSuitable),
+            "passes are left"
+        );
+        rules
+    })
+}

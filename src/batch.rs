@@ -149,6 +149,25 @@ impl Id<'_> {
     }
 }
 
+/// A record's id as a CSV result cell: cleaned by the sanitizing policy, and
+/// a text id that a spreadsheet would run as a formula (it starts with `=`,
+/// `+`, `-` or `@`) is prefixed with `'`, which spreadsheets show as text
+/// (OWASP's advice on CSV injection). Staff open these results in
+/// spreadsheets; a number id is a number and stays as it is.
+fn spreadsheet_safe<'a>(id: &'a Id<'_>) -> Cow<'a, str> {
+    match id {
+        Id::Text(text) => {
+            let text = sanitize(text);
+            if text.starts_with(['=', '+', '-', '@']) {
+                Cow::Owned(format!("'{text}"))
+            } else {
+                text
+            }
+        }
+        _ => id.as_csv(),
+    }
+}
+
 /// One record's result: its outcome, or why it is invalid.
 type Outcome = Result<Level, String>;
 
@@ -222,8 +241,7 @@ impl<W: Write> Sink<W> {
             }
             Sink::Csv(writer) => {
                 let line = line.to_string();
-                let id = id.as_csv();
-                let id = sanitize(&id);
+                let id = spreadsheet_safe(id);
                 match result {
                     Ok(outcome) => {
                         let rules: Vec<&str> = fired.iter().map(|r| r.id.as_str()).collect();

@@ -52,8 +52,10 @@ fn report(err: &anyhow::Error) -> u8 {
         .filter_map(|e| e.downcast_ref::<Error>())
         .any(Error::is_broken_pipe);
     if broken_pipe {
-        // The reader went away (`candidacy | head`): nothing to report.
-        return exit::OK;
+        // The reader went away (`candidacy batch | head`): nothing to tell
+        // it, but what was not written must not pass for success (a script
+        // with `set -o pipefail` sees it), so the exit code says so.
+        return exit::IO;
     }
     // A signal or Ctrl-C: the interview already left the terminal tidy.
     let stopped = err

@@ -807,3 +807,32 @@ fn batch_results_echo_no_controls_or_bidi_overrides() {
     assert!(!stdout.chars().any(forbidden), "{stdout:?}");
     assert_eq!(stdout.matches("[2J2Jlive").count(), 3, "{stdout}");
 }
+
+#[test]
+fn csv_results_never_start_an_id_with_a_spreadsheet_formula() {
+    let header = "id,warning_signs,condition,severity,age,active_infection,prior_treatments";
+    let row = "none,knee-arthritis,moderate,54,no,rest";
+    let input = format!(
+        "{header}\n\"=HYPERLINK(\"\"http://x.example\"\",\"\"x\"\")\",{row}\n+1,{row}\n-2,{row}\n@SUM(A1),{row}\nplain,{row}\n"
+    );
+    let (code, stdout, stderr) = batch(
+        &["--input-format", "csv", "--format", "csv"],
+        input.as_bytes(),
+    );
+    assert_eq!(code, Some(0), "{stderr}");
+    let mut reader = csv::Reader::from_reader(stdout.as_bytes());
+    let ids: Vec<String> = reader.records().map(|r| r.unwrap()[1].to_owned()).collect();
+    assert_eq!(
+        ids,
+        [
+            "'=HYPERLINK(\"http://x.example\",\"x\")",
+            "'+1",
+            "'-2",
+            "'@SUM(A1)",
+            "plain"
+        ]
+    );
+    // JSON Lines results keep the id as given: no spreadsheet reads them.
+    let (_, stdout, _) = batch(&["--input-format", "csv"], input.as_bytes());
+    assert!(stdout.contains(r#""id":"-2""#), "{stdout}");
+}

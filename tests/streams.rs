@@ -154,3 +154,33 @@ fn a_saved_summary_whose_notice_cannot_be_written_exits_74_and_is_kept() {
     let saved = std::fs::read_to_string(&path).unwrap();
     assert!(saved.contains("Outcome"), "{saved}");
 }
+
+#[test]
+fn a_reader_that_goes_away_early_leaves_exit_74_and_no_message() {
+    // Many records, and a reader that closes the pipe after the first line.
+    let record = r#"{"warning_signs":["none"],"condition":"knee-arthritis","severity":"moderate","age":54,"active_infection":"no","prior_treatments":["rest"]}"#;
+    let input = format!("{record}\n").repeat(200_000);
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_candidacy"))
+        .args(["batch", "-"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let writer = std::thread::spawn(move || {
+        let _ = std::io::Write::write_all(&mut stdin, input.as_bytes());
+    });
+    let mut stdout = child.stdout.take().unwrap();
+    let mut first = [0u8; 16];
+    std::io::Read::read_exact(&mut stdout, &mut first).unwrap();
+    drop(stdout);
+    let output = child.wait_with_output().unwrap();
+    writer.join().unwrap();
+    assert_eq!(output.status.code(), Some(74));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        !stderr.contains("panicked") && !stderr.contains("error"),
+        "{stderr}"
+    );
+}

@@ -162,7 +162,19 @@ impl CheckReport {
 /// documents' text (`file` of each source); `today` is `YYYY-MM-DD`.
 pub fn check(rules: &RuleSet, sources: Option<&Path>, today: &str) -> CheckReport {
     let mut items = Vec::new();
-    let quotes_checked = sources.map_or(0, |dir| check_quotes(rules, dir, &mut items));
+    let quotes_checked = match sources {
+        Some(dir) => check_quotes(rules, dir, &mut items),
+        None => {
+            items.push(Item::new(
+                Severity::Note,
+                "quotes-not-checked",
+                "the quotes were not checked against their documents: give --sources DIR \
+                 (the folder holding each source's `file`)"
+                    .to_owned(),
+            ));
+            0
+        }
+    };
 
     let analysis = match analyse(rules) {
         Ok(analysis) => analysis,
@@ -316,11 +328,17 @@ mod tests {
         let report = check(&rules, None, "2026-11-21");
         let kinds: Vec<(Severity, &str)> =
             report.items.iter().map(|i| (i.severity, i.kind)).collect();
-        assert_eq!(kinds, [(Severity::Note, "disagreement")]);
+        assert_eq!(
+            kinds,
+            [
+                (Severity::Note, "quotes-not-checked"),
+                (Severity::Note, "disagreement")
+            ]
+        );
         assert!(
             report
                 .render_text()
-                .ends_with("0 errors, 0 warnings, 1 note\n")
+                .ends_with("0 errors, 0 warnings, 2 notes\n")
         );
     }
 

@@ -68,6 +68,8 @@ mod tests {
             created: "2026-01-02T03:04:05Z",
         })
         .unwrap();
+        // A saved page ends with one line end, like every other format.
+        assert!(page.ends_with("</html>\n"), "{}", &page[page.len() - 20..]);
         let meta = format!(
             "<meta http-equiv=\"Content-Security-Policy\" content=\"{CONTENT_SECURITY_POLICY}\">"
         );

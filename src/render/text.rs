@@ -427,4 +427,33 @@ mod tests {
         assert!(lines.iter().all(|l| l.chars().count() <= 9));
         assert_eq!(wrap("abcdefghijk x", 5), ["abcde", "fghij", "k x"]);
     }
+
+    #[test]
+    fn the_answers_table_shows_each_question_and_answer_cleaned_within_its_width() {
+        #![allow(clippy::unwrap_used)] // a panic is how a test reports failure
+        let rules = crate::ruleset::RuleSet::embedded().unwrap();
+        let table = answers_table(
+            &rules.text,
+            [
+                ("How old are you?", "54"),
+                ("Any \u{1b}[2Jinfection?", "No\u{202e}"),
+            ],
+            20, // below the minimum width: the table is drawn at MIN_WIDTH
+        );
+        for needle in [
+            rules.text.column_question.as_str(),
+            rules.text.column_answer.as_str(),
+            "How old are you?",
+            "54",
+            "[2Jinfection?",
+        ] {
+            assert!(table.contains(needle), "{needle:?} in\n{table}");
+        }
+        assert!(!table.contains(['\u{1b}', '\u{202e}']), "{table:?}");
+        let widths: Vec<usize> = table.lines().map(|l| l.chars().count()).collect();
+        assert!(
+            widths.iter().all(|&w| w <= usize::from(MIN_WIDTH)),
+            "{widths:?}\n{table}"
+        );
+    }
 }

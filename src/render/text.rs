@@ -429,6 +429,22 @@ mod tests {
     }
 
     #[test]
+    fn the_outcome_line_is_colored_by_how_serious_it_is() {
+        let shown = |level| {
+            outcome_style(level)
+                .force_styling(true)
+                .apply_to("x")
+                .to_string()
+        };
+        // Bold, and red for urgent care, yellow for a caution, cyan for the
+        // rest: a cue beside the words, never instead of them.
+        assert_eq!(shown(Level::UrgentCare), "\u{1b}[31m\u{1b}[1mx\u{1b}[0m");
+        assert_eq!(shown(Level::NotSuitableNow), shown(Level::ClinicianReview));
+        assert!(shown(Level::ClinicianReview).contains("\u{1b}[33m"));
+        assert!(shown(Level::MayBeSuitable).contains("\u{1b}[36m"));
+    }
+
+    #[test]
     fn the_answers_table_shows_each_question_and_answer_cleaned_within_its_width() {
         #![allow(clippy::unwrap_used)] // a panic is how a test reports failure
         let rules = crate::ruleset::RuleSet::embedded().unwrap();

@@ -3,6 +3,7 @@
 //! any of these places is an error naming the file, given promptly under a
 //! memory limit, never a hang or a process that grows until it dies.
 #![cfg(unix)]
+#![allow(clippy::unwrap_used)] // a panic is how a test reports failure
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};

@@ -3,7 +3,9 @@
 //!
 //! Every limit here is in the README's "Limits" table. Over a limit, the
 //! caller reports an error (an error record in `batch`, exit 65 for an
-//! answer file, asking again for a typed line); the readers below never
+//! answer file, exit 66 for a rule or case file, a `source-missing` error
+//! in `rules check --sources`, asking again for a typed line); files are
+//! read only when they are regular files; the readers below never
 //! buffer more than the limit, and a line that is too long is skipped up
 //! to its line end without being kept, so a stream stays in step.
 

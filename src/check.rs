@@ -13,6 +13,7 @@ use std::path::Path;
 use serde::Serialize;
 
 use crate::analysis::analyse;
+use crate::limits;
 use crate::quote;
 use crate::ruleset::{Diagnostic, RuleSet};
 
@@ -290,17 +291,23 @@ fn check_quotes(rules: &RuleSet, dir: &Path, items: &mut Vec<Item>) -> usize {
             let Some(file) = &source.file else { continue };
             let document = documents.entry(citation.source).or_insert_with(|| {
                 let path = dir.join(file);
-                let text = std::fs::read_to_string(&path)
-                    .ok()
-                    .map(|t| quote::Document::new(&t));
-                if text.is_none() {
-                    items.push(Item::new(
-                        Severity::Error,
-                        "source-missing",
-                        format!("source `{}`: cannot read `{}`", source.id, path.display()),
-                    ));
+                // Bounded, and only a regular file: a FIFO or a device
+                // given as a source is an error, not a hang.
+                match limits::read_text_file(&path, limits::MAX_SOURCE_FILE_BYTES) {
+                    Ok(text) => Some(quote::Document::new(&text)),
+                    Err(e) => {
+                        items.push(Item::new(
+                            Severity::Error,
+                            "source-missing",
+                            format!(
+                                "source `{}`: cannot read `{}`: {e}",
+                                source.id,
+                                path.display()
+                            ),
+                        ));
+                        None
+                    }
                 }
-                text
             });
             let Some(document) = document else { continue };
             checked += 1;

@@ -31,11 +31,14 @@ pub mod exit {
     pub const HANGUP: u8 = 129;
     /// Interrupted with Ctrl-C (SIGINT, 128 + 2).
     pub const INTERRUPTED: u8 = 130;
+    /// Stopped with SIGQUIT (`Ctrl-\` or `kill -QUIT`) during the interview
+    /// (128 + 3); no core dump.
+    pub const QUIT: u8 = 131;
     /// Stopped with `kill` during the interview (SIGTERM, 128 + 15).
     pub const TERMINATED: u8 = 143;
 
-    /// The exit code after the interview caught `signal` (SIGINT, SIGTERM
-    /// or SIGHUP): 128 + its number, as a shell reports it.
+    /// The exit code after the interview caught `signal` (SIGINT, SIGTERM,
+    /// SIGHUP or SIGQUIT): 128 + its number, as a shell reports it.
     pub fn for_signal(signal: i32) -> u8 {
         u8::try_from(128 + signal).unwrap_or(INTERRUPTED)
     }
@@ -94,7 +97,7 @@ pub enum Error {
     /// The interview was interrupted (Ctrl-C).
     #[error("interrupted")]
     Interrupted,
-    /// The interview was stopped by SIGTERM or SIGHUP; this is the exit
+    /// The interview was stopped by SIGTERM, SIGHUP or SIGQUIT; this is the exit
     /// code (128 + the signal's number).
     #[error("stopped by a signal")]
     Stopped(u8),
@@ -230,7 +233,11 @@ mod tests {
     fn a_signal_exits_with_128_plus_its_number() {
         assert_eq!(exit::for_signal(1), exit::HANGUP);
         assert_eq!(exit::for_signal(2), exit::INTERRUPTED);
+        assert_eq!(exit::for_signal(3), exit::QUIT);
         assert_eq!(exit::for_signal(15), exit::TERMINATED);
-        assert_eq!((exit::HANGUP, exit::TERMINATED), (129, 143));
+        assert_eq!(
+            (exit::HANGUP, exit::QUIT, exit::TERMINATED),
+            (129, 131, 143)
+        );
     }
 }

@@ -319,9 +319,10 @@ pub fn set_colors(stdout: bool, stderr: bool) {
     console::set_colors_enabled_stderr(stderr);
 }
 
-/// Makes Ctrl-C, `kill` (SIGTERM) and a closed terminal (SIGHUP) leave the
-/// terminal usable: shows the cursor again and exits with 128 + the
-/// signal's number (130, 143, 129; see [`exit`]). Call once, before the
+/// Makes Ctrl-C, `kill` (SIGTERM), a closed terminal (SIGHUP) and SIGQUIT
+/// leave the terminal usable: shows the cursor again and exits with 128 +
+/// the signal's number (130, 143, 129, 131; see [`exit`]), with no core
+/// dump. Call once, before the
 /// first prompt.
 pub fn install_interrupt_handler() -> Result<(), Error> {
     #[cfg(unix)]
@@ -366,19 +367,26 @@ pub fn install_interrupt_handler() -> Result<(), Error> {
 mod signals {
     use std::sync::atomic::{AtomicBool, Ordering};
 
-    use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+    use signal_hook::consts::{SIGHUP, SIGINT, SIGQUIT, SIGTERM};
 
     use crate::error::exit;
 
     static TERM: AtomicBool = AtomicBool::new(false);
     static HUP: AtomicBool = AtomicBool::new(false);
     static INT: AtomicBool = AtomicBool::new(false);
+    static QUIT: AtomicBool = AtomicBool::new(false);
 
     /// Each signal with its flag, in the order that decides the exit code
-    /// when several arrived: a SIGTERM or SIGHUP interrupts a menu's read,
-    /// and the menu then raises SIGINT itself, so SIGINT comes last.
-    pub(super) const CAUGHT: [(i32, &AtomicBool); 3] =
-        [(SIGTERM, &TERM), (SIGHUP, &HUP), (SIGINT, &INT)];
+    /// when several arrived: a SIGTERM, SIGHUP or SIGQUIT interrupts a
+    /// menu's read, and the menu then raises SIGINT itself, so SIGINT comes
+    /// last. SIGQUIT (`Ctrl-\`) is caught too: by default it would leave the
+    /// terminal as the menu set it and dump core with the answers in it.
+    pub(super) const CAUGHT: [(i32, &AtomicBool); 4] = [
+        (SIGTERM, &TERM),
+        (SIGHUP, &HUP),
+        (SIGQUIT, &QUIT),
+        (SIGINT, &INT),
+    ];
 
     /// The exit code for the first signal (in [`CAUGHT`]'s order) that
     /// arrived, if any did.

@@ -3,12 +3,15 @@
 //!
 //! Every limit here is in the README's "Limits" table. Over a limit, the
 //! caller reports an error (an error record in `batch`, exit 65 for an
-//! answer file, asking again for a typed line); the readers below never
+//! answer file, exit 66 for a rule or case file, a `source-missing` error
+//! in `rules check --sources`, asking again for a typed line); files are
+//! read only when they are regular files; the readers below never
 //! buffer more than the limit, and a line that is too long is skipped up
 //! to its line end without being kept, so a stream stays in step.
 
 use std::borrow::Cow;
 use std::io::{self, BufRead, Read};
+use std::path::Path;
 
 /// The most bytes one `batch` record may take (a JSON line, or a CSV record
 /// with its line end): about 350 times a typical record.
@@ -20,6 +23,14 @@ pub const MAX_ANSWER_FILE_BYTES: u64 = 1024 * 1024;
 
 /// The most bytes one typed line of the `--plain` interview may take.
 pub const MAX_TYPED_LINE_BYTES: usize = 4 * 1024;
+
+/// The most bytes one rule file or test-case file (`*.toml`) may hold:
+/// 10,000 rules take about 2.2 MB, so this leaves ample room.
+pub const MAX_RULE_FILE_BYTES: u64 = 16 * 1024 * 1024;
+
+/// The most bytes one source document read by `rules check --sources` may
+/// hold.
+pub const MAX_SOURCE_FILE_BYTES: u64 = 16 * 1024 * 1024;
 
 /// The most characters of a given value that an error message repeats; a
 /// longer value is cut and ends with an ellipsis.
@@ -104,6 +115,79 @@ pub fn read_all<R: Read>(input: R, max: u64) -> io::Result<Result<Vec<u8>, TooLa
     })
 }
 
+/// Reads the UTF-8 text file at `path`, of at most `max` bytes.
+///
+/// Only a regular file is read (a symbolic link is followed): a folder, a
+/// FIFO, a device or a socket is refused before it is opened, as opening a
+/// FIFO would wait for a writer and a device such as `/dev/zero` never
+/// ends. Reading stops one byte past `max`, so a larger file costs no more
+/// memory than that.
+///
+/// Errors are `io::Error`s whose message says what is wrong, for the caller
+/// to report with the file's name: the file's own error (missing,
+/// unreadable); [`io::ErrorKind::InvalidInput`] for what is not a regular
+/// file; [`io::ErrorKind::FileTooLarge`] (carrying a [`TooLarge`]) over the
+/// limit; [`io::ErrorKind::InvalidData`] for text that is not UTF-8, as
+/// [`std::fs::read_to_string`] reports it.
+pub fn read_text_file(path: &Path, max: u64) -> io::Result<String> {
+    let not_a_file = |kind| {
+        io::Error::new(
+            io::ErrorKind::InvalidInput,
+            format!("it is {}, not a regular file", kind_of(kind)),
+        )
+    };
+    let found = std::fs::metadata(path)?;
+    if !found.is_file() {
+        return Err(not_a_file(found.file_type()));
+    }
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    // Should the file be swapped for a FIFO after the check above, opening
+    // it does not wait for a writer; the check below then refuses it.
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::custom_flags(&mut options, libc::O_NONBLOCK);
+    let file = options.open(path)?;
+    let opened = file.metadata()?;
+    if !opened.is_file() {
+        return Err(not_a_file(opened.file_type()));
+    }
+    let bytes = read_all(file, max)?
+        .map_err(|too_large| io::Error::new(io::ErrorKind::FileTooLarge, too_large))?;
+    String::from_utf8(bytes).map_err(|_| {
+        io::Error::new(
+            io::ErrorKind::InvalidData,
+            "stream did not contain valid UTF-8",
+        )
+    })
+}
+
+/// What a file that is not a regular file is, in words ("a folder", "a
+/// FIFO (named pipe)", "a device", "a socket").
+pub fn kind_of(kind: std::fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if kind.is_fifo() {
+            return "a FIFO (named pipe)";
+        }
+        if kind.is_char_device() || kind.is_block_device() {
+            return "a device";
+        }
+        if kind.is_socket() {
+            return "a socket";
+        }
+    }
+    if kind.is_dir() {
+        "a folder"
+    } else if kind.is_symlink() {
+        "a symbolic link"
+    } else if kind.is_file() {
+        "a regular file"
+    } else {
+        "something else"
+    }
+}
+
 /// A given value as an error message may repeat it: at most
 /// [`MAX_SHOWN_CHARS`] characters, then an ellipsis.
 pub fn shorten(text: &str) -> Cow<'_, str> {
@@ -182,5 +266,50 @@ mod tests {
         assert!(shown.ends_with('…'));
         let exact = "x".repeat(MAX_SHOWN_CHARS);
         assert_eq!(shorten(&exact), exact);
+    }
+
+    #[test]
+    fn read_text_file_reads_a_file_within_the_limit_and_refuses_a_larger_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.toml");
+        std::fs::write(&path, "abcd").unwrap();
+        assert_eq!(read_text_file(&path, 4).unwrap(), "abcd");
+        let e = read_text_file(&path, 3).unwrap_err();
+        assert_eq!(e.kind(), io::ErrorKind::FileTooLarge);
+        assert_eq!(
+            e.to_string(),
+            "it is larger than 3 bytes, the most that is read"
+        );
+        std::fs::write(&path, b"\xff").unwrap();
+        let e = read_text_file(&path, 4).unwrap_err();
+        assert_eq!(e.kind(), io::ErrorKind::InvalidData);
+        let e = read_text_file(dir.path(), 4).unwrap_err();
+        assert_eq!(e.to_string(), "it is a folder, not a regular file");
+        let e = read_text_file(&dir.path().join("missing"), 4).unwrap_err();
+        assert_eq!(e.kind(), io::ErrorKind::NotFound);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn read_text_file_refuses_a_device_and_a_fifo_even_through_a_link() {
+        let dir = tempfile::tempdir().unwrap();
+        let link = dir.path().join("zero.toml");
+        std::os::unix::fs::symlink("/dev/zero", &link).unwrap();
+        let e = read_text_file(&link, MAX_RULE_FILE_BYTES).unwrap_err();
+        assert_eq!(e.kind(), io::ErrorKind::InvalidInput);
+        assert_eq!(e.to_string(), "it is a device, not a regular file");
+        // Opening a FIFO with no writer would wait forever: it is refused
+        // without being opened.
+        let fifo = dir.path().join("fifo.toml");
+        let made = std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap();
+        assert!(made.success());
+        let e = read_text_file(&fifo, MAX_RULE_FILE_BYTES).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "it is a FIFO (named pipe), not a regular file"
+        );
     }
 }

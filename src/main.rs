@@ -15,6 +15,7 @@ use candidacy::error::{Error, exit, exit_code};
 use candidacy::sanitize::sanitize;
 
 fn main() -> ExitCode {
+    survive_file_size_limit();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => return ExitCode::from(clap_output(&e)),
@@ -22,6 +23,20 @@ fn main() -> ExitCode {
     match candidacy::run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => ExitCode::from(report(&err)),
+    }
+}
+
+/// Makes a write past the file size limit (`ulimit -f`) fail with EFBIG
+/// instead of the default action of SIGXFSZ, which kills the process: a
+/// save then reports exit 74 and removes its temporary file, and output to
+/// standard output is exit 74 too. The signal sets a flag nobody reads.
+fn survive_file_size_limit() {
+    #[cfg(unix)]
+    {
+        static FILE_SIZE_LIMIT: std::sync::atomic::AtomicBool =
+            std::sync::atomic::AtomicBool::new(false);
+        // Should the handler not install, the limit kills as before.
+        let _ = signal_hook::flag::register(signal_hook::consts::SIGXFSZ, &FILE_SIZE_LIMIT);
     }
 }
 

@@ -30,7 +30,7 @@ pub fn save(path: &Path, contents: &[u8], force: bool) -> Result<(), Error> {
                 io::ErrorKind::AlreadyExists,
                 format!(
                     "it is {}, not an ordinary file, so it is never replaced (not even with --force)",
-                    kind_of(found.file_type())
+                    crate::limits::kind_of(found.file_type())
                 ),
             )));
         }
@@ -80,30 +80,6 @@ pub fn save(path: &Path, contents: &[u8], force: bool) -> Result<(), Error> {
     persisted.map_err(|e| cannot_create(e.error))?;
     sync_folder(folder);
     Ok(())
-}
-
-/// What a file that is not an ordinary file is, in words.
-fn kind_of(kind: std::fs::FileType) -> &'static str {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::FileTypeExt;
-        if kind.is_fifo() {
-            return "a FIFO (named pipe)";
-        }
-        if kind.is_char_device() || kind.is_block_device() {
-            return "a device";
-        }
-        if kind.is_socket() {
-            return "a socket";
-        }
-    }
-    if kind.is_dir() {
-        "a folder"
-    } else if kind.is_symlink() {
-        "a symbolic link"
-    } else {
-        "something else"
-    }
 }
 
 /// Makes the rename durable where the platform allows it; best effort, as

@@ -142,6 +142,32 @@ fn sigterm_and_sighup_show_the_cursor_and_exit_128_plus_the_signal() {
 }
 
 #[test]
+fn sigquit_shows_the_cursor_and_exits_131_without_a_core_dump() {
+    use rexpect::process::Signal;
+    // SIGQUIT's default action ends the process with a core dump (the
+    // answers in it) and leaves the cursor hidden: it is caught like
+    // SIGTERM instead.
+    let mut p = spawn(&[]);
+    p.exp_string("Question 1 of 6").unwrap();
+    p.exp_string("None of these").unwrap();
+    p.process_mut().signal(Signal::SIGQUIT).unwrap();
+    let rest = p.exp_eof().unwrap();
+    assert!(
+        rest.contains("\x1b[?25h"),
+        "the cursor is shown again: {rest:?}"
+    );
+    assert!(!rest.contains("Outcome"), "nothing half-written: {rest:?}");
+    assert_eq!(exit_code(&p), 131);
+    let mut p = spawn(&["--plain"]);
+    p.exp_string("8. None of these").unwrap();
+    p.exp_string("> ").unwrap();
+    p.process_mut().signal(Signal::SIGQUIT).unwrap();
+    let rest = p.exp_eof().unwrap();
+    assert!(!rest.contains("Outcome"), "nothing half-written: {rest:?}");
+    assert_eq!(exit_code(&p), 131, "--plain");
+}
+
+#[test]
 fn a_warning_sign_opens_the_summary_with_where_to_get_care() {
     let mut p = spawn(&[
         "-a",

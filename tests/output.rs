@@ -112,3 +112,86 @@ fn the_notice_after_saving_is_the_rule_sets_saved_text() {
     );
     assert!(dir.path().join("summary.txt").is_file());
 }
+
+/// Runs candidacy in `dir` under a file size limit of one block, the way a
+/// shell sets it (`ulimit -f 1`), with SIGXFSZ at its default action (which
+/// kills the process) unless candidacy handles it.
+#[cfg(unix)]
+fn under_a_file_size_limit(dir: &Path, args: &[&str]) -> std::process::Output {
+    let quoted: Vec<String> = KNEE.iter().chain(args).map(|a| format!("'{a}'")).collect();
+    std::process::Command::new("sh")
+        .current_dir(dir)
+        .arg("-c")
+        .arg(format!(
+            "trap - XFSZ; ulimit -f 1 && exec \"$0\" {}",
+            quoted.join(" ")
+        ))
+        .arg(env!("CARGO_BIN_EXE_candidacy"))
+        .env("TERM", "dumb")
+        .output()
+        .unwrap()
+}
+
+#[cfg(unix)]
+#[test]
+fn a_save_past_the_file_size_limit_exits_74_and_leaves_nothing() {
+    // The HTML handout is larger than one block (512 bytes to 1 KiB): the
+    // write goes past the limit. SIGXFSZ must not kill the process with
+    // the temporary file half-written; the write fails (EFBIG), and the
+    // save reports it and removes its temporary file.
+    let dir = tempfile::tempdir().unwrap();
+    let output = under_a_file_size_limit(
+        dir.path(),
+        &["--format", "html", "--output", "big.html", "--force"],
+    );
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(
+        output.status.code(),
+        Some(74),
+        "{:?}: {stderr}",
+        output.status
+    );
+    assert!(stderr.contains("cannot write `big.html`"), "{stderr}");
+    assert!(
+        !stderr.contains(".part"),
+        "the temporary file is not named: {stderr}"
+    );
+    let left: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert!(left.is_empty(), "no partial file: {left:?}");
+}
+
+#[cfg(unix)]
+#[test]
+fn printing_past_the_file_size_limit_exits_74() {
+    // Standard output redirected to a file under the same limit: the
+    // summary cannot be written in full, which is exit 74, not a death by
+    // SIGXFSZ.
+    let dir = tempfile::tempdir().unwrap();
+    // Into a pipe, which the limit does not bound: the summary is larger
+    // than the limit.
+    let output = under_a_file_size_limit(dir.path(), &["--format", "html"]);
+    assert!(output.stdout.len() > 1024, "{}", output.stdout.len());
+    let dir = tempfile::tempdir().unwrap();
+    let quoted: Vec<String> = KNEE.iter().map(|a| format!("'{a}'")).collect();
+    let output = std::process::Command::new("sh")
+        .current_dir(dir.path())
+        .arg("-c")
+        .arg(format!(
+            "trap - XFSZ; ulimit -f 1 && exec \"$0\" {} --format html > out.html",
+            quoted.join(" ")
+        ))
+        .arg(env!("CARGO_BIN_EXE_candidacy"))
+        .env("TERM", "dumb")
+        .output()
+        .unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(74),
+        "{:?}: {}",
+        output.status,
+        String::from_utf8_lossy(&output.stderr)
+    );
+}

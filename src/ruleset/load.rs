@@ -224,7 +224,11 @@ fn render_diagnostics(diagnostics: &[Diagnostic]) -> String {
 
 /// Reads every `*.toml` file directly inside `dir`, sorted by name; `what`
 /// names them in the message when there are none ("rule", "case"). An entry
-/// named `*.toml` that cannot be read as a file is an error.
+/// named `*.toml` that cannot be read as a file is an error, as is one that
+/// is not a regular file (a FIFO, a device, a socket, wherever a link to it
+/// points) or is larger than
+/// [`MAX_RULE_FILE_BYTES`](crate::limits::MAX_RULE_FILE_BYTES), which is
+/// never read past the limit (exit 66, like any unreadable file).
 pub(crate) fn read_dir(dir: &Path, what: &str) -> Result<Vec<RuleFile>, LoadError> {
     if !dir.exists() {
         return Err(LoadError::NotFound(dir.to_owned()));
@@ -253,7 +257,7 @@ pub(crate) fn read_dir(dir: &Path, what: &str) -> Result<Vec<RuleFile>, LoadErro
         .into_iter()
         .map(|path| {
             let name = path.display().to_string();
-            match std::fs::read_to_string(&path) {
+            match crate::limits::read_text_file(&path, crate::limits::MAX_RULE_FILE_BYTES) {
                 Ok(text) => Ok(RuleFile { name, text }),
                 Err(e) if e.kind() == std::io::ErrorKind::InvalidData => Err(LoadError::Invalid(
                     vec![Diagnostic::general(format!("`{name}` is not UTF-8 text"))],

@@ -281,6 +281,9 @@ fn screen(args: &ScreenArgs) -> anyhow::Result<()> {
     };
 
     let given = given_answers(&rules, args)?;
+    if let Some(path) = args.output_file() {
+        crate::save::check_target(path, args.force)?;
+    }
     let mut prompter: Option<Box<dyn interview::Prompter>> = None;
     loop {
         let complete = match given.clone().complete() {

@@ -6,6 +6,51 @@ use std::path::Path;
 
 use crate::error::Error;
 
+/// Whether `path` may be saved to: [`Error::CannotCreate`] (exit 73) when it
+/// exists and is not an ordinary file, exists without `force`, or its folder
+/// is missing. [`save`] checks this again when it writes; the interview
+/// checks it before the first question, so nobody answers every question
+/// only to be told the summary cannot be saved.
+pub fn check_target(path: &Path, force: bool) -> Result<(), Error> {
+    let cannot_create = |source| Error::CannotCreate {
+        path: path.to_owned(),
+        source,
+    };
+    // `symlink_metadata`: a symbolic link is judged as itself, not by what
+    // it points to.
+    match std::fs::symlink_metadata(path) {
+        Ok(found) if !found.file_type().is_file() => Err(cannot_create(io::Error::new(
+            io::ErrorKind::AlreadyExists,
+            format!(
+                "it is {}, not an ordinary file, so it is never replaced (not even with --force)",
+                crate::limits::kind_of(found.file_type())
+            ),
+        ))),
+        Ok(_) if !force => Err(cannot_create(io::Error::new(
+            io::ErrorKind::AlreadyExists,
+            "the file exists; add --force to replace it",
+        ))),
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => match folder_of(path).metadata() {
+            Ok(folder) if folder.is_dir() => Ok(()),
+            Ok(_) => Err(cannot_create(io::Error::new(
+                io::ErrorKind::NotADirectory,
+                "its folder is not a folder",
+            ))),
+            Err(e) => Err(cannot_create(e)),
+        },
+        Err(e) => Err(cannot_create(e)),
+    }
+}
+
+/// The folder a file is saved in (`.` for a bare name).
+fn folder_of(path: &Path) -> &Path {
+    match path.parent() {
+        Some(folder) if !folder.as_os_str().is_empty() => folder,
+        _ => Path::new("."),
+    }
+}
+
 /// Writes `contents` to `path`: into a temporary file in the same folder
 /// (created owner-only, 0600 on Unix), flushed and synced, then renamed over
 /// `path`. Without `force` an existing `path` is left alone and the save
@@ -22,32 +67,8 @@ pub fn save(path: &Path, contents: &[u8], force: bool) -> Result<(), Error> {
         path: path.to_owned(),
         source,
     };
-    // `symlink_metadata`: a symbolic link is judged as itself, not by what
-    // it points to.
-    match std::fs::symlink_metadata(path) {
-        Ok(found) if !found.file_type().is_file() => {
-            return Err(cannot_create(io::Error::new(
-                io::ErrorKind::AlreadyExists,
-                format!(
-                    "it is {}, not an ordinary file, so it is never replaced (not even with --force)",
-                    crate::limits::kind_of(found.file_type())
-                ),
-            )));
-        }
-        Ok(_) if !force => {
-            return Err(cannot_create(io::Error::new(
-                io::ErrorKind::AlreadyExists,
-                "the file exists; add --force to replace it",
-            )));
-        }
-        Ok(_) => {}
-        Err(e) if e.kind() == io::ErrorKind::NotFound => {}
-        Err(e) => return Err(cannot_create(e)),
-    }
-    let folder = match path.parent() {
-        Some(folder) if !folder.as_os_str().is_empty() => folder,
-        _ => Path::new("."),
-    };
+    check_target(path, force)?;
+    let folder = folder_of(path);
     let mut builder = tempfile::Builder::new();
     builder.prefix(".candidacy-").suffix(".part");
     // The file is opened here rather than by `tempfile_in`, whose errors

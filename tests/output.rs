@@ -195,3 +195,36 @@ fn printing_past_the_file_size_limit_exits_74() {
         String::from_utf8_lossy(&output.stderr)
     );
 }
+
+#[test]
+fn an_output_file_that_cannot_be_saved_is_refused_before_the_first_question() {
+    let dir = tempfile::tempdir().unwrap();
+    let existing = dir.path().join("summary.txt");
+    std::fs::write(&existing, "kept").unwrap();
+    let missing_folder = dir.path().join("no-such-folder/summary.txt");
+    for (target, force, says) in [
+        (&existing, false, "the file exists; add --force"),
+        (&missing_folder, true, "cannot create"),
+    ] {
+        // The --plain interview would ask the first question on standard
+        // error; it must not get that far.
+        let mut command = cargo_bin_cmd!("candidacy");
+        command
+            .current_dir(dir.path())
+            .args(["--plain", "--no-review", "--output"])
+            .arg(target)
+            .write_stdin("");
+        if force {
+            command.arg("--force");
+        }
+        let output = command.output().unwrap();
+        let stderr = String::from_utf8(output.stderr).unwrap();
+        assert_eq!(output.status.code(), Some(73), "{stderr}");
+        assert!(stderr.contains(says), "{stderr}");
+        assert!(
+            !stderr.contains("Question 1"),
+            "asked before refusing: {stderr}"
+        );
+    }
+    assert_eq!(std::fs::read_to_string(&existing).unwrap(), "kept");
+}

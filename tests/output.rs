@@ -6,26 +6,13 @@ use std::path::Path;
 
 use assert_cmd::cargo::cargo_bin_cmd;
 
-const KNEE: &[&str] = &[
-    "-a",
-    "warning_signs=none",
-    "-a",
-    "condition=knee-arthritis",
-    "-a",
-    "severity=moderate",
-    "-a",
-    "age=54",
-    "-a",
-    "active_infection=no",
-    "-a",
-    "prior_treatments=rest",
-];
+mod common;
 
 /// Runs candidacy in `dir` with every answer given and `args`.
 fn screen(dir: &Path, args: &[&str]) -> (Option<i32>, String, String) {
     let output = cargo_bin_cmd!("candidacy")
         .current_dir(dir)
-        .args(KNEE)
+        .args(common::KNEE_FLAGS)
         .args(args)
         .output()
         .unwrap();
@@ -118,7 +105,11 @@ fn the_notice_after_saving_is_the_rule_sets_saved_text() {
 /// kills the process) unless candidacy handles it.
 #[cfg(unix)]
 fn under_a_file_size_limit(dir: &Path, args: &[&str]) -> std::process::Output {
-    let quoted: Vec<String> = KNEE.iter().chain(args).map(|a| format!("'{a}'")).collect();
+    let quoted: Vec<String> = common::KNEE_FLAGS
+        .iter()
+        .chain(args)
+        .map(|a| format!("'{a}'"))
+        .collect();
     std::process::Command::new("sh")
         .current_dir(dir)
         .arg("-c")
@@ -175,7 +166,10 @@ fn printing_past_the_file_size_limit_exits_74() {
     let output = under_a_file_size_limit(dir.path(), &["--format", "html"]);
     assert!(output.stdout.len() > 1024, "{}", output.stdout.len());
     let dir = tempfile::tempdir().unwrap();
-    let quoted: Vec<String> = KNEE.iter().map(|a| format!("'{a}'")).collect();
+    let quoted: Vec<String> = common::KNEE_FLAGS
+        .iter()
+        .map(|a| format!("'{a}'"))
+        .collect();
     let output = std::process::Command::new("sh")
         .current_dir(dir.path())
         .arg("-c")

@@ -52,21 +52,6 @@ fn stderr(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
 }
 
-const KNEE: &[&str] = &[
-    "-a",
-    "warning_signs=none",
-    "-a",
-    "condition=knee-arthritis",
-    "-a",
-    "severity=moderate",
-    "-a",
-    "age=54",
-    "-a",
-    "active_infection=no",
-    "-a",
-    "prior_treatments=rest",
-];
-
 #[test]
 fn help_and_version_that_cannot_be_written_exit_74() {
     for args in [
@@ -147,7 +132,7 @@ fn a_batch_tally_that_cannot_be_written_exits_74_after_the_results() {
 fn a_saved_summary_whose_notice_cannot_be_written_exits_74_and_is_kept() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("summary.txt");
-    let mut args = KNEE.to_vec();
+    let mut args = common::KNEE_FLAGS.to_vec();
     args.extend(["--output", path.to_str().unwrap()]);
     let output = stderr_full(&args, b"");
     assert_eq!(output.status.code(), Some(74));

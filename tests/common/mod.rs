@@ -116,3 +116,21 @@ pub fn passes_widened_to_not_sure() -> &'static candidacy::ruleset::RuleSet {
         rules
     })
 }
+
+/// Every answer of a typical person as `--answer` flags (knee arthritis,
+/// moderate, 54, no infection, rest tried): a screening that needs no
+/// terminal.
+pub const KNEE_FLAGS: &[&str] = &[
+    "-a",
+    "warning_signs=none",
+    "-a",
+    "condition=knee-arthritis",
+    "-a",
+    "severity=moderate",
+    "-a",
+    "age=54",
+    "-a",
+    "active_infection=no",
+    "-a",
+    "prior_treatments=rest",
+];

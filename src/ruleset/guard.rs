@@ -325,52 +325,71 @@ fn strings<'a>(set: &'a RuleSet, places: &Places) -> Vec<Written<'a>> {
     out
 }
 
-/// The level labels guard rail: no level's label reads as the pass
-/// (contains the `may-be-suitable` label, in the reading form of
-/// [`wording::reading`]), and the five labels differ, so that an
-/// `urgent-care` outcome cannot be shown under the words of a pass. A
-/// partial control: it compares words, not meaning.
+/// The level labels guard rail: no level's label reads as the pass (has
+/// the `may-be-suitable` label, or its first clause, "may be suitable" in
+/// "May be suitable, to be checked by a clinician", as whole words, in the
+/// reading form of [`wording::reading`]), and the five labels differ, so
+/// that an `urgent-care` outcome cannot be shown under the words of a pass.
+/// A partial control: it compares words, not meaning.
 fn level_labels(builder: &mut Builder<'_>, set: &RuleSet, places: &Places) {
     let read: Vec<(Level, String)> = Level::ALL
         .into_iter()
         .map(|level| (level, wording::reading(&set.levels.get(level).label)))
         .collect();
-    let pass = read
-        .iter()
-        .find(|(level, _)| *level == Level::MayBeSuitable)
-        .map(|(_, label)| label.clone())
-        .unwrap_or_default();
+    let pass = wording::reading(&set.levels.may_be_suitable.label);
+    let head = pass
+        .split([',', ';', ':', '.', '(', '!', '?'])
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_owned();
     for (i, (level, label)) in read.iter().enumerate() {
-        let mut problems = Vec::new();
-        if label.is_empty() {
-            problems.push("is empty".to_owned());
+        let problem = if label.is_empty() {
+            Some("is empty".to_owned())
         } else if let Some((other, _)) = read[..i].iter().find(|(_, l)| l == label) {
-            problems.push(format!("is the same as level `{other}`'s"));
-        } else if *level != Level::MayBeSuitable && !pass.is_empty() && label.contains(&pass) {
-            problems.push(format!(
-                "contains the label of `may-be-suitable` (“{}”)",
-                crate::limits::shorten(&pass)
-            ));
-        }
-        for problem in problems {
-            let message = format!(
-                "level `{level}` label {problem}: each outcome must read as itself, and only \
-                 `may-be-suitable` as a pass"
-            );
-            let at = places.levels.and_then(|file| {
-                let level = level.to_string();
-                let span = value_span(
-                    &builder.file(file).text,
-                    &["levels", level.as_str(), "label"],
-                )?;
-                Some((file, span))
-            });
-            match at {
-                Some((file, span)) => builder.error_of("level-label", file, span, message),
-                None => builder.general_of("level-label", message),
-            }
+            Some(format!("is the same as level `{other}`'s"))
+        } else if *level == Level::MayBeSuitable {
+            None
+        } else {
+            [&pass, &head]
+                .into_iter()
+                .find(|words| has_words(label, words))
+                .map(|words| {
+                    format!(
+                        "has the words of `may-be-suitable`'s label (“{}”)",
+                        crate::limits::shorten(words)
+                    )
+                })
+        };
+        let Some(problem) = problem else { continue };
+        let message = format!(
+            "level `{level}` label {problem}: each outcome must read as itself, and only \
+             `may-be-suitable` as a pass"
+        );
+        let at = places.levels.and_then(|file| {
+            let level = level.to_string();
+            let span = value_span(
+                &builder.file(file).text,
+                &["levels", level.as_str(), "label"],
+            )?;
+            Some((file, span))
+        });
+        match at {
+            Some((file, span)) => builder.error_of("level-label", file, span, message),
+            None => builder.general_of("level-label", message),
         }
     }
+}
+
+/// Whether `text` has `words` (not empty) as whole words: not inside a
+/// longer word.
+fn has_words(text: &str, words: &str) -> bool {
+    !words.is_empty()
+        && text.match_indices(words).any(|(i, _)| {
+            let before = text[..i].chars().next_back();
+            let after = text[i + words.len()..].chars().next();
+            !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
+        })
 }
 
 /// The span of the value at `path` (`["text", "title"]`) in a TOML text.
@@ -617,6 +636,17 @@ mod tests {
         ] {
             assert!(!web_address(bad), "{bad:?}");
         }
+    }
+
+    #[test]
+    fn words_are_found_whole() {
+        assert!(has_words(
+            "may be suitable, to be confirmed",
+            "may be suitable"
+        ));
+        assert!(has_words("ok", "ok"));
+        assert!(!has_words("book a visit", "ok"));
+        assert!(!has_words("anything", ""));
     }
 
     #[test]

@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
-use crate::answers::{AnswerSet, Answers};
+use crate::answers::{AnswerError, AnswerSet, Answers};
 use crate::evaluate::evaluate;
 use crate::level::Level;
 use crate::ruleset::{Diagnostic, LoadError, Location, RuleFile, RuleSet, locate};
@@ -84,9 +84,23 @@ pub fn load(rules: &RuleSet, files: &[RuleFile]) -> Result<Vec<Case>, LoadError>
             };
             let mut answers = Answers::new(rules);
             for (key, value) in case.answers.get_ref() {
-                let json = serde_json::to_value(value.get_ref()).unwrap_or_default();
-                if let Err(e) = answers.give_value(rules, key.get_ref(), json) {
-                    let span = if rules.question_index(key.get_ref()).is_some() {
+                // Keys are looked up trimmed, as in an answer file, so
+                // `"warning_signs "` is `warning_signs` again: refused, as
+                // an answer file refuses it, never silently replacing.
+                let twice = crate::answers::question_index(rules, key.get_ref())
+                    .ok()
+                    .filter(|&index| answers.get(index).is_some());
+                let given = match twice {
+                    Some(index) => Err(AnswerError::Twice {
+                        question: rules.questions[index].id.clone(),
+                    }),
+                    None => {
+                        let json = serde_json::to_value(value.get_ref()).unwrap_or_default();
+                        answers.give_value(rules, key.get_ref(), json)
+                    }
+                };
+                if let Err(e) = given {
+                    let span = if twice.is_none() && rules.question_index(key.get_ref()).is_some() {
                         value.span()
                     } else {
                         key.span()

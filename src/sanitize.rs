@@ -20,6 +20,19 @@
 //!   acceptable in a summary where ages and counts matter. The price is that
 //!   a right-to-left translation cannot place punctuation with marks; it
 //!   should get its direction from the document (`dir`) instead.
+//! - Invisible format characters that can sit inside a word without
+//!   showing: U+00AD (soft hyphen), U+200B–U+200D (zero width space,
+//!   non-joiner, joiner), U+2060–U+2064 (word joiner and the invisible
+//!   operators), U+FEFF (zero width no-break space) and U+180E (Mongolian
+//!   vowel separator). `cand\u{200b}idate` reads as "candidate"; removing
+//!   them makes what is checked and what is shown the same text. The price
+//!   is that scripts which need a joiner (some Indic and Arabic spellings,
+//!   emoji sequences) are shown without it.
+//! - The line and paragraph separators U+2028 and U+2029 become a space:
+//!   readers disagree on whether they break a line (JavaScript once refused
+//!   them in strings), and a space keeps a one-line value (a label, a table
+//!   cell, a CSV field) on one line. An author who means a new line writes
+//!   `\n`.
 //!
 //! JSON escaping is not enough: a consumer that decodes the JSON gets the
 //! control character back, so JSON strings are cleaned as they are written
@@ -39,24 +52,30 @@ pub fn is_unsafe(c: char) -> bool {
         '\u{61c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' => {
             true
         }
+        '\u{ad}' | '\u{180e}' | '\u{200b}'..='\u{200d}' | '\u{2060}'..='\u{2064}' | '\u{feff}' => {
+            true
+        }
+        '\u{2028}' | '\u{2029}' => true,
         _ => false,
     }
 }
 
-/// `text` with the policy applied: controls (but `\n`) and bidirectional
-/// formatting characters removed, a tab turned into a space. Borrows when
+/// `text` with the policy applied: controls (but `\n`), bidirectional
+/// formatting characters and invisible format characters removed, a tab
+/// and a line or paragraph separator turned into a space. Borrows when
 /// there is nothing to remove.
 pub fn sanitize(text: &str) -> Cow<'_, str> {
     // Fast path: printable ASCII and line breaks need nothing. Any other
     // byte (a control, or the start of a multi-byte character, which may be
-    // a C1 control such as U+009B or a bidi override) takes the full check.
+    // a C1 control such as U+009B, a bidi override or a soft hyphen) takes
+    // the full check.
     if text.bytes().all(|b| matches!(b, b'\n' | b' '..=b'~')) || !text.chars().any(is_unsafe) {
         return Cow::Borrowed(text);
     }
     Cow::Owned(
         text.chars()
             .filter_map(|c| match c {
-                '\t' => Some(' '),
+                '\t' | '\u{2028}' | '\u{2029}' => Some(' '),
                 c if is_unsafe(c) => None,
                 c => Some(c),
             })
@@ -206,8 +225,31 @@ mod tests {
         assert_eq!(sanitize("\u{202e}live\u{202c}"), "live");
         // Neighbours that are ordinary text stay.
         assert_eq!(
-            sanitize("\u{200d}\u{2065}\u{206a}\u{2070}"),
-            "\u{200d}\u{2065}\u{206a}\u{2070}"
+            sanitize("\u{200a}\u{2065}\u{206a}\u{2070}"),
+            "\u{200a}\u{2065}\u{206a}\u{2070}"
+        );
+    }
+
+    #[test]
+    fn invisible_characters_inside_a_word_are_removed() {
+        for c in [
+            '\u{ad}', '\u{200b}', '\u{200c}', '\u{200d}', '\u{2060}', '\u{2061}', '\u{2062}',
+            '\u{2063}', '\u{2064}', '\u{feff}', '\u{180e}',
+        ] {
+            assert_eq!(
+                sanitize(&format!("cand{c}idate")),
+                "candidate",
+                "U+{:04X}",
+                u32::from(c)
+            );
+            assert!(is_unsafe(c));
+        }
+        // Line and paragraph separators keep the words apart, on one line.
+        assert_eq!(sanitize("safe\u{2028}and\u{2029}x"), "safe and x");
+        // Neighbours stay: a hair space, the character after the isolates.
+        assert_eq!(
+            sanitize("a\u{200a}b\u{2065}c\u{fefe}"),
+            "a\u{200a}b\u{2065}c\u{fefe}"
         );
     }
 

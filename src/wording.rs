@@ -9,13 +9,14 @@ use std::ops::Range;
 
 use crate::level::Level;
 use crate::ruleset::{Location, RuleSet, SourceKind, fill};
+use crate::sanitize;
 
 /// Words and phrases no message or label may use: a screen must not give a
 /// verdict ("candidate", "eligible", "approved") or a promise ("cure",
 /// "guaranteed", "risk-free", "safe and effective", "regenerate").
 /// "approved" is allowed in text that cites a regulator, which is how the
 /// regulatory sentence and the question about approval are written.
-const BANNED_WORDS: [&str; 11] = [
+const BANNED_WORDS: [&str; 15] = [
     "candidate",
     "candidates",
     "candidacy",
@@ -25,22 +26,33 @@ const BANNED_WORDS: [&str; 11] = [
     "cure",
     "cures",
     "cured",
+    "curing",
+    "curative",
+    "curable",
     "regenerate",
     "regenerates",
+    "regenerated",
 ];
 const BANNED_PREFIXES: [&str; 1] = ["guarantee"];
-const BANNED_PHRASES: [&str; 2] = ["risk-free", "safe and effective"];
-/// A part of every banned word, prefix and phrase (a unit test checks it).
-const STEMS: [&str; 8] = [
+/// Phrases, as they read once white space runs are one space and every
+/// hyphen-like character is `-`.
+const BANNED_PHRASES: [&str; 3] = ["risk-free", "risk free", "safe and effective"];
+/// A part of every banned word, prefix and phrase once its spaces and
+/// hyphens are taken out (a unit test checks it).
+const STEMS: [&str; 10] = [
     "candida",
     "eligib",
     "approved",
     "cure",
+    "curing",
+    "curab",
+    "curativ",
     "regenerate",
     "guarantee",
-    "risk-free",
-    "safe and",
+    "riskfree",
 ];
+/// The stem of "safe and effective" (spaces and hyphens out).
+const PHRASE_STEM: &str = "safeandeffective";
 
 /// The highest US school grade, by the Flesch-Kincaid formula, that
 /// patient-facing text may read at.
@@ -163,49 +175,245 @@ fn sentence(label: &str) -> String {
     }
 }
 
-/// Every use of a banned word or phrase in `text`, in order, as the word
-/// (or phrase) and its byte range in `text`: whole words (with "guarantee"
-/// also catching "guaranteed"), and phrases as written, in any case.
-pub fn banned_words(text: &str, allow_approved: bool) -> Vec<(&'static str, Range<usize>)> {
-    // ASCII lower case keeps every byte offset, and every banned word is
-    // ASCII.
-    let lower = text.to_ascii_lowercase();
-    // Most text uses none: a substring search for what every banned word
+/// `text` as a person reads it, for the guard rails: the sanitizing policy
+/// applied (controls and invisible characters gone, a tab a space), every
+/// run of white space (line breaks, no-break and other Unicode spaces) one
+/// space, fullwidth ASCII forms (U+FF01–U+FF5E) folded to ASCII, every
+/// hyphen-like character (U+2010–U+2015, U+2212, U+00AD) a `-`, and lower
+/// case. With `origin`, the byte range in `text` each byte of the result
+/// comes from (a run of white space maps to the whole run).
+fn reading_form(text: &str, mut origin: Option<&mut Vec<(usize, usize)>>) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut in_space = false;
+    for (i, c) in text.char_indices() {
+        let end = i + c.len_utf8();
+        let c = match c {
+            '\t' | '\u{2028}' | '\u{2029}' => ' ',
+            // The soft hyphen is removed by the policy, so it never shows.
+            c if sanitize::is_unsafe(c) => continue,
+            '\u{ff01}'..='\u{ff5e}' => char::from_u32(u32::from(c) - 0xfee0).unwrap_or(c),
+            '\u{2010}'..='\u{2015}' | '\u{2212}' => '-',
+            c => c,
+        };
+        if c.is_whitespace() {
+            if in_space {
+                if let Some(last) = origin.as_deref_mut().and_then(|o| o.last_mut()) {
+                    last.1 = end;
+                }
+                continue;
+            }
+            in_space = true;
+            out.push(' ');
+            if let Some(o) = origin.as_deref_mut() {
+                o.push((i, end));
+            }
+            continue;
+        }
+        in_space = false;
+        for lower in c.to_lowercase() {
+            out.push(lower);
+            if let Some(o) = origin.as_deref_mut() {
+                o.extend(std::iter::repeat_n((i, end), lower.len_utf8()));
+            }
+        }
+    }
+    out
+}
+
+/// `text` as the guard rails read it (see [`reading_form`]), trimmed: for
+/// comparing labels.
+pub fn reading(text: &str) -> String {
+    reading_form(text, None).trim().to_owned()
+}
+
+/// A problem the guard rails find in a word or phrase.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Finding {
+    /// A verdict or promise word or phrase (as listed).
+    Banned(&'static str),
+    /// A word that mixes Latin letters with another alphabet's, or uses
+    /// unusual Latin letters; the odd letters (those that are not Latin, or
+    /// the unusual ones).
+    MixedScript(Vec<char>),
+}
+
+/// Every finding in `text`, in order, with its byte range in `text`, on
+/// the text as a person reads it (see [`reading_form`]): whole words, each
+/// word also split at its hyphens and with its hyphens taken out
+/// ("cure-all", "re-generate"), "guarantee" also catching "guaranteed",
+/// phrases as read, in any case; and words that mix alphabets.
+pub fn findings(text: &str, allow_approved: bool) -> Vec<(Finding, Range<usize>)> {
+    let read = reading_form(text, None);
+    // Most text has nothing: a substring search for what every banned word
     // and phrase contains is far cheaper than splitting into words, and
-    // loading checks every string of a rule set.
-    if !STEMS.iter().any(|stem| lower.contains(stem)) {
+    // loading checks every string of a rule set. Only text with a letter
+    // outside ASCII can mix alphabets.
+    let compact: String = read.chars().filter(|c| !matches!(c, '-' | ' ')).collect();
+    let stems = STEMS.iter().any(|stem| compact.contains(stem)) || compact.contains(PHRASE_STEM);
+    let letters = read.chars().any(|c| !c.is_ascii() && c.is_alphabetic());
+    if !stems && !letters {
         return Vec::new();
     }
+    let mut origin = Vec::with_capacity(read.len());
+    let read = reading_form(text, Some(&mut origin));
+    let back = |r: Range<usize>| origin[r.start].0..origin[r.end - 1].1;
     let mut found = Vec::new();
+    let banned = |word: &str| {
+        BANNED_WORDS
+            .into_iter()
+            .filter(|w| !(allow_approved && *w == "approved"))
+            .find(|w| *w == word)
+            .or_else(|| BANNED_PREFIXES.into_iter().find(|p| word.starts_with(p)))
+    };
     let mut start = None;
     let separator = |c: char| !c.is_alphanumeric() && c != '-';
-    for (i, c) in lower.char_indices().chain([(lower.len(), ' ')]) {
+    for (i, c) in read.char_indices().chain([(read.len(), ' ')]) {
         match (separator(c), start) {
             (false, None) => start = Some(i),
             (true, Some(s)) => {
                 start = None;
-                let word = &lower[s..i];
-                let banned = BANNED_WORDS
-                    .into_iter()
-                    .filter(|w| !(allow_approved && *w == "approved"))
-                    .find(|w| *w == word)
-                    .or_else(|| BANNED_PREFIXES.into_iter().find(|p| word.starts_with(p)));
-                if let Some(banned) = banned {
-                    found.push((banned, s..i));
+                let word = &read[s..i];
+                if word.trim_matches('-').is_empty() {
+                    continue;
+                }
+                if letters && let Some(odd) = mixed_script(word) {
+                    found.push((Finding::MixedScript(odd), back(s..i)));
+                }
+                if !stems {
+                    continue;
+                }
+                if let Some(b) = banned(word) {
+                    found.push((Finding::Banned(b), back(s..i)));
+                    continue;
+                }
+                if !word.contains('-') {
+                    continue;
+                }
+                let before = found.len();
+                let mut at = s;
+                for part in word.split('-') {
+                    if let Some(b) = banned(part) {
+                        found.push((Finding::Banned(b), back(at..at + part.len())));
+                    }
+                    at += part.len() + 1;
+                }
+                if found.len() == before {
+                    let joined: String = word.chars().filter(|&c| c != '-').collect();
+                    if let Some(b) = banned(&joined) {
+                        found.push((Finding::Banned(b), back(s..i)));
+                    }
                 }
             }
             _ => {}
         }
     }
-    for phrase in BANNED_PHRASES {
-        found.extend(
-            lower
-                .match_indices(phrase)
-                .map(|(i, _)| (phrase, i..i + phrase.len())),
-        );
+    if stems {
+        for phrase in BANNED_PHRASES {
+            found.extend(
+                read.match_indices(phrase)
+                    .map(|(i, _)| (Finding::Banned(phrase), back(i..i + phrase.len()))),
+            );
+        }
     }
     found.sort_by_key(|(_, range)| range.start);
     found
+}
+
+/// Every use of a banned word or phrase in `text`, in order, as the word
+/// (or phrase) and its byte range in `text` (see [`findings`]).
+pub fn banned_words(text: &str, allow_approved: bool) -> Vec<(&'static str, Range<usize>)> {
+    findings(text, allow_approved)
+        .into_iter()
+        .filter_map(|(finding, range)| match finding {
+            Finding::Banned(word) => Some((word, range)),
+            Finding::MixedScript(_) => None,
+        })
+        .collect()
+}
+
+/// The alphabet a letter belongs to, as far as a reader can confuse it
+/// with Latin.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Script {
+    /// Not a letter, or a letter any alphabet uses (marks, the micro sign).
+    Neutral,
+    /// ASCII letters, Latin-1, Latin Extended-A and -B, Latin Extended
+    /// Additional: the letters of ordinary Latin-script text.
+    Latin,
+    /// Latin letters outside those: small capitals, IPA, modifier and
+    /// subscript letters, letterlike symbols, enclosed and mathematical
+    /// letters. They look like ordinary letters and are there to fool.
+    UnusualLatin,
+    /// An alphabet with letters that look like Latin ones (Greek,
+    /// Cyrillic, Armenian, Cherokee, Coptic, Lisu), by number.
+    Lookalike(u8),
+    /// Any other writing system (CJK, Arabic, Hebrew, Indic...): mixing
+    /// it with Latin in one word (Japanese has no spaces) fools no one.
+    Other,
+}
+
+fn script(c: char) -> Script {
+    if c.is_ascii_alphabetic() {
+        return Script::Latin;
+    }
+    if !c.is_alphabetic() {
+        return Script::Neutral;
+    }
+    match u32::from(c) {
+        0xb5 | 0x300..=0x36f => Script::Neutral,
+        0xaa | 0xba | 0xc0..=0x24f | 0x1e00..=0x1eff => Script::Latin,
+        0x250..=0x2ff
+        | 0x1d00..=0x1dbf
+        | 0x2070..=0x209f
+        | 0x2100..=0x214f
+        | 0x2460..=0x24ff
+        | 0x2c60..=0x2c7f
+        | 0xa720..=0xa7ff
+        | 0xab30..=0xab6f
+        | 0x10780..=0x107bf
+        | 0x1d400..=0x1d7ff
+        | 0x1df00..=0x1dfff
+        | 0x1f100..=0x1f1ff => Script::UnusualLatin,
+        0x370..=0x3ff | 0x1f00..=0x1fff => Script::Lookalike(1),
+        0x400..=0x52f | 0x1c80..=0x1c8f | 0x2de0..=0x2dff | 0xa640..=0xa69f => Script::Lookalike(2),
+        0x530..=0x58f => Script::Lookalike(3),
+        0x13a0..=0x13ff | 0xab70..=0xabbf => Script::Lookalike(4),
+        0x2c80..=0x2cff => Script::Lookalike(5),
+        0xa4d0..=0xa4ff => Script::Lookalike(6),
+        _ => Script::Other,
+    }
+}
+
+/// For a word that mixes Latin with a look-alike alphabet (or two
+/// look-alike alphabets), or has an unusual Latin letter: the odd letters.
+/// A word wholly in one alphabet (a translation) is fine.
+fn mixed_script(word: &str) -> Option<Vec<char>> {
+    let mut latin = false;
+    let mut lookalike: Option<u8> = None;
+    let mut mixed = false;
+    let mut unusual = false;
+    for c in word.chars() {
+        match script(c) {
+            Script::Latin => latin = true,
+            Script::UnusualLatin => unusual = true,
+            Script::Lookalike(n) => {
+                mixed |= lookalike.is_some_and(|m| m != n);
+                lookalike = Some(n);
+            }
+            Script::Neutral | Script::Other => {}
+        }
+    }
+    if !(unusual || mixed || (latin && lookalike.is_some())) {
+        return None;
+    }
+    // The letters that are not ordinary Latin, each once.
+    let mut odd: Vec<char> = Vec::new();
+    for c in word.chars() {
+        if matches!(script(c), Script::UnusualLatin | Script::Lookalike(_)) && !odd.contains(&c) {
+            odd.push(c);
+        }
+    }
+    Some(odd)
 }
 
 /// The `may-be-suitable` rules that cite only clinic marketing and do not
@@ -330,7 +538,108 @@ mod tests {
             .chain(&BANNED_PREFIXES)
             .chain(&BANNED_PHRASES)
         {
-            assert!(STEMS.iter().any(|s| banned.contains(s)), "{banned}");
+            let compact: String = banned.chars().filter(|c| !matches!(c, '-' | ' ')).collect();
+            assert!(
+                STEMS.iter().any(|s| compact.contains(s)) || compact.contains(PHRASE_STEM),
+                "{banned}"
+            );
+        }
+    }
+
+    /// What a person reads, not how it is written: controls, invisible
+    /// characters, white space runs, fullwidth letters, hyphen-like
+    /// characters and hyphenated forms do not hide a banned word.
+    #[test]
+    fn banned_words_are_found_in_the_text_as_read() {
+        let first = |text: &str| banned_words(text, false).first().map(|(w, _)| *w);
+        for (text, word) in [
+            ("You are e\u{0}ligible.", "eligible"),
+            ("It is safe\tand effective.", "safe and effective"),
+            ("It is risk\u{7}-free.", "risk-free"),
+            ("safe\nand effective", "safe and effective"),
+            ("safe  and \u{a0}effective", "safe and effective"),
+            ("safe\u{2028}and\u{3000}effective", "safe and effective"),
+            ("candi\u{ad}date", "candidate"),
+            ("cand\u{200b}idate", "candidate"),
+            ("cand\u{2060}idate", "candidate"),
+            ("cand\u{feff}idate", "candidate"),
+            ("\u{ff23}ure", "cure"),
+            ("ＥＬＩＧＩＢＬＥ", "eligible"),
+            ("a cure-all", "cure"),
+            ("pre-approved", "approved"),
+            ("re-generate", "regenerate"),
+            ("re\u{2010}generate", "regenerate"),
+            ("a curative treatment", "curative"),
+            ("curing, curable, cured, cures", "curing"),
+            ("risk free", "risk free"),
+            ("risk\u{2011}free", "risk-free"),
+            ("risk\u{2212}free", "risk-free"),
+        ] {
+            assert_eq!(first(text), Some(word), "{text:?}");
+        }
+        // The place is in the text as written, whatever was folded.
+        let text = "It is Safe \t\n And\u{200b} effective, cure-all.";
+        let found: Vec<(&str, &str)> = banned_words(text, false)
+            .into_iter()
+            .map(|(word, range)| (word, &text[range]))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                ("safe and effective", "Safe \t\n And\u{200b} effective"),
+                ("cure", "cure"),
+            ]
+        );
+        // Ordinary words that share letters stay allowed.
+        for text in [
+            "secure, accurate, procured, a curator",
+            "joint regeneration",
+            "risky, free of charge",
+            "safe, and effective only for some",
+            "a well-known pre-op check",
+        ] {
+            assert_eq!(first(text), None, "{text}");
+        }
+    }
+
+    #[test]
+    fn words_that_mix_alphabets_are_found_and_translations_are_not() {
+        let mixed = |text: &str| {
+            findings(text, false)
+                .into_iter()
+                .filter_map(|(f, r)| match f {
+                    Finding::MixedScript(odd) => Some((text[r].to_owned(), odd)),
+                    Finding::Banned(_) => None,
+                })
+                .collect::<Vec<_>>()
+        };
+        for (text, word, odd) in [
+            (
+                "You are a \u{441}andidate.",
+                "\u{441}andidate",
+                vec!['\u{441}'],
+            ),
+            ("a \u{1d04}ure", "\u{1d04}ure", vec!['\u{1d04}']),
+            ("\u{1d41c}ure", "\u{1d41c}ure", vec!['\u{1d41c}']),
+            ("\u{3b1}pproved", "\u{3b1}pproved", vec!['\u{3b1}']),
+            // Greek and Cyrillic in one word.
+            (
+                "\u{3b1}\u{431}",
+                "\u{3b1}\u{431}",
+                vec!['\u{3b1}', '\u{431}'],
+            ),
+        ] {
+            assert_eq!(mixed(text), [(word.to_owned(), odd)], "{text:?}");
+        }
+        for text in [
+            "Вы можете обсудить это с врачом.",
+            "Μιλήστε με τον γιατρό σας.",
+            "Café, naïve, Ünïcödé, Łódź, façade",
+            "膝の痛みについてMRIで",
+            "10 µg, 5 °C",
+            "plain English",
+        ] {
+            assert_eq!(mixed(text), [], "{text}");
         }
     }
 

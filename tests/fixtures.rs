@@ -576,3 +576,276 @@ fn a_toml_entry_that_cannot_be_read_is_an_error_not_skipped() {
         }
     }
 }
+
+/// The built-in rule folder (with its case files), to edit one file of.
+fn built_in_rules() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(&root().join("rules"), dir.path());
+    dir
+}
+
+/// Replaces `from` (which must be there) by `to` in the file `name` of
+/// `dir`.
+fn edit(dir: &Path, name: &str, from: &str, to: &str) {
+    let path = dir.join(name);
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.contains(from), "{name}: {from}");
+    std::fs::write(&path, text.replacen(from, to, 1)).unwrap();
+}
+
+/// The errors of `rules check --format json` on `dir`, as (kind, rule or
+/// location, message), after checking it exits 78.
+fn json_errors(dir: &Path) -> Vec<(String, String, String)> {
+    let (code, stdout, _) = run(&["rules", "check", "--format", "json"], dir);
+    assert_eq!(code, Some(78), "{stdout}");
+    let report: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    report["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| i["severity"] == "error")
+        .map(|i| {
+            let text = |key: &str| i[key].as_str().unwrap_or_default().to_owned();
+            (text("kind"), text("location"), text("message"))
+        })
+        .collect()
+}
+
+/// A verdict or promise word hidden from the check by how it is written
+/// (a control or invisible character inside it, a line break or two spaces
+/// in a phrase, fullwidth letters, a hyphen, a look-alike letter) but read
+/// by a person as the word is still a load error for every command.
+#[test]
+fn disguised_verdict_and_promise_words_are_errors_too() {
+    let dir = fixture("disguised-wording");
+    let stderr = refused_by_every_command(dir.path());
+    let errors = json_errors(dir.path());
+    let mut found: Vec<(String, String)> = errors
+        .iter()
+        .map(|(kind, _, message)| {
+            let rule = message.split('`').nth(1).unwrap_or_default().to_owned();
+            let word = message
+                .split(['“', '”'])
+                .nth(1)
+                .unwrap_or_default()
+                .to_owned();
+            (kind.clone(), format!("{rule}: {word}"))
+        })
+        .collect();
+    found.sort();
+    let mut expected: Vec<(String, String)> = [
+        ("banned-wording", "controls: eligible"),
+        ("banned-wording", "controls: safe and effective"),
+        ("banned-wording", "controls: risk-free"),
+        ("banned-wording", "line-break: safe and effective"),
+        ("banned-wording", "invisible: candidate"),
+        ("banned-wording", "invisible: candidate"),
+        ("banned-wording", "invisible: candidate"),
+        ("banned-wording", "fullwidth: cure"),
+        ("banned-wording", "hyphenated: cure"),
+        ("banned-wording", "hyphenated: approved"),
+        ("banned-wording", "hyphenated: regenerate"),
+        ("banned-wording", "hyphenated: curative"),
+        ("banned-wording", "phrases: safe and effective"),
+        ("banned-wording", "phrases: risk free"),
+        ("banned-wording", "phrases: risk-free"),
+        ("mixed-script", "lookalikes: \u{441}andidate"),
+        ("mixed-script", "lookalikes: \u{1d04}ure"),
+    ]
+    .into_iter()
+    .map(|(k, w)| (k.to_owned(), w.to_owned()))
+    .collect();
+    expected.sort();
+    assert_eq!(found, expected, "{stderr}");
+    // Written as is (no escape), a word is pointed at exactly.
+    assert!(
+        errors.iter().any(|(_, at, m)| m.contains("hyphenated")
+            && m.contains("“curative”")
+            && at.ends_with("rules.toml:33:54")),
+        "{errors:?}"
+    );
+    assert!(
+        stderr.contains("U+0441") && stderr.contains("U+1D04"),
+        "{stderr}"
+    );
+}
+
+/// Translations are data: a rule set may speak wholly another alphabet.
+#[test]
+fn a_message_wholly_in_another_alphabet_loads() {
+    let dir = built_in_rules();
+    let path = dir.path().join("translated.toml");
+    std::fs::write(
+        &path,
+        "[[rule]]\nid = \"translated\"\nlevel = \"info\"\nmessage = \"Поговорите с врачом. Μιλήστε με τον γιατρό σας. 膝の痛みはMRIで調べます。\"\nalways = true\ncite = [{ source = \"defiage\", quote = \"Knee osteoarthritis\" }]\n",
+    )
+    .unwrap();
+    let (code, stdout, stderr) = run(&["rules", "check"], dir.path());
+    assert_eq!(code, Some(0), "{stdout}{stderr}");
+    // The same word with one Latin letter in it does not.
+    edit(dir.path(), "translated.toml", "врачом", "вpaчом");
+    let errors = json_errors(dir.path());
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert_eq!(errors[0].0, "mixed-script");
+}
+
+/// An `urgent-care` (or any other) outcome cannot be shown under the words
+/// of the pass, and no two outcomes under the same words.
+#[test]
+fn an_outcome_label_that_reads_as_a_pass_does_not_load() {
+    let dir = built_in_rules();
+    edit(
+        dir.path(),
+        "text.toml",
+        "label = \"Seek medical care promptly\"",
+        "label = \"May be suitable, to be confirmed\"",
+    );
+    let stderr = refused_by_every_command(dir.path());
+    assert!(
+        stderr.contains(
+            "level `urgent-care` label has the words of `may-be-suitable`'s label (“may be suitable”)"
+        ),
+        "{stderr}"
+    );
+    assert!(stderr.contains("text.toml:71:9\n"), "{stderr}");
+    let errors = json_errors(dir.path());
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert_eq!(errors[0].0, "level-label");
+    // Folded as read (case, spaces), and the whole label too.
+    let dir = built_in_rules();
+    edit(
+        dir.path(),
+        "text.toml",
+        "label = \"Good to know\"",
+        "label = \"Note: MAY BE\\u00a0SUITABLE\"",
+    );
+    let errors = json_errors(dir.path());
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(errors[0].2.starts_with("level `info` label has the words"));
+    // Two outcomes with one label.
+    let dir = built_in_rules();
+    edit(
+        dir.path(),
+        "text.toml",
+        "label = \"Good to know\"",
+        "label = \"A clinician needs to  review this\"",
+    );
+    let errors = json_errors(dir.path());
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(
+        errors[0]
+            .2
+            .starts_with("level `info` label is the same as level `clinician-review`'s"),
+        "{errors:?}"
+    );
+}
+
+/// The asked-first question's `none`, the one option without an urgent
+/// rule, must be there and chosen alone.
+#[test]
+fn the_no_warning_sign_option_must_be_exclusive() {
+    let dir = built_in_rules();
+    edit(
+        dir.path(),
+        "safety.toml",
+        "id = \"none\"\nlabel = \"None of these\"\nexclusive = true\n",
+        "id = \"none\"\nlabel = \"None of these\"\n",
+    );
+    let stderr = refused_by_every_command(dir.path());
+    assert!(
+        stderr.contains(
+            "question `warning_signs` is asked first, so it needs an option `none` (no warning \
+             sign) with `exclusive = true`, chosen alone"
+        ),
+        "{stderr}"
+    );
+    assert!(stderr.contains("safety.toml:44:6\n"), "{stderr}");
+    let errors = json_errors(dir.path());
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert_eq!(errors[0].0, "warning-sign-none");
+}
+
+/// Source names, titles and publishers and the rule set's name are shown
+/// to people too: the same words are refused there ("approved" only in a
+/// regulator's own), and a `url` cannot carry quote or markup characters.
+#[test]
+fn source_texts_and_the_rule_set_name_are_checked_and_urls_refuse_markup() {
+    let dir = built_in_rules();
+    edit(
+        dir.path(),
+        "sources.toml",
+        "name = \"Ottawa knee rules\"",
+        "name = \"Guaranteed Cure Society guideline\"",
+    );
+    edit(
+        dir.path(),
+        "sources.toml",
+        "publisher = \"Defiage\"",
+        "publisher = \"Eligible candidates are approved\"",
+    );
+    edit(
+        dir.path(),
+        "sources.toml",
+        "title = \"Bone Marrow-Derived Stem Cell Therapy\"",
+        "title = \"A risk free treatment\"",
+    );
+    // A regulator's title may say "approved".
+    edit(
+        dir.path(),
+        "sources.toml",
+        "title = \"Consumer Information on Stem Cells\"",
+        "title = \"Approved Cellular and Gene Therapy Products\"",
+    );
+    edit(
+        dir.path(),
+        "sources.toml",
+        "url = \"https://cks.nice.org.uk/topics/sciatica-lumbar-radiculopathy/\"",
+        "url = \"https://cks.nice.org.uk/\\\"onmouseover=\\\"alert(1)\"",
+    );
+    edit(
+        dir.path(),
+        "ruleset.toml",
+        "name = \"Bone marrow-derived stem cell therapy: first screen\"",
+        "name = \"Stem cell candidacy\"",
+    );
+    let stderr = refused_by_every_command(dir.path());
+    let mut errors: Vec<String> = json_errors(dir.path())
+        .into_iter()
+        .map(|(kind, at, message)| {
+            let at = at.rsplit('/').next().unwrap_or_default().to_owned();
+            format!(
+                "{kind} {at} {}",
+                message.split(':').next().unwrap_or_default()
+            )
+        })
+        .collect();
+    errors.sort();
+    assert_eq!(
+        errors,
+        [
+            "banned-wording ruleset.toml:5:19 the [ruleset] name uses “candidacy”",
+            "banned-wording sources.toml:18:14 source `defiage` publisher uses “eligible”",
+            "banned-wording sources.toml:18:23 source `defiage` publisher uses “candidates”",
+            "banned-wording sources.toml:18:38 source `defiage` publisher uses “approved”",
+            "banned-wording sources.toml:53:20 source `ottawa-knee-rules` name uses “cure”",
+            "banned-wording sources.toml:53:9 source `ottawa-knee-rules` name uses “guarantee”",
+            "banned-wording sources.toml:9:12 source `johnson-medical-center` title uses “risk free”",
+            "source-url sources.toml:41:7 source `nice-cks-sciatica`",
+        ],
+        "{stderr}"
+    );
+}
+
+/// A case file answering one question twice (`"warning_signs "` is
+/// `warning_signs` once trimmed) is refused, as an answer file is, never
+/// resolved by letting the later answer win.
+#[test]
+fn a_case_answering_a_question_twice_is_refused() {
+    let (code, stdout, stderr) = run(&["rules", "test"], fixture("case-answers-twice").path());
+    assert_eq!(code, Some(78), "{stdout}{stderr}");
+    assert!(
+        stderr.contains("case `a fever hidden by a second answer`: `warning_signs` is given twice"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("tests/cases.toml:3:40\n"), "{stderr}");
+}

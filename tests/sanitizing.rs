@@ -12,8 +12,11 @@ use tainted::{every_output, first_answers, forbidden_in, tainted};
 
 /// An escape sequence, a C1 control sequence introducer (U+009B clears the
 /// screen with `2J`), a right-to-left override that shows `live` as `evil`,
-/// an isolate, a mark, a carriage return, a tab and a bell.
-const NASTY: &str = "\u{1b}[2J\u{9b}2J\u{202e}live\u{202c}\u{2066}\u{200f}\r\t\u{7}";
+/// an isolate, a mark, a carriage return, a tab and a bell; inside `live`,
+/// invisible format characters (soft hyphen, zero width space and joiner,
+/// word joiner, U+FEFF, U+180E), and after it a line and a paragraph
+/// separator.
+const NASTY: &str = "\u{1b}[2J\u{9b}2J\u{202e}l\u{ad}i\u{200b}\u{200d}v\u{2060}\u{feff}\u{180e}e\u{202c}\u{2066}\u{200f}\u{2028}\u{2029}\r\t\u{7}";
 
 fn nasty_rules() -> RuleSet {
     tainted(&RuleSet::embedded().unwrap(), &|s| format!("{NASTY}{s}"))

@@ -18,13 +18,18 @@ use super::load::Builder;
 use super::{OptionSet, QuestionKind, RuleSet, Test, fill};
 use crate::answers::Value;
 use crate::level::Level;
-use crate::wording;
+use crate::sanitize::sanitize;
+use crate::wording::{self, Finding};
 
 /// Where the strings of a rule set are written: file indices and byte
 /// spans, in the same order as the rule set's lists.
 #[derive(Debug, Default)]
 pub(super) struct Places {
     pub disclaimer: Option<(usize, Range<usize>)>,
+    /// The `[ruleset]` name.
+    pub name: Option<(usize, Range<usize>)>,
+    /// Each source's strings, in the order of the rule set's sources.
+    pub sources: Vec<SourcePlace>,
     /// The file declaring `[text]`.
     pub text: Option<usize>,
     /// The file declaring `[levels]`.
@@ -52,6 +57,15 @@ pub(super) struct OptionPlace {
     pub label: Range<usize>,
 }
 
+/// Where a source's name, title and publisher are written.
+#[derive(Debug)]
+pub(super) struct SourcePlace {
+    pub file: usize,
+    pub name: Range<usize>,
+    pub title: Range<usize>,
+    pub publisher: Range<usize>,
+}
+
 /// Where a rule's message and conflict topic are written.
 #[derive(Debug)]
 pub(super) struct RulePlace {
@@ -64,6 +78,10 @@ pub(super) struct RulePlace {
 /// only when the string is at fault.
 enum What<'a> {
     Disclaimer,
+    /// The `[ruleset]` name.
+    Name,
+    /// A source's id and part (`name`, `title`, `publisher`).
+    Source(&'a str, &'static str),
     /// A question's id and part (`prompt`, `help`).
     Question(&'a str, &'static str),
     /// A question's id and an option's id.
@@ -82,6 +100,8 @@ impl std::fmt::Display for What<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             What::Disclaimer => write!(f, "the disclaimer"),
+            What::Name => write!(f, "the [ruleset] name"),
+            What::Source(id, part) => write!(f, "source `{id}` {part}"),
             What::Question(id, part) => write!(f, "question `{id}` {part}"),
             What::Label(id, option) => write!(f, "question `{id}` option `{option}` label"),
             What::Level(level, part) => write!(f, "level `{level}` {part}"),
@@ -108,8 +128,8 @@ struct Written<'a> {
 /// attribution.
 pub(super) fn wording(builder: &mut Builder<'_>, set: &RuleSet, places: &Places) {
     for written in strings(set, places) {
-        let uses = wording::banned_words(&written.text, written.allow_approved);
-        if uses.is_empty() {
+        let found = wording::findings(&written.text, written.allow_approved);
+        if found.is_empty() {
             continue;
         }
         let at = written.at.clone().or_else(|| {
@@ -117,43 +137,65 @@ pub(super) fn wording(builder: &mut Builder<'_>, set: &RuleSet, places: &Places)
             let keys: Vec<&str> = path.iter().map(String::as_str).collect();
             Some((*file, value_span(&builder.file(*file).text, &keys)?))
         });
-        // The n-th use of a word in the value is looked for as the n-th use
-        // in the file's text, to point at the word itself; an escape can
-        // hide it there, and then the value is pointed at.
-        let raw_uses = at.as_ref().map_or_else(Vec::new, |(file, span)| {
+        // The n-th finding in the value is looked for as the n-th same
+        // finding in the file's text, to point at the word itself; an
+        // escape can hide it there, and then the value is pointed at.
+        let raw_found = at.as_ref().map_or_else(Vec::new, |(file, span)| {
             builder
                 .file(*file)
                 .text
                 .get(span.clone())
                 .map_or_else(Vec::new, |raw| {
-                    wording::banned_words(raw, written.allow_approved)
+                    wording::findings(raw, written.allow_approved)
                 })
         });
-        for (n, (word, _)) in uses.iter().enumerate() {
-            let nth = uses[..n].iter().filter(|(w, _)| w == word).count();
-            let message = format!(
-                "{} uses “{word}”: a screen gives no verdict and makes no promise{}",
-                written.what,
-                if *word == "approved" {
-                    " (“approved” is allowed only in text citing a regulator)"
-                } else {
-                    ""
-                }
-            );
+        for (n, (finding, range)) in found.iter().enumerate() {
+            let nth = found[..n].iter().filter(|(f, _)| f == finding).count();
+            let (kind, message) = match finding {
+                Finding::Banned(word) => (
+                    "banned-wording",
+                    format!(
+                        "{} uses “{word}”: a screen gives no verdict and makes no promise{}",
+                        written.what,
+                        if *word == "approved" {
+                            " (“approved” is allowed only in text citing a regulator)"
+                        } else {
+                            ""
+                        }
+                    ),
+                ),
+                Finding::MixedScript(odd) => (
+                    "mixed-script",
+                    format!(
+                        "{} has the word “{}”, which mixes Latin letters with look-alike letters \
+                         of another alphabet or uses unusual Latin letters ({}): such a word can \
+                         only be there to fool a reader or the check",
+                        written.what,
+                        crate::limits::shorten(&sanitize(
+                            written.text.get(range.clone()).unwrap_or_default()
+                        )),
+                        odd.iter()
+                            .map(|c| format!("U+{:04X}", u32::from(*c)))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                ),
+            };
             match &at {
                 Some((file, span)) => {
-                    let exact = raw_uses
+                    let exact = raw_found
                         .iter()
-                        .filter(|(w, _)| w == word)
+                        .filter(|(f, _)| f == finding)
                         .nth(nth)
                         .map(|(_, r)| span.start + r.start..span.start + r.end);
                     let span = exact.unwrap_or_else(|| span.clone());
-                    builder.error_of("banned-wording", *file, span, message);
+                    builder.error_of(kind, *file, span, message);
                 }
-                None => builder.general_of("banned-wording", message),
+                None => builder.general_of(kind, message),
             }
         }
     }
+    level_labels(builder, set, places);
     for i in wording::unattributed_passes(set) {
         let example = fill(&set.text.attribution, &[("source", "the … page")]);
         let message = format!(
@@ -181,6 +223,29 @@ fn strings<'a>(set: &'a RuleSet, places: &Places) -> Vec<Written<'a>> {
         Cow::Borrowed(&set.meta.disclaimer),
         places.disclaimer.clone(),
     ));
+    out.push(plain(
+        What::Name,
+        Cow::Borrowed(&set.meta.name),
+        places.name.clone(),
+    ));
+    for (source, place) in set.sources.iter().zip(&places.sources) {
+        // A regulator's own title may say what it has approved.
+        let allow_approved = source.kind == super::SourceKind::Regulator;
+        for (part, text, span) in [
+            ("name", &source.name, &place.name),
+            ("title", &source.title, &place.title),
+            ("publisher", &source.publisher, &place.publisher),
+        ] {
+            out.push(Written {
+                allow_approved,
+                ..plain(
+                    What::Source(&source.id, part),
+                    Cow::Borrowed(text),
+                    Some((place.file, span.clone())),
+                )
+            });
+        }
+    }
     for (question, place) in set.questions.iter().zip(&places.questions) {
         let id = &question.id;
         let at = |span: &Range<usize>| Some((place.file, span.clone()));
@@ -260,6 +325,73 @@ fn strings<'a>(set: &'a RuleSet, places: &Places) -> Vec<Written<'a>> {
     out
 }
 
+/// The level labels guard rail: no level's label reads as the pass (has
+/// the `may-be-suitable` label, or its first clause, "may be suitable" in
+/// "May be suitable, to be checked by a clinician", as whole words, in the
+/// reading form of [`wording::reading`]), and the five labels differ, so
+/// that an `urgent-care` outcome cannot be shown under the words of a pass.
+/// A partial control: it compares words, not meaning.
+fn level_labels(builder: &mut Builder<'_>, set: &RuleSet, places: &Places) {
+    let read: Vec<(Level, String)> = Level::ALL
+        .into_iter()
+        .map(|level| (level, wording::reading(&set.levels.get(level).label)))
+        .collect();
+    let pass = wording::reading(&set.levels.may_be_suitable.label);
+    let head = pass
+        .split([',', ';', ':', '.', '(', '!', '?'])
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_owned();
+    for (i, (level, label)) in read.iter().enumerate() {
+        let problem = if label.is_empty() {
+            Some("is empty".to_owned())
+        } else if let Some((other, _)) = read[..i].iter().find(|(_, l)| l == label) {
+            Some(format!("is the same as level `{other}`'s"))
+        } else if *level == Level::MayBeSuitable {
+            None
+        } else {
+            [&pass, &head]
+                .into_iter()
+                .find(|words| has_words(label, words))
+                .map(|words| {
+                    format!(
+                        "has the words of `may-be-suitable`'s label (“{}”)",
+                        crate::limits::shorten(words)
+                    )
+                })
+        };
+        let Some(problem) = problem else { continue };
+        let message = format!(
+            "level `{level}` label {problem}: each outcome must read as itself, and only \
+             `may-be-suitable` as a pass"
+        );
+        let at = places.levels.and_then(|file| {
+            let level = level.to_string();
+            let span = value_span(
+                &builder.file(file).text,
+                &["levels", level.as_str(), "label"],
+            )?;
+            Some((file, span))
+        });
+        match at {
+            Some((file, span)) => builder.error_of("level-label", file, span, message),
+            None => builder.general_of("level-label", message),
+        }
+    }
+}
+
+/// Whether `text` has `words` (not empty) as whole words: not inside a
+/// longer word.
+fn has_words(text: &str, words: &str) -> bool {
+    !words.is_empty()
+        && text.match_indices(words).any(|(i, _)| {
+            let before = text[..i].chars().next_back();
+            let after = text[i + words.len()..].chars().next();
+            !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
+        })
+}
+
 /// The span of the value at `path` (`["text", "title"]`) in a TOML text.
 fn value_span(text: &str, path: &[&str]) -> Option<Range<usize>> {
     let document = DeTable::parse(text).ok()?;
@@ -313,6 +445,26 @@ pub(super) fn warning_signs(builder: &mut Builder<'_>, set: &RuleSet, places: &P
                 ),
             );
             continue;
+        }
+        // `none` is the one option exempt from needing an urgent-care rule,
+        // so it must exist and be chosen alone: a `none` that could be
+        // combined would be a sign without a rule, or hide one.
+        let none = question.options().iter().position(|o| o.id == NO_SIGN);
+        let alone = none.is_some_and(|o| {
+            matches!(question.kind, QuestionKind::Choice(_)) || question.options()[o].exclusive
+        });
+        if !alone {
+            let span = none.map_or_else(|| place.id.clone(), |o| place.options[o].id.clone());
+            builder.error_of(
+                "warning-sign-none",
+                place.file,
+                span,
+                format!(
+                    "question `{}` is asked first, so it needs an option `{NO_SIGN}` (no warning \
+                     sign) with `exclusive = true`, chosen alone",
+                    question.id
+                ),
+            );
         }
         for (option, option_place) in question.options().iter().enumerate().zip(&place.options) {
             let (o, option) = option;
@@ -422,7 +574,9 @@ pub(super) fn plain_file_name(name: &str) -> bool {
 }
 
 /// Whether a source's `url` is a web address: `https://` or `http://`
-/// (in any case) followed by a host, without spaces or control characters.
+/// (in any case) followed by a host, without white space, control
+/// characters, or the characters that end or escape a quoted attribute or
+/// Markdown link (`"`, `<`, `>`, `\\`, backtick).
 pub(super) fn web_address(url: &str) -> bool {
     let lower = url.to_ascii_lowercase();
     let rest = lower
@@ -431,7 +585,9 @@ pub(super) fn web_address(url: &str) -> bool {
     rest.is_some_and(|rest| {
         !rest.is_empty()
             && !rest.starts_with(['/', '?', '#'])
-            && !url.chars().any(|c| c.is_whitespace() || c.is_control())
+            && !url.chars().any(|c| {
+                c.is_whitespace() || c.is_control() || matches!(c, '"' | '<' | '>' | '\\' | '`')
+            })
     })
 }
 
@@ -468,11 +624,29 @@ mod tests {
             "https:///path",
             "ftp://example.org",
             "https://example.org/a b",
+            "https://example.org/a\u{a0}b",
+            "https://example.org/\"onmouseover=\"x",
+            "https://example.org/<script>",
+            "https://example.org/a>b",
+            "https://example.org\\@evil.example",
+            "https://example.org/`x`",
+            "https://example.org/\u{2028}",
             "//example.org",
             "example.org",
         ] {
             assert!(!web_address(bad), "{bad:?}");
         }
+    }
+
+    #[test]
+    fn words_are_found_whole() {
+        assert!(has_words(
+            "may be suitable, to be confirmed",
+            "may be suitable"
+        ));
+        assert!(has_words("ok", "ok"));
+        assert!(!has_words("book a visit", "ok"));
+        assert!(!has_words("anything", ""));
     }
 
     #[test]

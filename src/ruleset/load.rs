@@ -15,7 +15,7 @@ use sha2::{Digest, Sha256};
 use toml::Spanned;
 use toml::value::Datetime;
 
-use super::guard::{self, OptionPlace, Places, QuestionPlace, RulePlace};
+use super::guard::{self, OptionPlace, Places, QuestionPlace, RulePlace, SourcePlace};
 use super::raw::{
     RawAdvice, RawCitation, RawFile, RawKind, RawMatcher, RawQuestion, RawRule, RawSource,
 };
@@ -389,6 +389,7 @@ impl Builder<'_> {
         let meta = match meta {
             Some((file, meta)) => {
                 places.disclaimer = Some((file, meta.get_ref().disclaimer.span()));
+                places.name = Some((file, meta.get_ref().name.span()));
                 self.meta(file, meta.into_inner())
             }
             None => {
@@ -416,7 +417,7 @@ impl Builder<'_> {
         places.text = text.as_ref().map(|(file, _)| *file);
         places.levels = levels.as_ref().map(|(file, _)| *file);
         let questions = self.questions(raw_questions, &mut places.questions);
-        let sources = self.sources(raw_sources);
+        let sources = self.sources(raw_sources, &mut places.sources);
         let rules = self.rules(raw_rules, &questions, &sources, &mut places.rules);
         let before_you_book = self.advice(raw_advice, &sources, &mut places.advice);
 
@@ -474,7 +475,7 @@ impl Builder<'_> {
             );
         }
         Some(Meta {
-            name: raw.name,
+            name: raw.name.into_inner(),
             version: raw.version.into_inner(),
             language: raw.language,
             reviewed: reviewed?,
@@ -746,7 +747,11 @@ impl Builder<'_> {
         }
     }
 
-    fn sources(&mut self, raw: Vec<(usize, Spanned<RawSource>)>) -> Vec<Source> {
+    fn sources(
+        &mut self,
+        raw: Vec<(usize, Spanned<RawSource>)>,
+        places: &mut Vec<SourcePlace>,
+    ) -> Vec<Source> {
         let mut sources: Vec<Source> = Vec::new();
         for (file, s) in raw {
             let span = s.span();
@@ -801,11 +806,17 @@ impl Builder<'_> {
                     ),
                 );
             }
+            places.push(SourcePlace {
+                file,
+                name: s.name.span(),
+                title: s.title.span(),
+                publisher: s.publisher.span(),
+            });
             sources.push(Source {
                 id,
-                name: s.name,
-                title: s.title,
-                publisher: s.publisher,
+                name: s.name.into_inner(),
+                title: s.title.into_inner(),
+                publisher: s.publisher.into_inner(),
                 date,
                 kind: s.kind,
                 file: s.file.map(Spanned::into_inner),

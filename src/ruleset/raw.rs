@@ -44,7 +44,7 @@ pub(crate) struct RawAdvice {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawMeta {
-    pub name: String,
+    pub name: Spanned<String>,
     pub version: Spanned<String>,
     pub language: String,
     pub reviewed: Spanned<Datetime>,
@@ -95,9 +95,9 @@ pub(crate) struct RawOption {
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawSource {
     pub id: Spanned<String>,
-    pub name: String,
-    pub title: String,
-    pub publisher: String,
+    pub name: Spanned<String>,
+    pub title: Spanned<String>,
+    pub publisher: Spanned<String>,
     pub date: Option<Spanned<Datetime>>,
     pub kind: SourceKind,
     pub file: Option<Spanned<String>>,

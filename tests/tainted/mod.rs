@@ -144,11 +144,16 @@ pub fn every_output(
 
 /// Whether the sanitizing policy forbids `c` in an output: a C0 control
 /// other than a line break, DEL, a C1 control, or a bidirectional
-/// formatting character (embedding, override, isolate or mark).
+/// formatting character (embedding, override, isolate or mark), an
+/// invisible format character (soft hyphen, zero width characters, word
+/// joiner, invisible operators, U+FEFF, U+180E) or a line or paragraph
+/// separator (U+2028, U+2029).
 pub fn forbidden(c: char) -> bool {
     matches!(c,
         '\u{0}'..='\u{9}' | '\u{b}'..='\u{1f}' | '\u{7f}'..='\u{9f}'
-        | '\u{61c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+        | '\u{61c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}'
+        | '\u{ad}' | '\u{180e}' | '\u{200b}'..='\u{200d}' | '\u{2060}'..='\u{2064}' | '\u{feff}'
+        | '\u{2028}' | '\u{2029}')
 }
 
 /// Every forbidden character in `output`: as written, behind a numeric

@@ -134,7 +134,7 @@ pub fn answer_file(data: &[u8]) {
                 }
             }
         }
-        let _ = answers.complete();
+        let _ = answers.complete(rules);
     }
     if let Some((key, value)) = text.split_once('=') {
         let mut answers = Answers::new(rules);

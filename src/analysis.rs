@@ -136,7 +136,7 @@ impl AnswerSpace {
             }
             // Every question got a value just above.
             answers
-                .complete()
+                .complete(rules)
                 .unwrap_or_else(|_| unreachable!("every question is set"))
         })
     }
@@ -159,7 +159,7 @@ impl AnswerSpace {
             };
             chosen.set(q, self.values[q][index]);
         }
-        chosen.complete().ok()
+        chosen.complete(rules).ok()
     }
 
     /// The position of the answer set whose value indices are `choice`.
@@ -237,6 +237,7 @@ impl AnswerSpace {
                     .collect::<Vec<_>>()
                     .join("+"),
                 Value::Number(n) => n.to_string(),
+                Value::Unasked => "(not asked)".to_owned(),
             };
             for &i in picks {
                 match self.classes[q].get(i) {

@@ -21,7 +21,7 @@ use serde::Deserializer;
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
 use crate::limits::{self, MAX_ANSWER_FILE_BYTES, shorten};
-use crate::ruleset::{OptionSet, Question, QuestionKind, RuleSet};
+use crate::ruleset::{Asked, OptionSet, Question, QuestionKind, RuleSet};
 
 /// One valid answer, as indices into the question's options.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -32,6 +32,9 @@ pub enum Value {
     Several(OptionSet),
     /// A number within the question's range.
     Number(i64),
+    /// Not asked (the question's `ask_when` did not hold) and not given.
+    /// No test matches it, and no outcome of `may-be-suitable` stands on it.
+    Unasked,
 }
 
 /// Why a given answer was refused. Every message names the question and
@@ -199,6 +202,7 @@ impl Value {
                 .collect::<Vec<_>>()
                 .join(","),
             Value::Number(n) => n.to_string(),
+            Value::Unasked => String::new(),
         }
     }
 
@@ -210,7 +214,14 @@ impl Value {
             Value::Choice(i) => options[*i].id.clone().into(),
             Value::Several(set) => set.iter().map(|i| options[i].id.clone()).collect(),
             Value::Number(n) => (*n).into(),
+            Value::Unasked => serde_json::Value::Null,
         }
+    }
+
+    /// Whether the question was answered (the value is not
+    /// [`Value::Unasked`]).
+    pub fn is_given(&self) -> bool {
+        !matches!(self, Value::Unasked)
     }
 }
 
@@ -243,11 +254,29 @@ impl Answers {
         self.values.fill(None);
     }
 
-    /// The indices of the questions not answered yet, in order.
-    pub fn missing(&self) -> Vec<usize> {
-        (0..self.values.len())
-            .filter(|&i| self.values[i].is_none())
+    /// The indices of the questions not answered yet that are asked, or
+    /// may be once earlier questions are answered, in order. A question
+    /// whose `ask_when` fails on the answers given is not missing.
+    pub fn missing(&self, rules: &RuleSet) -> Vec<usize> {
+        rules
+            .asked(self)
+            .into_iter()
+            .enumerate()
+            .filter(|&(i, asked)| self.get(i).is_none() && asked != Asked::No)
+            .map(|(i, _)| i)
             .collect()
+    }
+
+    /// Whether the question at `index` has an answer.
+    pub fn is_answered(&self, index: usize) -> bool {
+        self.get(index).is_some()
+    }
+
+    /// Forgets the answer to question `index`.
+    pub fn unset(&mut self, index: usize) {
+        if let Some(slot) = self.values.get_mut(index) {
+            *slot = None;
+        }
     }
 
     /// Checks `text` as the answer to the question `key` and records it.
@@ -299,27 +328,29 @@ impl Answers {
         Ok(())
     }
 
-    /// The complete set, or the indices of the open questions.
-    /// Like [`Answers::complete`], but fills `set` in place, reusing its
-    /// buffer (the batch screens millions of records with one).
-    pub fn complete_into(&self, set: &mut AnswerSet) -> Result<(), Vec<usize>> {
+    /// The complete set (a question not asked and not answered is
+    /// [`Value::Unasked`]), or the indices of the open questions, as
+    /// [`Answers::missing`] gives them. Like [`Answers::complete`], but
+    /// fills `set` in place, reusing its buffer (the batch screens millions
+    /// of records with one).
+    pub fn complete_into(&self, rules: &RuleSet, set: &mut AnswerSet) -> Result<(), Vec<usize>> {
         if self.values.iter().any(Option::is_none) {
-            return Err(self.missing());
+            let missing = self.missing(rules);
+            if !missing.is_empty() {
+                return Err(missing);
+            }
         }
         set.values.clear();
-        set.values.extend(self.values.iter().flatten().copied());
+        set.values
+            .extend(self.values.iter().map(|v| v.unwrap_or(Value::Unasked)));
         Ok(())
     }
 
-    pub fn complete(self) -> Result<AnswerSet, Vec<usize>> {
-        let missing = self.missing();
-        if missing.is_empty() {
-            Ok(AnswerSet {
-                values: self.values.into_iter().flatten().collect(),
-            })
-        } else {
-            Err(missing)
-        }
+    /// The complete set, or the indices of the open questions.
+    pub fn complete(self, rules: &RuleSet) -> Result<AnswerSet, Vec<usize>> {
+        let mut set = AnswerSet::buffer();
+        self.complete_into(rules, &mut set)?;
+        Ok(set)
     }
 }
 
@@ -360,8 +391,13 @@ impl AnswerSet {
             .any(|(v, q)| match v {
                 Value::Choice(i) => q.unsure_options().contains(*i),
                 Value::Several(set) => q.unsure_options().intersects(*set),
-                Value::Number(_) => false,
+                Value::Number(_) | Value::Unasked => false,
             })
+    }
+
+    /// Whether any question was not asked and not answered.
+    pub fn has_unasked(&self) -> bool {
+        self.values.iter().any(|v| !v.is_given())
     }
 }
 
@@ -863,7 +899,7 @@ mod tests {
         };
         assert_eq!(set.len(), 2);
         assert_eq!(
-            answers.missing().len(),
+            answers.missing(&rules).len(),
             3,
             "warning_signs, severity and active_infection are open"
         );
@@ -942,7 +978,7 @@ mod tests {
             .give_document(&rules, &format!("\u{feff}{json}"), DocumentFormat::Json)
             .unwrap();
         assert_eq!(from_toml, from_json);
-        assert!(from_toml.complete().is_ok());
+        assert!(from_toml.complete(&rules).is_ok());
     }
 
     #[test]
@@ -993,7 +1029,7 @@ mod tests {
             ] {
                 answers.give(&rules, k, v).unwrap();
             }
-            answers.complete().unwrap()
+            answers.complete(&rules).unwrap()
         };
         assert!(build("unsure").has_unsure(&rules));
         assert!(!build("moderate").has_unsure(&rules));

@@ -286,7 +286,7 @@ fn screen(args: &ScreenArgs) -> anyhow::Result<()> {
     }
     let mut prompter: Option<Box<dyn interview::Prompter>> = None;
     loop {
-        let complete = match given.clone().complete() {
+        let complete = match given.clone().complete(&rules) {
             Ok(complete) => complete,
             Err(missing) => {
                 if prompter.is_none() && (args.plain || menus) {

@@ -307,7 +307,7 @@ fn screen<'r>(
     answers: &Answers,
     buffers: &mut Buffers<'r>,
 ) -> Result<Level, String> {
-    match answers.complete_into(&mut buffers.answers) {
+    match answers.complete_into(rules, &mut buffers.answers) {
         Ok(()) => Ok(evaluate_into(rules, &buffers.answers, &mut buffers.fired).0),
         Err(missing) => {
             let ids: Vec<&str> = missing

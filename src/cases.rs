@@ -108,7 +108,7 @@ pub fn load(rules: &RuleSet, files: &[RuleFile]) -> Result<Vec<Case>, LoadError>
                     error(span, format!("case `{}`: {e}", case.name));
                 }
             }
-            let answers = match answers.complete() {
+            let answers = match answers.complete(rules) {
                 Ok(answers) => Some(answers),
                 Err(missing) => {
                     // Questions given with a bad value are reported above.

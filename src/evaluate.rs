@@ -7,8 +7,10 @@
 //! - the outcome is the most serious level among the findings, except that
 //!   it is raised to `clinician-review` when no rule other than `info`
 //!   matched, or when the only outcome left would be `may-be-suitable` while
-//!   an answer is "not sure". So an unmatched or unsure case goes to a
-//!   clinician whatever the rule files say.
+//!   an answer is "not sure" or a question was not asked. So an unmatched
+//!   or unsure case goes to a clinician whatever the rule files say, and
+//!   no branch of the questionnaire can skip a question on the way to a
+//!   pass.
 
 use crate::answers::AnswerSet;
 use crate::level::Level;
@@ -21,6 +23,9 @@ pub enum Fallback {
     NoRuleMatched,
     /// Only `may-be-suitable` matched, but an answer was "not sure".
     UnsureAnswer,
+    /// Only `may-be-suitable` matched, but a question was not asked (its
+    /// `ask_when` did not hold) and not answered.
+    UnaskedQuestion,
 }
 
 impl Fallback {
@@ -29,6 +34,7 @@ impl Fallback {
         match self {
             Fallback::NoRuleMatched => "no-rule-matched",
             Fallback::UnsureAnswer => "unsure-answer",
+            Fallback::UnaskedQuestion => "unasked-question",
         }
     }
 }
@@ -85,6 +91,9 @@ pub fn evaluate_into<'r>(
         None => (Level::ClinicianReview, Some(Fallback::NoRuleMatched)),
         Some(Level::MayBeSuitable) if answers.has_unsure(rules) => {
             (Level::ClinicianReview, Some(Fallback::UnsureAnswer))
+        }
+        Some(Level::MayBeSuitable) if answers.has_unasked() => {
+            (Level::ClinicianReview, Some(Fallback::UnaskedQuestion))
         }
         Some(level) => (level, None),
     }

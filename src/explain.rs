@@ -118,7 +118,7 @@ mod tests {
         for (k, v) in given {
             answers.give(rules, k, v).unwrap();
         }
-        answers.complete().unwrap()
+        answers.complete(rules).unwrap()
     }
 
     fn changes(rules: &RuleSet, explanation: &Explanation<'_>) -> Vec<String> {

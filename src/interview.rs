@@ -19,7 +19,7 @@ use crate::answers::{self, AnswerSet, Answers, Value};
 use crate::error::{Error, exit};
 use crate::limits::{self, Line, MAX_TYPED_LINE_BYTES};
 use crate::render::answer_words;
-use crate::ruleset::{AnswerOption, OptionSet, QuestionKind, RuleSet, Text, fill};
+use crate::ruleset::{AnswerOption, Asked, OptionSet, QuestionKind, RuleSet, Text, fill};
 use crate::sanitize::sanitize;
 
 /// What the person did at a prompt.
@@ -124,23 +124,38 @@ pub struct Flow {
     pub review: bool,
 }
 
-/// Asks every question that `given` leaves open, in questionnaire order,
-/// and returns the complete answers. Esc on a choice goes back to the
-/// previous question asked, with its answer preselected. With
-/// [`Flow::review`], every answer (given ones too) is then shown, and the
-/// person confirms or picks one to change.
+/// Asks every question that `given` leaves open and that is asked (its
+/// `ask_when` holds on the answers so far), in questionnaire order, and
+/// returns the complete answers. Esc on a choice goes back to the previous
+/// question asked, with its answer preselected. With [`Flow::review`],
+/// every answer (given ones too) is then shown, and the person confirms or
+/// picks one to change. An answer given in this interview to a question
+/// that a later change makes unasked (a warning sign chosen after all) is
+/// forgotten; an answer given before it started is always kept.
 pub fn collect(
     rules: &RuleSet,
     given: Answers,
     prompter: &mut dyn Prompter,
     flow: Flow,
 ) -> Result<AnswerSet, Error> {
-    let to_ask = given.missing();
+    let open: Vec<usize> = (0..rules.questions.len())
+        .filter(|&i| !given.is_answered(i))
+        .collect();
     let mut answers = given;
+    // The open questions asked, given the answers so far: the ones before
+    // the current step do not change when it is answered.
+    let to_ask = |answers: &Answers| -> Vec<usize> {
+        let asked = rules.asked(answers);
+        open.iter()
+            .copied()
+            .filter(|&i| asked[i] != Asked::No)
+            .collect()
+    };
     let mut step = 0;
     loop {
-        while let Some(&index) = to_ask.get(step) {
-            let ask = ask(rules, index, step, to_ask.len(), step > 0);
+        let mut asking = to_ask(&answers);
+        while let Some(&index) = asking.get(step) {
+            let ask = ask(rules, index, step, asking.len(), step > 0);
             match ask_one(rules, index, answers.get(index), &ask, prompter)? {
                 Reply::Answer(value) => {
                     answers.set(index, value);
@@ -148,28 +163,39 @@ pub fn collect(
                 }
                 Reply::Back => step = step.saturating_sub(1),
             }
+            asking = to_ask(&answers);
         }
+        forget_unasked(rules, &open, &mut answers);
         if !flow.review {
             break;
         }
-        let rows = review_rows(rules, &answers);
-        match prompter.review(&rows, !to_ask.is_empty())? {
+        let (shown, rows) = review_rows(rules, &answers);
+        match prompter.review(&rows, !asking.is_empty())? {
             Review::Confirm => break,
-            Review::Back => step = to_ask.len().saturating_sub(1),
-            Review::Change(index) if index < rules.questions.len() => {
-                let ask = ask(rules, index, index, rules.questions.len(), true);
+            Review::Back => step = asking.len().saturating_sub(1),
+            Review::Change(row) => {
+                let Some(&index) = shown.get(row) else {
+                    continue;
+                };
+                let ask = ask(rules, index, row, rows.len(), true);
                 // Esc while changing keeps the answer and returns to the review.
                 if let Reply::Answer(value) =
                     ask_one(rules, index, answers.get(index), &ask, prompter)?
                 {
                     answers.set(index, value);
                 }
+                // A change can open questions (no warning sign after all):
+                // they are asked before the review comes back.
+                let asking = to_ask(&answers);
+                step = asking
+                    .iter()
+                    .position(|&i| !answers.is_answered(i))
+                    .unwrap_or(asking.len());
             }
-            Review::Change(_) => {}
         }
     }
     prompter.finish()?;
-    answers.complete().map_err(|missing| {
+    answers.complete(rules).map_err(|missing| {
         Error::MissingAnswers(
             missing
                 .into_iter()
@@ -177,6 +203,17 @@ pub fn collect(
                 .collect(),
         )
     })
+}
+
+/// Forgets the answers given in this interview (to the `open` questions)
+/// that are no longer asked.
+fn forget_unasked(rules: &RuleSet, open: &[usize], answers: &mut Answers) {
+    let asked = rules.asked(answers);
+    for &i in open {
+        if asked[i] == Asked::No {
+            answers.unset(i);
+        }
+    }
 }
 
 /// The prompt for question `index`, shown as number `step + 1` of `total`.
@@ -196,20 +233,26 @@ fn ask(rules: &RuleSet, index: usize, step: usize, total: usize, can_go_back: bo
     }
 }
 
-/// Every question with its answer in words (empty where none is given).
-fn review_rows<'r>(rules: &'r RuleSet, answers: &Answers) -> Vec<ReviewRow<'r>> {
+/// Every question asked or answered, with its answer in words (empty
+/// where none is given yet), and the index of each row's question.
+fn review_rows<'r>(rules: &'r RuleSet, answers: &Answers) -> (Vec<usize>, Vec<ReviewRow<'r>>) {
+    let asked = rules.asked(answers);
     rules
         .questions
         .iter()
         .enumerate()
-        .map(|(i, question)| ReviewRow {
-            question: &question.prompt,
-            answer: answers
-                .get(i)
-                .map(|value| answer_words(question, &value))
-                .unwrap_or_default(),
+        .filter(|&(i, _)| answers.is_answered(i) || asked[i] != Asked::No)
+        .map(|(i, question)| {
+            let row = ReviewRow {
+                question: &question.prompt,
+                answer: answers
+                    .get(i)
+                    .map(|value| answer_words(question, &value))
+                    .unwrap_or_default(),
+            };
+            (i, row)
         })
-        .collect()
+        .unzip()
 }
 
 fn ask_one(

@@ -28,7 +28,7 @@
 //! ] {
 //!     answers.give(&rules, question, answer)?;
 //! }
-//! let answers = answers.complete().expect("all six questions answered");
+//! let answers = answers.complete(&rules).expect("every question asked is answered");
 //! let assessment = evaluate(&rules, &answers);
 //! // "Not sure" about an infection is never a pass.
 //! assert_eq!(assessment.outcome, Level::ClinicianReview);

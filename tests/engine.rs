@@ -23,7 +23,7 @@ fn answers(rules: &RuleSet, pairs: &[(&str, &str)]) -> AnswerSet {
     for (key, value) in pairs {
         answers.give(rules, key, value).expect("valid answer");
     }
-    answers.complete().expect("complete answers")
+    answers.complete(rules).expect("complete answers")
 }
 
 /// A baseline that the sources describe, with one answer replaced.

@@ -65,7 +65,7 @@ fn answer_sets_of(rules: &'static RuleSet) -> impl Strategy<Value = AnswerSet> {
         for (index, value) in values.into_iter().enumerate() {
             answers.set(index, value);
         }
-        answers.complete().unwrap()
+        answers.complete(rules).unwrap()
     })
 }
 

@@ -149,7 +149,7 @@ fn the_text_summary_fits_60_columns() {
             DocumentFormat::Json,
         )
         .unwrap();
-    let answers = answers.complete().unwrap();
+    let answers = answers.complete(&rules).unwrap();
     let assessment = evaluate(&rules, &answers);
     let report = Report {
         rules: &rules,
@@ -189,7 +189,7 @@ fn the_reason_for_a_fallback_is_rendered_in_text_and_json() {
     ] {
         answers.give(&rules, k, v).unwrap();
     }
-    let answers = answers.complete().unwrap();
+    let answers = answers.complete(&rules).unwrap();
     // Nothing decides: the no-rule fallback.
     let mut info_only = rules.clone();
     info_only.rules.retain(|r| r.level == Level::Info);

@@ -258,6 +258,9 @@ pub fn response(report: &Report<'_>) -> String {
         .questions
         .iter()
         .zip(report.answers.values())
+        // A question not asked and not answered has no item, as in any
+        // SDC renderer's response.
+        .filter(|(_, value)| value.is_given())
         .map(|(question, value)| ResponseItem {
             link_id: &question.id,
             text: &question.prompt,
@@ -277,6 +280,7 @@ pub fn response(report: &Report<'_>) -> String {
                     value_coding: None,
                     value_integer: Some(*n),
                 }],
+                Value::Unasked => Vec::new(),
             },
         })
         .collect();

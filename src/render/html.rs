@@ -56,7 +56,7 @@ mod tests {
                 },
             );
         }
-        let answers = answers.complete().unwrap();
+        let answers = answers.complete(&rules).unwrap();
         let assessment = evaluate(&rules, &answers);
         let page = render(&Report {
             rules: &rules,

@@ -129,8 +129,15 @@ struct Answers<'a> {
 
 impl Serialize for Answers<'_> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(Some(self.values.len()))?;
-        for (question, value) in self.questions.iter().zip(self.values) {
+        let given = self.values.iter().filter(|v| v.is_given()).count();
+        let mut map = serializer.serialize_map(Some(given))?;
+        // A question not asked and not answered is left out.
+        for (question, value) in self
+            .questions
+            .iter()
+            .zip(self.values)
+            .filter(|(_, v)| v.is_given())
+        {
             map.serialize_entry(&question.id, &value.to_json(question))?;
         }
         map.end()

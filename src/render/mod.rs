@@ -137,7 +137,10 @@ impl Report<'_> {
                         ("test", &matcher.describe(self.rules)),
                         (
                             "answer",
-                            &self.answers.value(matcher.question).id_text(question),
+                            &match self.answers.value(matcher.question) {
+                                Value::Unasked => self.rules.text.not_asked.clone(),
+                                value => value.id_text(question),
+                            },
                         ),
                     ],
                 )
@@ -186,5 +189,6 @@ pub fn answer_words(question: &Question, value: &Value) -> String {
             .collect::<Vec<_>>()
             .join("\n"),
         Value::Number(n) => n.to_string(),
+        Value::Unasked => String::new(),
     }
 }

@@ -94,6 +94,7 @@ pub fn render(report: &Report<'_>, options: TextOptions) -> String {
         out.paragraph(match fallback {
             crate::evaluate::Fallback::NoRuleMatched => &text.no_rule_matched,
             crate::evaluate::Fallback::UnsureAnswer => &text.unsure_answer,
+            crate::evaluate::Fallback::UnaskedQuestion => &text.unasked_question,
         });
     }
 
@@ -145,17 +146,15 @@ pub fn render(report: &Report<'_>, options: TextOptions) -> String {
     }
 
     out.heading(&text.answers_heading, '-');
-    let words: Vec<String> = rules
+    // A question not asked is left out, as it was in the interview.
+    let answered: Vec<(&str, String)> = rules
         .questions
         .iter()
         .zip(report.answers.values())
-        .map(|(question, value)| answer_words(question, value))
+        .filter(|(_, value)| value.is_given())
+        .map(|(question, value)| (question.prompt.as_str(), answer_words(question, value)))
         .collect();
-    let rows = rules
-        .questions
-        .iter()
-        .zip(&words)
-        .map(|(q, a)| (q.prompt.as_str(), a.as_str()));
+    let rows = answered.iter().map(|(q, a)| (*q, a.as_str()));
     out.table(&answers_table_of(text, rows, width));
 
     out.heading(&text.sources_heading, '-');

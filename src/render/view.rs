@@ -148,6 +148,7 @@ impl View {
                 clean(match fallback {
                     Fallback::NoRuleMatched => &text.no_rule_matched,
                     Fallback::UnsureAnswer => &text.unsure_answer,
+                    Fallback::UnaskedQuestion => &text.unasked_question,
                 })
             }),
             conflicts_heading: clean(&text.conflicts_heading),
@@ -190,6 +191,7 @@ impl View {
                 .questions
                 .iter()
                 .zip(report.answers.values())
+                .filter(|(_, value)| value.is_given())
                 .map(|(question, value)| AnswerRow {
                     question: clean(&question.prompt),
                     answers: answer_words(question, value)

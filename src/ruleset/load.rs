@@ -319,6 +319,9 @@ fn hash(files: &[RuleFile]) -> String {
 /// A one-off section found in a file, remembered with where it came from.
 type Found<T> = Option<(usize, Spanned<T>)>;
 
+/// The entries of a `when` or an `ask_when`: question id to matcher.
+type Entries = std::collections::BTreeMap<Spanned<String>, Spanned<super::raw::RawMatcher>>;
+
 pub(super) struct Builder<'f> {
     files: &'f [RuleFile],
     /// The line starts of each file.
@@ -537,19 +540,87 @@ impl Builder<'_> {
                         help: q.help.into_inner(),
                         usual,
                         asked_first: q.asked_first,
+                        ask_when: Vec::new(),
                     },
                     place,
+                    (file, q.ask_when),
                 ));
             }
         }
         // Questions marked `asked_first` come first; otherwise file order.
         questions.sort_by_key(|(later, ..)| *later);
-        questions
+        let mut conditions = Vec::new();
+        let mut questions: Vec<Question> = questions
             .into_iter()
-            .map(|(_, q, place)| {
+            .map(|(_, q, place, condition)| {
                 places.push(place);
+                conditions.push(condition);
                 q
             })
+            .collect();
+        for (index, (file, condition)) in conditions.into_iter().enumerate() {
+            let Some(condition) = condition else { continue };
+            let ask_when = self.ask_when(file, index, &condition, &questions);
+            questions[index].ask_when = ask_when;
+        }
+        questions
+    }
+
+    /// The matchers of question `index`'s `ask_when`: each on a question
+    /// asked before it, and none on a question asked first (which is
+    /// always asked).
+    fn ask_when(
+        &mut self,
+        file: usize,
+        index: usize,
+        condition: &Spanned<Entries>,
+        questions: &[Question],
+    ) -> Vec<Matcher> {
+        let id = questions[index].id.clone();
+        if questions[index].asked_first {
+            self.error(
+                file,
+                condition.span(),
+                format!(
+                    "question `{id}` is asked first, so it is always asked: remove its `ask_when`"
+                ),
+            );
+            return Vec::new();
+        }
+        if condition.get_ref().is_empty() {
+            self.error(
+                file,
+                condition.span(),
+                format!(
+                    "question `{id}` has an empty `ask_when`; give it conditions, or remove it"
+                ),
+            );
+            return Vec::new();
+        }
+        let matchers = self.matchers(
+            file,
+            condition.get_ref(),
+            &format!("the `ask_when` of question `{id}`"),
+            questions,
+        );
+        for key in condition.get_ref().keys() {
+            if let Some(other) = questions.iter().position(|q| &q.id == key.get_ref())
+                && other >= index
+            {
+                self.error(
+                    file,
+                    key.span(),
+                    format!(
+                        "the `ask_when` of question `{id}` refers to `{}`, which is not asked before it; \
+                         a question can only depend on the answers to earlier questions",
+                        key.get_ref()
+                    ),
+                );
+            }
+        }
+        matchers
+            .into_iter()
+            .filter(|m| m.question < index)
             .collect()
     }
 
@@ -938,15 +1009,30 @@ impl Builder<'_> {
             }
             _ => {}
         }
+        match &r.when {
+            Some(when) => self.matchers(file, when.get_ref(), &format!("rule `{id}`"), questions),
+            None => Vec::new(),
+        }
+    }
+
+    /// The matchers of a `when` or an `ask_when` (`owner` names it in
+    /// messages), sorted by question order.
+    fn matchers(
+        &mut self,
+        file: usize,
+        entries: &Entries,
+        owner: &str,
+        questions: &[Question],
+    ) -> Vec<Matcher> {
         let mut when = Vec::new();
-        for (key, matcher) in r.when.iter().flat_map(|w| w.get_ref()) {
+        for (key, matcher) in entries {
             let Some(question) = questions.iter().position(|q| &q.id == key.get_ref()) else {
                 let known: Vec<&str> = questions.iter().map(|q| q.id.as_str()).collect();
                 self.error(
                     file,
                     key.span(),
                     format!(
-                        "unknown question `{}` in rule `{id}`; the questions are: {}",
+                        "unknown question `{}` in {owner}; the questions are: {}",
                         key.get_ref(),
                         known.join(", ")
                     ),

@@ -55,7 +55,44 @@ pub struct RuleSet {
     pub sha256: String,
 }
 
+/// Whether a question is asked, given the answers so far.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Asked {
+    /// Its `ask_when` holds (or it has none).
+    Yes,
+    /// Its `ask_when` fails on the answers given: it is not asked, and an
+    /// answer it has not been given is [`Value::Unasked`](crate::answers::Value::Unasked).
+    No,
+    /// Its `ask_when` refers to a question still open.
+    NotYet,
+}
+
 impl RuleSet {
+    /// For every question, in order, whether it is asked given `answers`:
+    /// a matcher on an answered question tests the answer; one on a
+    /// question not asked and not answered fails; one on a question still
+    /// open leaves it undecided.
+    pub fn asked(&self, answers: &crate::answers::Answers) -> Vec<Asked> {
+        let mut asked: Vec<Asked> = Vec::with_capacity(self.questions.len());
+        for question in &self.questions {
+            let mut status = Asked::Yes;
+            for m in &question.ask_when {
+                // The loader checks that `m.question` comes before this one.
+                let earlier = asked.get(m.question).copied().unwrap_or(Asked::NotYet);
+                match (answers.get(m.question), earlier) {
+                    (Some(value), _) if m.test.matches(&value) => {}
+                    (Some(_), _) | (None, Asked::No) => {
+                        status = Asked::No;
+                        break;
+                    }
+                    (None, _) => status = Asked::NotYet,
+                }
+            }
+            asked.push(status);
+        }
+        asked
+    }
+
     /// The rule set under `rules/`, compiled into the binary.
     pub fn embedded() -> Result<RuleSet, LoadError> {
         let files = EMBEDDED_FILES
@@ -161,6 +198,11 @@ pub struct Text {
     pub urgent_then: String,
     pub no_rule_matched: String,
     pub unsure_answer: String,
+    /// When the outcome would be `may-be-suitable` but a question was not
+    /// asked (a custom rule set's `ask_when`).
+    pub unasked_question: String,
+    /// How `--explain` shows the answer to a question that was not asked.
+    pub not_asked: String,
     /// `{version}`, `{reviewed}`, `{review_by}`, `{sha256}`.
     pub ruleset_line: String,
     /// `{date}`, `{time}` (UTC), `{tool}`, `{version}`: when and by what a
@@ -328,6 +370,12 @@ pub struct Question {
     /// rule set has one, and each of its options but `none` fires an
     /// `urgent-care` rule whatever the other answers.
     pub asked_first: bool,
+    /// Asked only when every matcher holds on the answers to earlier
+    /// questions (the loader checks that each refers to a question before
+    /// this one); empty when always asked. Decides what is asked and
+    /// required, never what is evaluated: an answer given to a question
+    /// that is not asked still counts.
+    pub ask_when: Vec<Matcher>,
 }
 
 impl Question {

@@ -78,6 +78,8 @@ pub(crate) struct RawQuestion {
     /// Asked before every question without it (warning signs).
     #[serde(default)]
     pub asked_first: bool,
+    /// Asked only when these matchers hold on earlier answers.
+    pub ask_when: Option<Spanned<BTreeMap<Spanned<String>, Spanned<RawMatcher>>>>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -44,7 +44,7 @@ pub fn holds_not_sure(
         let chosen: Vec<usize> = match answers.value(q) {
             Value::Choice(i) => vec![*i],
             Value::Several(set) => set.iter().collect(),
-            Value::Number(_) => Vec::new(),
+            Value::Number(_) | Value::Unasked => Vec::new(),
         };
         chosen
             .iter()

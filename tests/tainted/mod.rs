@@ -108,7 +108,7 @@ pub fn first_answers(rules: &RuleSet) -> AnswerSet {
             },
         );
     }
-    answers.complete().unwrap()
+    answers.complete(rules).unwrap()
 }
 
 /// Every format's output for `answers`, with `--explain`, for `audience`:

@@ -7,10 +7,11 @@
 //! - the outcome is the most serious level among the findings, except that
 //!   it is raised to `clinician-review` when no rule other than `info`
 //!   matched, or when the only outcome left would be `may-be-suitable` while
-//!   an answer is "not sure" or a question was not asked. So an unmatched
-//!   or unsure case goes to a clinician whatever the rule files say, and
-//!   no branch of the questionnaire can skip a question on the way to a
-//!   pass.
+//!   an answer is "not sure", or while a question that was not asked could
+//!   have changed it (a more serious rule held on every answer given and
+//!   waited only on unasked questions). So an unmatched or unsure case goes
+//!   to a clinician whatever the rule files say, and no branch of the
+//!   questionnaire can skip a question on the way to a pass.
 
 use crate::answers::AnswerSet;
 use crate::level::Level;
@@ -23,8 +24,10 @@ pub enum Fallback {
     NoRuleMatched,
     /// Only `may-be-suitable` matched, but an answer was "not sure".
     UnsureAnswer,
-    /// Only `may-be-suitable` matched, but a question was not asked (its
-    /// `ask_when` did not hold) and not answered.
+    /// Only `may-be-suitable` matched, but a question that was not asked
+    /// (its `ask_when` did not hold) could have changed that: a more
+    /// serious rule holds on every answer given and waits only on
+    /// unasked questions.
     UnaskedQuestion,
 }
 
@@ -92,9 +95,27 @@ pub fn evaluate_into<'r>(
         Some(Level::MayBeSuitable) if answers.has_unsure(rules) => {
             (Level::ClinicianReview, Some(Fallback::UnsureAnswer))
         }
-        Some(Level::MayBeSuitable) if answers.has_unasked() => {
+        Some(Level::MayBeSuitable) if answers.has_unasked() && unasked_could_matter(rules, answers) => {
             (Level::ClinicianReview, Some(Fallback::UnaskedQuestion))
         }
         Some(level) => (level, None),
     }
+}
+
+/// Whether some rule more serious than a pass holds on every answer given
+/// and fails only on questions that were not asked, each of which has an
+/// answer its test would take: asking them could have blocked the pass.
+fn unasked_could_matter(rules: &RuleSet, answers: &AnswerSet) -> bool {
+    rules.rules.iter().any(|rule: &Rule| {
+        rule.level < Level::MayBeSuitable
+            && rule.when.iter().any(|m| !answers.value(m.question).is_given())
+            && rule.when.iter().all(|m| {
+                let value = answers.value(m.question);
+                if value.is_given() {
+                    m.test.matches(value)
+                } else {
+                    m.test.satisfiable(&rules.questions[m.question])
+                }
+            })
+    })
 }

@@ -593,6 +593,33 @@ pub enum Test {
 }
 
 impl Test {
+    /// Whether some valid answer to `question` satisfies the test. A
+    /// several-choice question with more options than can be tried one
+    /// combination at a time (over 16) is taken to have one: the answer
+    /// that errs on the side of caution where it is used.
+    pub fn satisfiable(&self, question: &Question) -> bool {
+        match (&question.kind, self) {
+            (QuestionKind::Choice(options), Test::OneOf(set)) => {
+                set.iter().any(|i| i < options.len())
+            }
+            (QuestionKind::Number { min: low, max: high }, Test::Range { min, max }) => {
+                (*min).max(*low) <= (*max).min(*high)
+            }
+            (QuestionKind::Multi(options), Test::Several { .. }) if options.len() <= 16 => {
+                (1u64..(1 << options.len())).any(|bits| {
+                    let set = OptionSet::from_indices(
+                        (0..options.len()).filter(|i| bits & (1 << i) != 0),
+                    );
+                    crate::answers::check_several(question, set)
+                        .is_ok_and(|value| self.matches(&value))
+                })
+            }
+            (QuestionKind::Multi(_), Test::Several { .. }) => true,
+            // A test of another kind of question: the loader allows none.
+            _ => false,
+        }
+    }
+
     /// Whether `value` satisfies the test. A value of another kind never
     /// does (the loader and the answer parser make that impossible).
     pub fn matches(&self, value: &crate::answers::Value) -> bool {

@@ -95,7 +95,9 @@ pub fn evaluate_into<'r>(
         Some(Level::MayBeSuitable) if answers.has_unsure(rules) => {
             (Level::ClinicianReview, Some(Fallback::UnsureAnswer))
         }
-        Some(Level::MayBeSuitable) if answers.has_unasked() && unasked_could_matter(rules, answers) => {
+        Some(Level::MayBeSuitable)
+            if answers.has_unasked() && unasked_could_matter(rules, answers) =>
+        {
             (Level::ClinicianReview, Some(Fallback::UnaskedQuestion))
         }
         Some(level) => (level, None),
@@ -108,7 +110,10 @@ pub fn evaluate_into<'r>(
 fn unasked_could_matter(rules: &RuleSet, answers: &AnswerSet) -> bool {
     rules.rules.iter().any(|rule: &Rule| {
         rule.level < Level::MayBeSuitable
-            && rule.when.iter().any(|m| !answers.value(m.question).is_given())
+            && rule
+                .when
+                .iter()
+                .any(|m| !answers.value(m.question).is_given())
             && rule.when.iter().all(|m| {
                 let value = answers.value(m.question);
                 if value.is_given() {

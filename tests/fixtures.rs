@@ -808,7 +808,7 @@ fn source_texts_and_the_rule_set_name_are_checked_and_urls_refuse_markup() {
     edit(
         dir.path(),
         "sources.toml",
-        "url = \"https://cks.nice.org.uk/topics/sciatica-lumbar-radiculopathy/\"",
+        "url = \"https://g-care.glos.nhs.uk/pathway/75/resource/3\"",
         "url = \"https://cks.nice.org.uk/\\\"onmouseover=\\\"alert(1)\"",
     );
     edit(
@@ -836,10 +836,10 @@ fn source_texts_and_the_rule_set_name_are_checked_and_urls_refuse_markup() {
             "banned-wording sources.toml:18:14 source `defiage` publisher uses “eligible”",
             "banned-wording sources.toml:18:23 source `defiage` publisher uses “candidates”",
             "banned-wording sources.toml:18:38 source `defiage` publisher uses “approved”",
-            "banned-wording sources.toml:53:20 source `ottawa-knee-rules` name uses “cure”",
-            "banned-wording sources.toml:53:9 source `ottawa-knee-rules` name uses “guarantee”",
+            "banned-wording sources.toml:57:20 source `ottawa-knee-rules` name uses “cure”",
+            "banned-wording sources.toml:57:9 source `ottawa-knee-rules` name uses “guarantee”",
             "banned-wording sources.toml:9:12 source `johnson-medical-center` title uses “risk free”",
-            "source-url sources.toml:41:7 source `nice-cks-sciatica`",
+            "source-url sources.toml:53:7 source `nhs-glos-spinal-red-flags`",
         ],
         "{stderr}"
     );

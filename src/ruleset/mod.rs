@@ -602,9 +602,13 @@ impl Test {
             (QuestionKind::Choice(options), Test::OneOf(set)) => {
                 set.iter().any(|i| i < options.len())
             }
-            (QuestionKind::Number { min: low, max: high }, Test::Range { min, max }) => {
-                (*min).max(*low) <= (*max).min(*high)
-            }
+            (
+                QuestionKind::Number {
+                    min: low,
+                    max: high,
+                },
+                Test::Range { min, max },
+            ) => (*min).max(*low) <= (*max).min(*high),
             (QuestionKind::Multi(options), Test::Several { .. }) if options.len() <= 16 => {
                 (1u64..(1 << options.len())).any(|bits| {
                     let set = OptionSet::from_indices(

@@ -1270,6 +1270,81 @@ mod tests {
         assert_eq!(prompter.defaults[..3], [None, None, Some(3)]);
     }
 
+    /// The built-in rule set with every question after the warning signs
+    /// asked only when no sign was chosen.
+    fn branching_rules() -> RuleSet {
+        let files = crate::ruleset::EMBEDDED_FILES
+            .iter()
+            .map(|(name, text)| {
+                let mut text = (*text).to_owned();
+                for id in [
+                    "condition",
+                    "severity",
+                    "age",
+                    "active_infection",
+                    "prior_treatments",
+                ] {
+                    text = text.replacen(
+                        &format!("[[question]]\nid = \"{id}\"\n"),
+                        &format!(
+                            "[[question]]\nid = \"{id}\"\nask_when.warning_signs = {{ any = [\"none\"] }}\n"
+                        ),
+                        1,
+                    );
+                }
+                crate::ruleset::RuleFile {
+                    name: (*name).to_owned(),
+                    text,
+                }
+            })
+            .collect();
+        RuleSet::from_files(files).unwrap()
+    }
+
+    #[test]
+    fn a_warning_sign_ends_the_questions() {
+        let rules = branching_rules();
+        let mut prompter = script(vec![Step::Several(Reply::Answer(vec![1]))]);
+        let answers = collect(&rules, Answers::new(&rules), &mut prompter, NO_REVIEW).unwrap();
+        assert_eq!(prompter.asked.len(), 1, "{:?}", prompter.asked);
+        assert!(prompter.asked[0].starts_with("Question 1 of 6"));
+        assert!(answers.values()[1..].iter().all(|v| !v.is_given()));
+    }
+
+    #[test]
+    fn a_sign_chosen_at_the_review_drops_the_answers_no_longer_asked_and_none_asks_them() {
+        let rules = branching_rules();
+        let mut prompter = script(vec![
+            Step::Several(Reply::Answer(vec![7])),
+            Step::Choose(Reply::Answer(0)),
+            Step::Choose(Reply::Answer(1)),
+            Step::Number("40"),
+            Step::Choose(Reply::Answer(1)),
+            Step::Several(Reply::Answer(vec![0])),
+            // A fever after all: the review shows the one question.
+            Step::Review(Review::Change(0)),
+            Step::Several(Reply::Answer(vec![1])),
+            Step::Review(Review::Change(0)),
+            // No sign again: every other question is asked again.
+            Step::Several(Reply::Answer(vec![7])),
+            Step::Choose(Reply::Answer(2)),
+            Step::Choose(Reply::Answer(0)),
+            Step::Number("41"),
+            Step::Choose(Reply::Answer(1)),
+            Step::Several(Reply::Answer(vec![1])),
+            Step::Review(Review::Confirm),
+        ]);
+        let answers = collect(&rules, Answers::new(&rules), &mut prompter, REVIEW).unwrap();
+        assert_eq!(prompter.reviews[0].len(), 6);
+        assert_eq!(prompter.reviews[1].len(), 1, "{:?}", prompter.reviews[1]);
+        assert_eq!(prompter.reviews[2].len(), 6);
+        assert_eq!(answers.values()[1], Value::Choice(2));
+        assert_eq!(answers.values()[3], Value::Number(41));
+        // The answers dropped at the fever were asked afresh, not kept.
+        let asked_after_fever = &prompter.defaults[prompter.defaults.len() - 3..];
+        assert_eq!(asked_after_fever, [None, None, None]);
+    }
+
     #[test]
     fn esc_on_the_first_question_asks_it_again() {
         let rules = RuleSet::embedded().unwrap();

@@ -14,7 +14,33 @@ use crate::sanitize::sanitize;
 #[derive(Serialize)]
 struct Listing<'a> {
     ruleset: Identity<'a>,
+    questions: Vec<QuestionRow<'a>>,
     rules: Vec<RuleRow<'a>>,
+}
+
+#[derive(Serialize)]
+struct QuestionRow<'a> {
+    id: &'a str,
+    /// When it is asked: its `ask_when` in words, matchers separated by
+    /// `; `, or `always`.
+    #[serde(serialize_with = "joined")]
+    asked_when: Vec<String>,
+}
+
+/// Every question in the order asked, with when it is asked.
+fn questions(rules: &RuleSet) -> Vec<QuestionRow<'_>> {
+    rules
+        .questions
+        .iter()
+        .map(|q| QuestionRow {
+            id: &q.id,
+            asked_when: if q.ask_when.is_empty() {
+                vec!["always".to_owned()]
+            } else {
+                q.ask_when.iter().map(|m| m.describe(rules)).collect()
+            },
+        })
+        .collect()
 }
 
 #[derive(Serialize)]
@@ -84,8 +110,18 @@ pub fn render_text(rules: &RuleSet, width: u16) -> String {
         }
         table.add_row(vec![Cell::new(sanitize(&rule)), Cell::new(sanitize(&when))]);
     }
+    let mut asked = new_table(width, &["question", "asked when"]);
+    if let Some(first) = asked.column_mut(0) {
+        first.set_constraint(ColumnConstraint::ContentWidth);
+    }
+    for row in questions(rules) {
+        asked.add_row(vec![
+            Cell::new(sanitize(row.id)),
+            Cell::new(sanitize(&row.asked_when.join("\n"))),
+        ]);
+    }
     format!(
-        "{} {} ({} rules)\nsha256 {}\n{table}\n",
+        "{} {} ({} rules)\nsha256 {}\n{table}\n{asked}\n",
         sanitize(&rules.meta.name),
         sanitize(&rules.meta.version),
         rules.rules.len(),
@@ -102,6 +138,7 @@ pub fn render_json(rules: &RuleSet) -> String {
             version: &rules.meta.version,
             sha256: &rules.sha256,
         },
+        questions: questions(rules),
         rules: rows(rules),
     };
     crate::render::json::pretty(&listing)
@@ -145,5 +182,36 @@ mod tests {
             assert!(text.contains(&rule.id), "{} is missing", rule.id);
         }
         assert!(text.contains("active_infection is yes"));
+    }
+
+    #[test]
+    fn lists_every_question_with_when_it_is_asked() {
+        let mut files: Vec<crate::ruleset::RuleFile> = crate::ruleset::EMBEDDED_FILES
+            .iter()
+            .map(|(name, text)| crate::ruleset::RuleFile {
+                name: (*name).to_owned(),
+                text: (*text).to_owned(),
+            })
+            .collect();
+        for file in &mut files {
+            file.text = file.text.replacen(
+                "id = \"active_infection\"\n",
+                "id = \"active_infection\"\nask_when.condition = { in = [\"other\"] }\n",
+                1,
+            );
+        }
+        let rules = RuleSet::from_files(files).unwrap();
+        let json: serde_json::Value = serde_json::from_str(&render_json(&rules)).unwrap();
+        let listed = json["questions"].as_array().unwrap();
+        assert_eq!(listed.len(), rules.questions.len());
+        assert_eq!(listed[0]["id"], "warning_signs");
+        assert_eq!(listed[0]["asked_when"], "always");
+        let infection = listed
+            .iter()
+            .find(|q| q["id"] == "active_infection")
+            .unwrap();
+        assert_eq!(infection["asked_when"], "condition is other");
+        let text = render_text(&rules, 100);
+        assert!(text.contains("condition is other"), "{text}");
     }
 }

@@ -14,6 +14,7 @@
 //!
 //! Only the fields used are modelled, as small serde structs.
 
+use crate::ruleset::Test;
 use serde::Serialize;
 
 use super::Report;
@@ -70,9 +71,89 @@ struct Item<'a> {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     extension: Vec<Extension>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
+    enable_when: Vec<EnableWhen<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    enable_behavior: Option<&'static str>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     answer_option: Vec<AnswerOption<'a>>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     item: Vec<Item<'a>>,
+}
+
+/// One condition of an item's `enableWhen`.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct EnableWhen<'a> {
+    question: &'a str,
+    operator: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    answer_coding: Option<Coding<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    answer_integer: Option<i64>,
+}
+
+/// A question's `ask_when` as FHIR `enableWhen` conditions and their
+/// `enableBehavior`, or `None` when FHIR R4's `enableWhen` cannot say it
+/// (a several-choice "any of" among other conditions).
+///
+/// Every condition is written so that they all must hold ("all"): a choice
+/// among some options is "not equal" to each of the others (in FHIR R4,
+/// `!=` holds when no answer equals the value), a range is `>=` and `<=`,
+/// a several-choice "all of" is `=` for each and "none of" `!=` for each.
+/// A several-choice "any of" with more than one option holds only as the
+/// one condition, with the behavior "any".
+fn enable_when<'a>(
+    rules: &'a RuleSet,
+    question: &Question,
+) -> Option<(Vec<EnableWhen<'a>>, Option<&'static str>)> {
+    let mut conditions = Vec::new();
+    let mut any_of: Option<Vec<EnableWhen<'a>>> = None;
+    for m in &question.ask_when {
+        let on = &rules.questions[m.question];
+        let coded = |operator, i| EnableWhen {
+            question: &on.id,
+            operator,
+            answer_coding: Some(coding(on, i)),
+            answer_integer: None,
+        };
+        match &m.test {
+            Test::OneOf(set) => conditions.extend(
+                (0..on.options().len())
+                    .filter(|&i| !set.contains(i))
+                    .map(|i| coded("!=", i)),
+            ),
+            Test::Range { min, max } => {
+                for (operator, n) in [(">=", *min), ("<=", *max)] {
+                    conditions.push(EnableWhen {
+                        question: &on.id,
+                        operator,
+                        answer_coding: None,
+                        answer_integer: Some(n),
+                    });
+                }
+            }
+            Test::Several { any, all, none } => {
+                conditions.extend(all.iter().map(|i| coded("=", i)));
+                conditions.extend(none.iter().map(|i| coded("!=", i)));
+                match any.len() {
+                    0 => {}
+                    1 => conditions.extend(any.iter().map(|i| coded("=", i))),
+                    _ if any_of.is_none() => {
+                        any_of = Some(any.iter().map(|i| coded("=", i)).collect())
+                    }
+                    _ => return None,
+                }
+            }
+        }
+    }
+    match any_of {
+        None => {
+            let behavior = (conditions.len() > 1).then_some("all");
+            Some((conditions, behavior))
+        }
+        Some(any) if conditions.is_empty() => Some((any, Some("any"))),
+        Some(_) => None,
+    }
 }
 
 #[derive(Serialize)]
@@ -208,6 +289,13 @@ pub fn questionnaire(rules: &RuleSet) -> String {
                         .collect(),
                 ),
             };
+            // A question whose `ask_when` FHIR cannot say is shown always,
+            // and not required: a form must not demand an answer the
+            // screen may not ask for (see docs/architecture.md).
+            let (enable_when, enable_behavior, required) = match enable_when(rules, question) {
+                Some((conditions, behavior)) => (conditions, behavior, true),
+                None => (Vec::new(), None, false),
+            };
             let help = (!question.help.trim().is_empty()).then(|| Item {
                 link_id: format!("{}.help", question.id),
                 text: &question.help,
@@ -215,6 +303,8 @@ pub fn questionnaire(rules: &RuleSet) -> String {
                 required: None,
                 repeats: None,
                 extension: Vec::new(),
+                enable_when: Vec::new(),
+                enable_behavior: None,
                 answer_option: Vec::new(),
                 item: Vec::new(),
             });
@@ -222,9 +312,11 @@ pub fn questionnaire(rules: &RuleSet) -> String {
                 link_id: question.id.clone(),
                 text: &question.prompt,
                 kind,
-                required: Some(true),
+                required: Some(required),
                 repeats,
                 extension,
+                enable_when,
+                enable_behavior,
                 answer_option: (0..question.options().len())
                     .map(|i| AnswerOption {
                         value_coding: coding(question, i),
@@ -432,6 +524,111 @@ fn xml_escape(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The built-in rule set with `ask_when` added to question `id`.
+    fn asked_when(id: &str, ask_when: &str) -> RuleSet {
+        let files = crate::ruleset::EMBEDDED_FILES
+            .iter()
+            .map(|(name, text)| crate::ruleset::RuleFile {
+                name: (*name).to_owned(),
+                text: text.replacen(
+                    &format!("[[question]]\nid = \"{id}\"\n"),
+                    &format!("[[question]]\nid = \"{id}\"\n{ask_when}\n"),
+                    1,
+                ),
+            })
+            .collect();
+        RuleSet::from_files(files).unwrap()
+    }
+
+    fn item(rules: &RuleSet, id: &str) -> serde_json::Value {
+        let q: serde_json::Value = serde_json::from_str(&questionnaire(rules)).unwrap();
+        q["item"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|i| i["linkId"] == id)
+            .unwrap()
+            .clone()
+    }
+
+    /// `(question, operator, code or number)` of each enableWhen.
+    fn conditions(item: &serde_json::Value) -> Vec<(String, String, String)> {
+        item["enableWhen"]
+            .as_array()
+            .map(|all| {
+                all.iter()
+                    .map(|c| {
+                        let value = c["answerCoding"]["code"]
+                            .as_str()
+                            .map_or_else(|| c["answerInteger"].to_string(), str::to_owned);
+                        (
+                            c["question"].as_str().unwrap().to_owned(),
+                            c["operator"].as_str().unwrap().to_owned(),
+                            value,
+                        )
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    fn triple(q: &str, op: &str, v: &str) -> (String, String, String) {
+        (q.to_owned(), op.to_owned(), v.to_owned())
+    }
+
+    #[test]
+    fn ask_when_becomes_enable_when_that_holds_exactly_when_it_does() {
+        // A several-choice "any of" one option, and a range: all must hold.
+        let rules = asked_when(
+            "active_infection",
+            "ask_when.warning_signs = { any = [\"none\"] }\nask_when.age = { min = 18, max = 65 }",
+        );
+        let infection = item(&rules, "active_infection");
+        assert_eq!(infection["enableBehavior"], "all");
+        assert_eq!(infection["required"], true);
+        assert_eq!(
+            conditions(&infection),
+            [
+                triple("warning_signs", "=", "none"),
+                triple("age", ">=", "18"),
+                triple("age", "<=", "65"),
+            ]
+        );
+        // A choice among some options: not equal to each other option.
+        let rules = asked_when(
+            "severity",
+            "ask_when.condition = { in = [\"knee-arthritis\", \"hip-arthritis\", \"shoulder-arthritis\", \"hip-or-shoulder-injury\", \"disc-degeneration\", \"non-healing-fracture\", \"tendon-injury\", \"ligament-tear\", \"sports-injury\"] }",
+        );
+        assert_eq!(
+            conditions(&item(&rules, "severity")),
+            [
+                triple("condition", "!=", "cartilage-degeneration"),
+                triple("condition", "!=", "other"),
+            ]
+        );
+        // One "any of" several options alone: the behavior is "any".
+        let rules = asked_when(
+            "condition",
+            "ask_when.warning_signs = { any = [\"fever\", \"none\"] }",
+        );
+        let condition = item(&rules, "condition");
+        assert_eq!(condition["enableBehavior"], "any");
+        assert_eq!(conditions(&condition).len(), 2);
+        // Beside another condition FHIR R4 cannot say it: shown always, not
+        // required.
+        let rules = asked_when(
+            "active_infection",
+            "ask_when.warning_signs = { any = [\"fever\", \"none\"] }\nask_when.age = { min = 18 }",
+        );
+        let infection = item(&rules, "active_infection");
+        assert!(infection.get("enableWhen").is_none());
+        assert_eq!(infection["required"], false);
+        // No ask_when: no enableWhen, required.
+        let age = item(&rules, "age");
+        assert!(age.get("enableWhen").is_none() && age.get("enableBehavior").is_none());
+        assert_eq!(age["required"], true);
+    }
 
     #[test]
     fn the_questionnaire_has_every_question_and_option() {

@@ -4,7 +4,7 @@
 //! the outcome to another level. Pure, like the evaluator it calls.
 
 use crate::analysis::representatives;
-use crate::answers::{AnswerSet, Value};
+use crate::answers::{AnswerSet, Answers, Value};
 use crate::evaluate::{Assessment, evaluate};
 use crate::level::Level;
 use crate::ruleset::{Matcher, Rule, RuleSet};
@@ -61,6 +61,10 @@ pub fn explain<'r>(
             continue;
         };
         let current = *answers.value(question);
+        // A question that was not asked has no answer to change.
+        if !current.is_given() {
+            continue;
+        }
         let candidates: Vec<Value> = match current {
             // The nearest number in every other band.
             Value::Number(n) => bands
@@ -73,7 +77,13 @@ pub fn explain<'r>(
         // (outcome, distance, value): keep the smallest change per outcome.
         let mut best: Vec<(Level, u64, Value)> = Vec::new();
         for value in candidates {
-            let outcome = evaluate(rules, &answers.with(question, value)).outcome;
+            let changed = answers.with(question, value);
+            // A change that would open questions not answered (no warning
+            // sign after all) is not a change of one answer.
+            if opens_questions(rules, &changed) {
+                continue;
+            }
+            let outcome = evaluate(rules, &changed).outcome;
             if outcome == assessment.outcome {
                 continue;
             }
@@ -94,6 +104,18 @@ pub fn explain<'r>(
     Explanation { traces, changes }
 }
 
+/// Whether some question of `answers` is not answered although its
+/// `ask_when` holds on them.
+fn opens_questions(rules: &RuleSet, answers: &AnswerSet) -> bool {
+    let mut given = Answers::new(rules);
+    for (i, value) in answers.values().iter().enumerate() {
+        if value.is_given() {
+            given.set(i, *value);
+        }
+    }
+    !given.missing(rules).is_empty()
+}
+
 /// How far apart two answers to one question are: how many options are
 /// added or removed, or how many years apart.
 fn distance(a: Value, b: Value) -> u64 {
@@ -111,7 +133,6 @@ fn distance(a: Value, b: Value) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::answers::Answers;
 
     fn answers(rules: &RuleSet, given: &[(&str, &str)]) -> AnswerSet {
         let mut answers = Answers::new(rules);
@@ -210,5 +231,43 @@ mod tests {
             found.contains(&"age=17: clinician-review".to_owned()),
             "{found:?}"
         );
+    }
+
+    #[test]
+    fn no_change_is_offered_to_a_question_not_asked_or_one_that_would_open_others() {
+        // Every question after the warning signs asked only without a sign.
+        let files = crate::ruleset::EMBEDDED_FILES
+            .iter()
+            .map(|(name, text)| {
+                let mut text = (*text).to_owned();
+                for id in ["condition", "severity", "age", "active_infection", "prior_treatments"] {
+                    text = text.replacen(
+                        &format!("[[question]]\nid = \"{id}\"\n"),
+                        &format!("[[question]]\nid = \"{id}\"\nask_when.warning_signs = {{ any = [\"none\"] }}\n"),
+                        1,
+                    );
+                }
+                crate::ruleset::RuleFile {
+                    name: (*name).to_owned(),
+                    text,
+                }
+            })
+            .collect();
+        let rules = RuleSet::from_files(files).unwrap();
+        let answers = answers(&rules, &[("warning_signs", "fever")]);
+        let assessment = evaluate(&rules, &answers);
+        assert_eq!(assessment.outcome, Level::UrgentCare);
+        let explanation = explain(&rules, &answers, &assessment);
+        // Only other warning signs, none of which moves the outcome: no
+        // change of a therapy answer, and no "none" that would open them.
+        assert_eq!(changes(&rules, &explanation), Vec::<String>::new());
+        // The traces show each therapy rule failing on a question not asked.
+        let condition_rule = explanation
+            .traces
+            .iter()
+            .find(|t| t.rule.id == "condition-not-listed")
+            .unwrap();
+        let failed = condition_rule.failed.unwrap();
+        assert!(!answers.value(failed.question).is_given());
     }
 }

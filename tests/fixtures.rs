@@ -290,8 +290,8 @@ fn verdict_and_promise_words_are_errors_naming_the_rule() {
         ),
         (
             "level `may-be-suitable` label uses “eligible”",
-            "text.toml:85:10",
-            "85 | label = \"Eligible, ",
+            "text.toml:86:10",
+            "86 | label = \"Eligible, ",
         ),
     ] {
         let at = stderr

@@ -280,6 +280,14 @@ fn every_rule_message_is_attributed_to_its_sources() {
                     message.contains(&rules.text.source_kind(source.kind).to_lowercase())
                         || message.contains(&name)
                 }
+                // Research is named for what it is: a trial, a study, a
+                // review.
+                SourceKind::Research => {
+                    ["trial", "study", "review"]
+                        .iter()
+                        .any(|word| message.contains(word))
+                        || message.contains(&name)
+                }
             };
             assert!(
                 attributed,

@@ -223,6 +223,7 @@ pub struct Text {
     pub kind_clinic_marketing: String,
     pub kind_clinical_guidance: String,
     pub kind_regulator: String,
+    pub kind_research: String,
     /// `{number}`, `{total}`.
     pub progress: String,
     /// `{min}`, `{max}`.
@@ -302,6 +303,7 @@ impl Text {
             SourceKind::ClinicMarketing => &self.kind_clinic_marketing,
             SourceKind::ClinicalGuidance => &self.kind_clinical_guidance,
             SourceKind::Regulator => &self.kind_regulator,
+            SourceKind::Research => &self.kind_research,
         }
     }
 }
@@ -448,6 +450,9 @@ pub enum SourceKind {
     ClinicalGuidance,
     /// A regulator's page.
     Regulator,
+    /// A registered trial record, a published trial protocol or paper, or a
+    /// systematic review: what research did or found.
+    Research,
 }
 
 /// A document that rules cite.

@@ -176,6 +176,7 @@ pub fn check(rules: &RuleSet, sources: Option<&Path>, today: &str) -> CheckRepor
             0
         }
     };
+    unreachable_quotes(rules, &mut items);
 
     let analysis = match analyse(rules) {
         Ok(analysis) => analysis,
@@ -280,46 +281,105 @@ fn report(
     }
 }
 
-/// Compares every quote with its source document under `dir`; returns how
-/// many quotes were compared.
+/// Every citation of the rule set with what cites it (`rule `x``,
+/// `before_you_book `y``, `claim `z``) and the rule's index for rules.
+fn every_citation(rules: &RuleSet) -> Vec<(String, Option<usize>, &crate::ruleset::Citation)> {
+    let mut all = Vec::new();
+    for (index, rule) in rules.rules.iter().enumerate() {
+        for citation in &rule.citations {
+            all.push((format!("rule `{}`", rule.id), Some(index), citation));
+        }
+    }
+    for advice in &rules.before_you_book {
+        for citation in &advice.citations {
+            all.push((format!("before_you_book `{}`", advice.id), None, citation));
+        }
+    }
+    for claim in &rules.claims {
+        for citation in claim
+            .promise_citations
+            .iter()
+            .chain(&claim.evidence_citations)
+        {
+            all.push((format!("claim `{}`", claim.id), None, citation));
+        }
+    }
+    all
+}
+
+/// The quotes no document here can confirm: those of sources without a
+/// `file` (guidance, regulator and research pages, checked by hand against
+/// the stored copy each source's comment names). Listed as one note.
+fn unreachable_quotes(rules: &RuleSet, items: &mut Vec<Item>) {
+    let mut by_source: Vec<(usize, usize)> = Vec::new();
+    for (_, _, citation) in every_citation(rules) {
+        if rules.sources[citation.source].file.is_some() {
+            continue;
+        }
+        match by_source.iter_mut().find(|(s, _)| *s == citation.source) {
+            Some((_, n)) => *n += 1,
+            None => by_source.push((citation.source, 1)),
+        }
+    }
+    if by_source.is_empty() {
+        return;
+    }
+    let total: usize = by_source.iter().map(|(_, n)| n).sum();
+    let listed: Vec<String> = by_source
+        .iter()
+        .map(|(s, n)| format!("{} ({n})", rules.sources[*s].id))
+        .collect();
+    items.push(Item::new(
+        Severity::Note,
+        "quotes-unreachable",
+        format!(
+            "{total} quotes cite sources with no document here, so they cannot be compared: {}",
+            listed.join(", ")
+        ),
+    ));
+}
+
+/// Compares every quote (of rules, `before_you_book` entries and claims)
+/// with its source document under `dir`; returns how many quotes were
+/// compared.
 fn check_quotes(rules: &RuleSet, dir: &Path, items: &mut Vec<Item>) -> usize {
     let mut documents: HashMap<usize, Option<quote::Document>> = HashMap::new();
     let mut checked = 0;
-    for (index, rule) in rules.rules.iter().enumerate() {
-        for citation in &rule.citations {
-            let source = &rules.sources[citation.source];
-            let Some(file) = &source.file else { continue };
-            let document = documents.entry(citation.source).or_insert_with(|| {
-                let path = dir.join(file);
-                // Bounded, and only a regular file: a FIFO or a device
-                // given as a source is an error, not a hang.
-                match limits::read_text_file(&path, limits::MAX_SOURCE_FILE_BYTES) {
-                    Ok(text) => Some(quote::Document::new(&text)),
-                    Err(e) => {
-                        items.push(Item::new(
-                            Severity::Error,
-                            "source-missing",
-                            format!(
-                                "source `{}`: cannot read `{}`: {e}",
-                                source.id,
-                                path.display()
-                            ),
-                        ));
-                        None
-                    }
+    for (owner, rule, citation) in every_citation(rules) {
+        let source = &rules.sources[citation.source];
+        let Some(file) = &source.file else { continue };
+        let document = documents.entry(citation.source).or_insert_with(|| {
+            let path = dir.join(file);
+            // Bounded, and only a regular file: a FIFO or a device
+            // given as a source is an error, not a hang.
+            match limits::read_text_file(&path, limits::MAX_SOURCE_FILE_BYTES) {
+                Ok(text) => Some(quote::Document::new(&text)),
+                Err(e) => {
+                    items.push(Item::new(
+                        Severity::Error,
+                        "source-missing",
+                        format!(
+                            "source `{}`: cannot read `{}`: {e}",
+                            source.id,
+                            path.display()
+                        ),
+                    ));
+                    None
                 }
-            });
-            let Some(document) = document else { continue };
-            checked += 1;
-            if !document.contains(&citation.quote) {
-                let message = format!(
-                    "rule `{}` quotes {:?}, which is not in `{file}` ({})",
-                    rule.id, citation.quote, source.name
-                );
-                items.push(
-                    Item::new(Severity::Error, "quote-not-found", message).rule(rules, index),
-                );
             }
+        });
+        let Some(document) = document else { continue };
+        checked += 1;
+        if !document.contains(&citation.quote) {
+            let message = format!(
+                "{owner} quotes {:?}, which is not in `{file}` ({})",
+                citation.quote, source.name
+            );
+            let item = Item::new(Severity::Error, "quote-not-found", message);
+            items.push(match rule {
+                Some(index) => item.rule(rules, index),
+                None => item,
+            });
         }
     }
     checked
@@ -339,14 +399,82 @@ mod tests {
             kinds,
             [
                 (Severity::Note, "quotes-not-checked"),
+                (Severity::Note, "quotes-unreachable"),
                 (Severity::Note, "disagreement")
             ]
         );
         assert!(
             report
                 .render_text()
-                .ends_with("0 errors, 0 warnings, 2 notes\n")
+                .ends_with("0 errors, 0 warnings, 3 notes\n")
         );
+    }
+
+    #[test]
+    fn quotes_no_document_here_can_confirm_are_listed_by_source() {
+        let rules = RuleSet::embedded().unwrap();
+        let report = check(&rules, None, "2026-11-21");
+        let note = report
+            .items
+            .iter()
+            .find(|i| i.kind == "quotes-unreachable")
+            .unwrap();
+        // Every citation of a source without a file, of rules, "Before you
+        // book" entries and claims, counted once.
+        let citations = rules
+            .rules
+            .iter()
+            .flat_map(|r| &r.citations)
+            .chain(rules.before_you_book.iter().flat_map(|a| &a.citations))
+            .chain(
+                rules
+                    .claims
+                    .iter()
+                    .flat_map(|c| c.promise_citations.iter().chain(&c.evidence_citations)),
+            )
+            .filter(|c| rules.sources[c.source].file.is_none())
+            .count();
+        assert!(
+            note.message.starts_with(&format!(
+                "{citations} quotes cite sources with no document here"
+            )),
+            "{}",
+            note.message
+        );
+        assert!(
+            note.message.contains("isscr-what-to-ask (7)"),
+            "{}",
+            note.message
+        );
+        assert!(
+            note.message.contains("cochrane-2025 (1)"),
+            "{}",
+            note.message
+        );
+    }
+
+    #[test]
+    fn a_claim_quote_missing_from_its_document_is_an_error() {
+        let mut rules = RuleSet::embedded().unwrap();
+        rules.claims[0].promise_citations[0].quote = "the risk is zero".to_owned();
+        let seeds = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/seeds");
+        if !seeds.is_dir() {
+            assert!(!crate_on_ci(), "../shared/seeds is missing on CI");
+            return;
+        }
+        let report = check(&rules, Some(&seeds), "2026-11-21");
+        assert!(
+            report.items.iter().any(|i| i.kind == "quote-not-found"
+                && i.message
+                    .starts_with("claim `side-effects` quotes \"the risk is zero\"")),
+            "{:?}",
+            report.items
+        );
+    }
+
+    /// Whether this runs on CI, where a skipped check is a failure.
+    fn crate_on_ci() -> bool {
+        std::env::var_os("CI").is_some_and(|v| !v.is_empty() && v != "false" && v != "0")
     }
 
     #[test]

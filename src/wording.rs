@@ -162,6 +162,22 @@ pub fn readable(rules: &RuleSet) -> Vec<Readable<'_>> {
             patient_facing: true,
         });
     }
+    for claim in &rules.claims {
+        for (part, text, cited) in [
+            ("topic", &claim.topic, &claim.promise_citations),
+            ("promise", &claim.promise, &claim.promise_citations),
+            ("evidence", &claim.evidence, &claim.evidence_citations),
+        ] {
+            out.push(Readable {
+                what: format!("claim `{}` {part}", claim.id),
+                text: text.clone(),
+                rule: None,
+                location: Some(&claim.origin),
+                cites_regulator: regulator(cited),
+                patient_facing: true,
+            });
+        }
+    }
     out
 }
 

@@ -156,6 +156,12 @@ fn every_quote_appears_in_its_source_document() {
         .iter()
         .flat_map(|r| &r.citations)
         .chain(rules.before_you_book.iter().flat_map(|a| &a.citations))
+        .chain(
+            rules
+                .claims
+                .iter()
+                .flat_map(|c| c.promise_citations.iter().chain(&c.evidence_citations)),
+        )
         .filter(|c| rules.sources[c.source].file.is_some())
         .count();
     assert!(from_documents > 30);
@@ -328,8 +334,8 @@ fn the_clinic_documents_are_marked_as_marketing_and_the_rest_have_addresses() {
     let kinds: std::collections::BTreeSet<_> = rules.sources.iter().map(|s| s.kind).collect();
     assert_eq!(
         kinds.len(),
-        3,
-        "clinic marketing, clinical guidance and a regulator"
+        4,
+        "clinic marketing, clinical guidance, a regulator and research"
     );
 }
 

@@ -491,6 +491,21 @@ fn narrative(view: &View) -> String {
         div.push_str("</li>");
     }
     div.push_str("</ul>");
+    // A clinic's promise is never shown without what research says.
+    if !view.claims.is_empty() {
+        p(&mut div, &view.claims_heading);
+        div.push_str("<ul>");
+        for claim in &view.claims {
+            div.push_str("<li>");
+            div.push_str(&xml_escape(&claim.topic));
+            div.push_str(": ");
+            div.push_str(&xml_escape(&claim.promise.text));
+            div.push(' ');
+            div.push_str(&xml_escape(&claim.evidence.text));
+            div.push_str("</li>");
+        }
+        div.push_str("</ul>");
+    }
     // Every summary carries "Before you book", the narrative too.
     p(&mut div, &view.before_you_book_heading);
     div.push_str("<ul>");

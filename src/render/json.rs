@@ -26,6 +26,7 @@ struct Summary<'a> {
     findings: Vec<Finding<'a>>,
     conflicts: Vec<Conflict<'a>>,
     before_you_book: Vec<AdviceOut<'a>>,
+    claims: Vec<ClaimOut<'a>>,
     answers: Answers<'a>,
     disclaimer: &'a str,
     warnings: Vec<String>,
@@ -144,6 +145,22 @@ impl Serialize for Answers<'_> {
     }
 }
 
+/// A clinic's promise beside what research or a regulator says.
+#[derive(Serialize)]
+struct ClaimOut<'a> {
+    id: &'a str,
+    topic: &'a str,
+    promise: Side<'a>,
+    evidence: Side<'a>,
+}
+
+/// One side of a claim: its words and citations.
+#[derive(Serialize)]
+struct Side<'a> {
+    text: &'a str,
+    citations: Vec<CitationOut<'a>>,
+}
+
 fn citations<'a>(rules: &'a RuleSet, cited: &'a [Citation]) -> Vec<CitationOut<'a>> {
     cited
         .iter()
@@ -220,6 +237,22 @@ pub fn render(report: &Report<'_>) -> String {
                 rule: &rule.id,
                 topic: rule.conflict.as_deref().unwrap_or_default(),
                 citations: citations(rules, &rule.citations),
+            })
+            .collect(),
+        claims: rules
+            .claims
+            .iter()
+            .map(|claim| ClaimOut {
+                id: &claim.id,
+                topic: &claim.topic,
+                promise: Side {
+                    text: &claim.promise,
+                    citations: citations(rules, &claim.promise_citations),
+                },
+                evidence: Side {
+                    text: &claim.evidence,
+                    citations: citations(rules, &claim.evidence_citations),
+                },
             })
             .collect(),
         before_you_book: rules

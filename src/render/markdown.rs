@@ -47,6 +47,18 @@ pub fn render(report: &Report<'_>) -> String {
         }
     }
     section(&mut line, &view.info_heading, &view.info, false);
+    if !view.claims.is_empty() {
+        line(&format!("## {}", escape(&view.claims_heading)));
+        line("");
+        line(&escape(&view.claims_intro));
+        line("");
+        for claim in &view.claims {
+            line(&format!("### {}", escape(&claim.topic)));
+            line("");
+            cited(&mut line, &claim.promise, None);
+            cited(&mut line, &claim.evidence, None);
+        }
+    }
     if !view.before_you_book.is_empty() {
         line(&format!("## {}", escape(&view.before_you_book_heading)));
         line("");

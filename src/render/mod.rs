@@ -96,7 +96,12 @@ impl Report<'_> {
         let mut cited = vec![false; self.rules.sources.len()];
         let findings = self.assessment.findings.iter().map(|r| &r.citations);
         let advice = self.rules.before_you_book.iter().map(|a| &a.citations);
-        for citation in findings.chain(advice).flatten() {
+        let claims = self
+            .rules
+            .claims
+            .iter()
+            .flat_map(|c| [&c.promise_citations, &c.evidence_citations]);
+        for citation in findings.chain(advice).chain(claims).flatten() {
             cited[citation.source] = true;
         }
         (0..cited.len()).filter(|&i| cited[i]).collect()

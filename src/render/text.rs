@@ -132,6 +132,32 @@ pub fn render(report: &Report<'_>, options: TextOptions) -> String {
         out.table(&table);
     }
 
+    if !rules.claims.is_empty() {
+        out.heading(&text.claims_heading, '-');
+        out.paragraph(&text.claims_intro);
+        for claim in &rules.claims {
+            out.wrapped(&claim.topic, 0);
+            for (label, words, cited) in [
+                (
+                    &text.claim_promise,
+                    &claim.promise,
+                    &claim.promise_citations,
+                ),
+                (
+                    &text.claim_evidence,
+                    &claim.evidence,
+                    &claim.evidence_citations,
+                ),
+            ] {
+                out.wrapped(&format!("{label}: {words}"), 2);
+                for citation in cited {
+                    out.wrapped(&report.citation_line(citation), 4);
+                }
+            }
+            out.blank();
+        }
+    }
+
     if !rules.before_you_book.is_empty() {
         out.heading(&text.before_you_book_heading, '-');
         out.paragraph(&text.before_you_book_intro);

@@ -23,6 +23,17 @@ pub struct Cited {
     pub citations: Vec<String>,
 }
 
+/// A clinic's promise beside what research or a regulator says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClaimView {
+    /// What the pair is about.
+    pub topic: String,
+    /// "The clinic says: ..." with its citations.
+    pub promise: Cited,
+    /// "Research says: ..." with its citations.
+    pub evidence: Cited,
+}
+
 /// A finding with its level's words.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Finding {
@@ -79,6 +90,9 @@ pub struct View {
     pub findings: Vec<Finding>,
     pub info_heading: String,
     pub info: Vec<Cited>,
+    pub claims_heading: String,
+    pub claims_intro: String,
+    pub claims: Vec<ClaimView>,
     pub before_you_book_heading: String,
     pub before_you_book_intro: String,
     pub before_you_book: Vec<Cited>,
@@ -172,6 +186,33 @@ impl View {
             info: others()
                 .filter(|r| r.level == Level::Info)
                 .map(|r| cited(r))
+                .collect(),
+            claims_heading: clean(&text.claims_heading),
+            claims_intro: clean(&text.claims_intro),
+            claims: rules
+                .claims
+                .iter()
+                .map(|claim| {
+                    let side =
+                        |label: &str, words: &str, cited: &[crate::ruleset::Citation]| Cited {
+                            reference: String::new(),
+                            text: clean(&format!("{label}: {words}")),
+                            citations: citations(cited),
+                        };
+                    ClaimView {
+                        topic: clean(&claim.topic),
+                        promise: side(
+                            &text.claim_promise,
+                            &claim.promise,
+                            &claim.promise_citations,
+                        ),
+                        evidence: side(
+                            &text.claim_evidence,
+                            &claim.evidence,
+                            &claim.evidence_citations,
+                        ),
+                    }
+                })
                 .collect(),
             before_you_book_heading: clean(&text.before_you_book_heading),
             before_you_book_intro: clean(&text.before_you_book_intro),

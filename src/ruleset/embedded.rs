@@ -11,6 +11,7 @@ pub const EMBEDDED_FILES: &[(&str, &str)] = &[
         "before-you-book.toml",
         include_str!("../../rules/before-you-book.toml"),
     ),
+    ("claims.toml", include_str!("../../rules/claims.toml")),
     (
         "conditions.toml",
         include_str!("../../rules/conditions.toml"),

@@ -38,6 +38,17 @@ pub(super) struct Places {
     pub rules: Vec<RulePlace>,
     /// Each `before_you_book` entry's file and text.
     pub advice: Vec<(usize, Range<usize>)>,
+    /// Each claim's strings.
+    pub claims: Vec<ClaimPlace>,
+}
+
+/// Where a claim's strings are written.
+#[derive(Debug)]
+pub(super) struct ClaimPlace {
+    pub file: usize,
+    pub topic: Range<usize>,
+    pub promise: Range<usize>,
+    pub evidence: Range<usize>,
 }
 
 /// Where a question's strings are written.
@@ -94,6 +105,8 @@ enum What<'a> {
     Rule(&'a str, &'static str),
     /// A `before_you_book` id.
     Advice(&'a str),
+    /// A claim's id and the part (`topic`, `promise`, `evidence`).
+    Claim(&'a str, &'static str),
 }
 
 impl std::fmt::Display for What<'_> {
@@ -108,6 +121,7 @@ impl std::fmt::Display for What<'_> {
             What::Text(key) => write!(f, "text `{key}`"),
             What::Rule(id, part) => write!(f, "rule `{id}` {part}"),
             What::Advice(id) => write!(f, "before_you_book `{id}`"),
+            What::Claim(id, part) => write!(f, "claim `{id}` {part}"),
         }
     }
 }
@@ -321,6 +335,28 @@ fn strings<'a>(set: &'a RuleSet, places: &Places) -> Vec<Written<'a>> {
                 Some((*file, span.clone())),
             )
         });
+    }
+    for (claim, place) in set.claims.iter().zip(&places.claims) {
+        let parts = [
+            ("topic", &claim.topic, &place.topic, false),
+            ("promise", &claim.promise, &place.promise, false),
+            (
+                "evidence",
+                &claim.evidence,
+                &place.evidence,
+                cites_regulator(&claim.evidence_citations),
+            ),
+        ];
+        for (part, text, span, allow_approved) in parts {
+            out.push(Written {
+                allow_approved,
+                ..plain(
+                    What::Claim(&claim.id, part),
+                    Cow::Borrowed(text),
+                    Some((place.file, span.clone())),
+                )
+            });
+        }
     }
     out
 }

@@ -15,13 +15,13 @@ use sha2::{Digest, Sha256};
 use toml::Spanned;
 use toml::value::Datetime;
 
-use super::guard::{self, OptionPlace, Places, QuestionPlace, RulePlace, SourcePlace};
+use super::guard::{self, ClaimPlace, OptionPlace, Places, QuestionPlace, RulePlace, SourcePlace};
 use super::raw::{
-    RawAdvice, RawCitation, RawFile, RawKind, RawMatcher, RawQuestion, RawRule, RawSource,
+    RawAdvice, RawCitation, RawClaim, RawFile, RawKind, RawMatcher, RawQuestion, RawRule, RawSource,
 };
 use super::{
-    Advice, AnswerOption, Citation, Levels, Matcher, Meta, OptionSet, Question, QuestionKind, Rule,
-    RuleSet, Source, Test, Text,
+    Advice, AnswerOption, Citation, Claim, Levels, Matcher, Meta, OptionSet, Question,
+    QuestionKind, Rule, RuleSet, Source, SourceKind, Test, Text,
 };
 
 /// One rule file's name (as shown in messages) and contents.
@@ -378,6 +378,7 @@ impl Builder<'_> {
         let mut raw_sources = Vec::new();
         let mut raw_rules = Vec::new();
         let mut raw_advice = Vec::new();
+        let mut raw_claims = Vec::new();
         for (file, raw) in parsed {
             self.one_off(&mut meta, file, raw.ruleset, "ruleset");
             self.one_off(&mut text, file, raw.text, "text");
@@ -386,6 +387,7 @@ impl Builder<'_> {
             raw_sources.extend(raw.source.into_iter().map(|s| (file, s)));
             raw_rules.extend(raw.rule.into_iter().map(|r| (file, r)));
             raw_advice.extend(raw.before_you_book.into_iter().map(|a| (file, a)));
+            raw_claims.extend(raw.claim.into_iter().map(|c| (file, c)));
         }
 
         let mut places = Places::default();
@@ -423,6 +425,7 @@ impl Builder<'_> {
         let sources = self.sources(raw_sources, &mut places.sources);
         let rules = self.rules(raw_rules, &questions, &sources, &mut places.rules);
         let before_you_book = self.advice(raw_advice, &sources, &mut places.advice);
+        let claims = self.claims(raw_claims, &sources, &mut places.claims);
 
         let set = RuleSet {
             meta: meta?,
@@ -432,6 +435,7 @@ impl Builder<'_> {
             sources,
             rules,
             before_you_book,
+            claims,
             sha256,
         };
         // The warning-sign check needs every rule: a rule left out for an
@@ -703,6 +707,94 @@ impl Builder<'_> {
             });
         }
         advice
+    }
+
+    /// The `[[claim]]` pairs: a promise citing clinic marketing only, beside
+    /// evidence citing no clinic marketing.
+    fn claims(
+        &mut self,
+        raw: Vec<(usize, Spanned<RawClaim>)>,
+        sources: &[Source],
+        places: &mut Vec<ClaimPlace>,
+    ) -> Vec<Claim> {
+        let mut seen: HashMap<String, Location> = HashMap::new();
+        let mut claims = Vec::new();
+        for (file, c) in raw {
+            let span = c.span();
+            let c = c.into_inner();
+            let Some((id, origin)) = self.new_id(file, &c.id, "claim", &mut seen) else {
+                continue;
+            };
+            for (part, text) in [
+                ("topic", &c.topic),
+                ("promise", &c.promise),
+                ("evidence", &c.evidence),
+            ] {
+                if text.get_ref().trim().is_empty() {
+                    self.error(
+                        file,
+                        text.span(),
+                        format!("claim `{id}` has an empty {part}"),
+                    );
+                }
+            }
+            let promise_citations = self.citations(
+                file,
+                "the promise of claim",
+                &id,
+                &c.promise_cite,
+                span.clone(),
+                sources,
+            );
+            let evidence_citations = self.citations(
+                file,
+                "the evidence of claim",
+                &id,
+                &c.evidence_cite,
+                span,
+                sources,
+            );
+            for (cite, citation) in c.promise_cite.iter().zip(&promise_citations) {
+                if sources[citation.source].kind != SourceKind::ClinicMarketing {
+                    self.error(
+                        file,
+                        cite.get_ref().source.span(),
+                        format!(
+                            "claim `{id}`: a promise is a clinic's words, so `promise_cite` cites clinic marketing only, not `{}`",
+                            sources[citation.source].id
+                        ),
+                    );
+                }
+            }
+            for (cite, citation) in c.evidence_cite.iter().zip(&evidence_citations) {
+                if sources[citation.source].kind == SourceKind::ClinicMarketing {
+                    self.error(
+                        file,
+                        cite.get_ref().source.span(),
+                        format!(
+                            "claim `{id}`: clinic marketing is not evidence, so `evidence_cite` cannot cite `{}`",
+                            sources[citation.source].id
+                        ),
+                    );
+                }
+            }
+            places.push(ClaimPlace {
+                file,
+                topic: c.topic.span(),
+                promise: c.promise.span(),
+                evidence: c.evidence.span(),
+            });
+            claims.push(Claim {
+                id,
+                topic: c.topic.into_inner(),
+                promise: c.promise.into_inner(),
+                promise_citations,
+                evidence: c.evidence.into_inner(),
+                evidence_citations,
+                origin,
+            });
+        }
+        claims
     }
 
     /// The question's kind, and the places of its options' ids and labels.

@@ -51,6 +51,8 @@ pub struct RuleSet {
     pub rules: Vec<Rule>,
     /// Questions to ask any clinic, shown in every summary.
     pub before_you_book: Vec<Advice>,
+    /// Clinic promises beside what research says, shown in every summary.
+    pub claims: Vec<Claim>,
     /// sha256 of the files, see [`RuleSet::from_files`].
     pub sha256: String,
 }
@@ -194,6 +196,12 @@ pub struct Text {
     pub attribution: String,
     pub before_you_book_heading: String,
     pub before_you_book_intro: String,
+    pub claims_heading: String,
+    pub claims_intro: String,
+    /// Before a claim's promise.
+    pub claim_promise: String,
+    /// Before what research or a regulator says beside it.
+    pub claim_evidence: String,
     /// After the warning-sign findings that open an urgent-care summary.
     pub urgent_then: String,
     pub no_rule_matched: String,
@@ -705,6 +713,27 @@ pub struct Advice {
     pub text: String,
     /// At least one.
     pub citations: Vec<Citation>,
+    /// Where it is written.
+    pub origin: Location,
+}
+
+/// A clinic's promise, quoted and attributed, paired with what research or
+/// a regulator says about the same thing: shown side by side in every
+/// summary, so a promise is never shown without the evidence.
+#[derive(Debug, Clone)]
+pub struct Claim {
+    /// Unique id.
+    pub id: String,
+    /// What the pair is about ("Side effects").
+    pub topic: String,
+    /// The promise in plain words, attributed to the clinic page.
+    pub promise: String,
+    /// At least one, each a clinic-marketing source.
+    pub promise_citations: Vec<Citation>,
+    /// What research or a regulator says, in plain words.
+    pub evidence: String,
+    /// At least one, none of them clinic marketing.
+    pub evidence_citations: Vec<Citation>,
     /// Where it is written.
     pub origin: Location,
 }

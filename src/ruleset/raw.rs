@@ -29,6 +29,22 @@ pub(crate) struct RawFile {
     pub rule: Vec<Spanned<RawRule>>,
     #[serde(default)]
     pub before_you_book: Vec<Spanned<RawAdvice>>,
+    #[serde(default)]
+    pub claim: Vec<Spanned<RawClaim>>,
+}
+
+/// A clinic's promise and what research or a regulator says beside it.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawClaim {
+    pub id: Spanned<String>,
+    pub topic: Spanned<String>,
+    pub promise: Spanned<String>,
+    #[serde(default)]
+    pub promise_cite: Vec<Spanned<RawCitation>>,
+    pub evidence: Spanned<String>,
+    #[serde(default)]
+    pub evidence_cite: Vec<Spanned<RawCitation>>,
 }
 
 /// A question to ask any clinic, with the sources it comes from.

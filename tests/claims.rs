@@ -1,0 +1,168 @@
+//! Clinic promises beside what research says (`[[claim]]`): the loader
+//! keeps each side to its kind of source, and every summary format shows
+//! every pair, promise and evidence together.
+#![allow(clippy::unwrap_used)] // a panic is how a test reports failure
+
+mod common;
+
+use assert_cmd::cargo::cargo_bin_cmd;
+use candidacy::ruleset::{EMBEDDED_FILES, LoadError, RuleFile, RuleSet};
+
+fn with_extra(extra: &str) -> Result<RuleSet, LoadError> {
+    let mut files: Vec<RuleFile> = EMBEDDED_FILES
+        .iter()
+        .map(|(name, text)| RuleFile {
+            name: (*name).to_owned(),
+            text: (*text).to_owned(),
+        })
+        .collect();
+    files.push(RuleFile {
+        name: "zz-extra.toml".to_owned(),
+        text: extra.to_owned(),
+    });
+    RuleSet::from_files(files)
+}
+
+fn refused(extra: &str) -> String {
+    match with_extra(extra) {
+        Err(e) => e.to_string(),
+        Ok(_) => panic!("loaded: {extra}"),
+    }
+}
+
+/// A claim whose sides cite `promise_source` and `evidence_source`.
+fn claim(id: &str, promise_source: &str, evidence_source: &str) -> String {
+    format!(
+        "[[claim]]\nid = \"{id}\"\ntopic = \"Cost\"\n\
+         promise = \"The Defiage blog post says it is an option.\"\n\
+         promise_cite = [{{ source = \"{promise_source}\", quote = \"Knee osteoarthritis\" }}]\n\
+         evidence = \"The FDA says something else.\"\n\
+         evidence_cite = [{{ source = \"{evidence_source}\", quote = \"FDA has not approved any stem cell-based products for use\" }}]\n"
+    )
+}
+
+#[test]
+fn a_promise_cites_clinic_marketing_and_the_evidence_never_does() {
+    assert!(with_extra(&claim("ok", "defiage", "fda-stem-cell-consumer-info")).is_ok());
+    let message = refused(&claim(
+        "x",
+        "fda-stem-cell-consumer-info",
+        "fda-stem-cell-consumer-info",
+    ));
+    assert!(
+        message.contains(
+            "claim `x`: a promise is a clinic's words, so `promise_cite` cites clinic marketing only, not `fda-stem-cell-consumer-info`"
+        ),
+        "{message}"
+    );
+    let message = refused(&claim("y", "defiage", "johnson-medical-center"));
+    assert!(
+        message.contains(
+            "claim `y`: clinic marketing is not evidence, so `evidence_cite` cannot cite `johnson-medical-center`"
+        ),
+        "{message}"
+    );
+}
+
+#[test]
+fn a_claim_needs_both_sides_cited_and_worded_and_a_unique_id() {
+    let no_evidence = "[[claim]]\nid = \"z\"\ntopic = \" \"\npromise = \"The Defiage blog post says so.\"\n\
+                       promise_cite = [{ source = \"defiage\", quote = \"Knee osteoarthritis\" }]\n\
+                       evidence = \"\"\n";
+    let message = refused(no_evidence);
+    assert!(
+        message.contains("claim `z` has an empty topic"),
+        "{message}"
+    );
+    assert!(
+        message.contains("claim `z` has an empty evidence"),
+        "{message}"
+    );
+    assert!(
+        message.contains("the evidence of claim `z` cites nothing"),
+        "{message}"
+    );
+    let message = refused(&claim(
+        "side-effects",
+        "defiage",
+        "fda-stem-cell-consumer-info",
+    ));
+    assert!(
+        message.contains("claim `side-effects` is declared twice"),
+        "{message}"
+    );
+    // The wording guard rails read claims as they read rules.
+    let message = refused(
+        &claim("w", "defiage", "fda-stem-cell-consumer-info")
+            .replace("says something else", "says it is a cure"),
+    );
+    assert!(
+        message.contains("claim `w` evidence uses “cure”"),
+        "{message}"
+    );
+}
+
+#[test]
+fn every_format_shows_each_promise_beside_its_evidence() {
+    let rules = RuleSet::embedded().unwrap();
+    assert!(
+        rules.claims.len() >= 3,
+        "the built-in set pairs the clinic promises"
+    );
+    for format in ["text", "markdown", "html", "json", "fhir"] {
+        let output = cargo_bin_cmd!("candidacy")
+            .args(common::KNEE_FLAGS)
+            .args(["--format", format])
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(0), "{format}");
+        let out = String::from_utf8(output.stdout).unwrap();
+        // HTML and the FHIR narrative escape quote marks and ampersands.
+        let plain = |s: &str| s.replace('\'', "&#x27;").replace('"', "&quot;");
+        for claim in &rules.claims {
+            let shown = |s: &str| {
+                out.contains(s)
+                    || out.contains(&plain(s))
+                    || out.contains(&s.replace('\n', " "))
+                    || (format == "text" && words_in_order(&out, s))
+            };
+            assert!(shown(&claim.topic), "{format}: topic {}", claim.topic);
+            assert!(shown(&claim.promise), "{format}: promise of {}", claim.id);
+            assert!(shown(&claim.evidence), "{format}: evidence of {}", claim.id);
+            if format != "fhir" {
+                // The quotes, too, except in the short FHIR narrative.
+                for citation in claim
+                    .promise_citations
+                    .iter()
+                    .chain(&claim.evidence_citations)
+                {
+                    assert!(
+                        shown(&citation.quote),
+                        "{format}: quote {:?} of {}",
+                        citation.quote,
+                        claim.id
+                    );
+                }
+            }
+        }
+        if format == "json" {
+            let json: serde_json::Value = serde_json::from_str(&out).unwrap();
+            let claims = json["claims"].as_array().unwrap();
+            assert_eq!(claims.len(), rules.claims.len());
+            assert_eq!(claims[0]["id"], rules.claims[0].id);
+            assert!(claims[0]["promise"]["citations"][0]["quote"].is_string());
+            assert!(claims[0]["evidence"]["citations"][0]["source"].is_string());
+        }
+    }
+}
+
+/// Whether the words of `needle` appear in `haystack` in order, across the
+/// line breaks and indents of wrapped text.
+fn words_in_order(haystack: &str, needle: &str) -> bool {
+    let words: Vec<&str> = haystack
+        .split_whitespace()
+        .map(|w| w.trim_matches(['“', '”']))
+        .collect();
+    let wanted: Vec<&str> = needle.split_whitespace().collect();
+    words.windows(wanted.len()).any(|w| w == wanted.as_slice())
+}

@@ -304,6 +304,9 @@ fn every_citation(rules: &RuleSet) -> Vec<(String, Option<usize>, &crate::rulese
             all.push((format!("claim `{}`", claim.id), None, citation));
         }
     }
+    for citation in &rules.meta.disclaimer_citations {
+        all.push(("the disclaimer".to_owned(), None, citation));
+    }
     all
 }
 

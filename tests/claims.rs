@@ -166,3 +166,49 @@ fn words_in_order(haystack: &str, needle: &str) -> bool {
     let wanted: Vec<&str> = needle.split_whitespace().collect();
     words.windows(wanted.len()).any(|w| w == wanted.as_slice())
 }
+
+#[test]
+fn the_disclaimer_cites_the_defiage_post_saying_an_evaluation_is_always_needed() {
+    let rules = RuleSet::embedded().unwrap();
+    let quote = "A detailed evaluation is always necessary to determine candidacy";
+    assert!(
+        rules
+            .meta
+            .disclaimer_citations
+            .iter()
+            .any(|c| c.quote == quote && rules.sources[c.source].id == "defiage")
+    );
+    for format in ["text", "markdown", "html", "json"] {
+        let output = cargo_bin_cmd!("candidacy")
+            .args(common::KNEE_FLAGS)
+            .args(["--format", format])
+            .output()
+            .unwrap();
+        let out = String::from_utf8(output.stdout).unwrap();
+        assert!(
+            out.contains(quote) || words_in_order(&out, quote),
+            "{format}: {out}"
+        );
+        if format == "json" {
+            let json: serde_json::Value = serde_json::from_str(&out).unwrap();
+            assert_eq!(json["disclaimer_citations"][0]["source"], "defiage");
+            assert_eq!(json["disclaimer_citations"][0]["quote"], quote);
+        }
+    }
+    // A disclaimer citing an undeclared source does not load.
+    let files: Vec<RuleFile> = EMBEDDED_FILES
+        .iter()
+        .map(|(name, text)| RuleFile {
+            name: (*name).to_owned(),
+            text: text.replace(
+                "{ source = \"defiage\", quote = \"A detailed evaluation",
+                "{ source = \"nobody\", quote = \"A detailed evaluation",
+            ),
+        })
+        .collect();
+    let message = RuleSet::from_files(files).unwrap_err().to_string();
+    assert!(
+        message.contains("the disclaimer `disclaimer_cite` cites undeclared source `nobody`"),
+        "{message}"
+    );
+}

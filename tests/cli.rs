@@ -629,7 +629,7 @@ fn rules_check_passes_the_default_rule_set_with_only_the_expected_notes() {
             .assert()
             .code(0)
             .stdout(predicate::str::contains(
-                "44 quotes against source documents",
+                "45 quotes against source documents",
             ))
             .stdout(predicate::str::contains("quotes-not-checked").not())
             .stdout(predicate::str::ends_with("0 errors, 0 warnings, 2 notes\n"));

@@ -162,6 +162,7 @@ fn every_quote_appears_in_its_source_document() {
                 .iter()
                 .flat_map(|c| c.promise_citations.iter().chain(&c.evidence_citations)),
         )
+        .chain(&rules.meta.disclaimer_citations)
         .filter(|c| rules.sources[c.source].file.is_some())
         .count();
     assert!(from_documents > 30);

@@ -29,6 +29,7 @@ struct Summary<'a> {
     claims: Vec<ClaimOut<'a>>,
     answers: Answers<'a>,
     disclaimer: &'a str,
+    disclaimer_citations: Vec<CitationOut<'a>>,
     warnings: Vec<String>,
     ruleset: RuleSetInfo<'a>,
     sources: Vec<SourceInfo<'a>>,
@@ -269,6 +270,7 @@ pub fn render(report: &Report<'_>) -> String {
             values: report.answers.values(),
         },
         disclaimer: &rules.meta.disclaimer,
+        disclaimer_citations: citations(rules, &rules.meta.disclaimer_citations),
         warnings: report.overdue_line().into_iter().collect(),
         ruleset: RuleSetInfo {
             name: &rules.meta.name,

@@ -106,6 +106,12 @@ pub fn render(report: &Report<'_>) -> String {
     line("");
     line(&format!("**{}**", escape(&view.disclaimer)));
     line("");
+    if !view.disclaimer_citations.is_empty() {
+        for citation in &view.disclaimer_citations {
+            line(&format!("- {}", escape(citation)));
+        }
+        line("");
+    }
     line(&escape(&view.made));
     line("");
     line(&escape(&view.ruleset));

@@ -101,7 +101,13 @@ impl Report<'_> {
             .claims
             .iter()
             .flat_map(|c| [&c.promise_citations, &c.evidence_citations]);
-        for citation in findings.chain(advice).chain(claims).flatten() {
+        let disclaimer = std::iter::once(&self.rules.meta.disclaimer_citations);
+        for citation in findings
+            .chain(advice)
+            .chain(claims)
+            .chain(disclaimer)
+            .flatten()
+        {
             cited[citation.source] = true;
         }
         (0..cited.len()).filter(|&i| cited[i]).collect()

@@ -234,6 +234,12 @@ pub fn render(report: &Report<'_>, options: TextOptions) -> String {
 
     out.heading(&text.disclaimer_heading, '-');
     out.paragraph(&rules.meta.disclaimer);
+    if !rules.meta.disclaimer_citations.is_empty() {
+        for citation in &rules.meta.disclaimer_citations {
+            out.wrapped(&report.citation_line(citation), 0);
+        }
+        out.blank();
+    }
     out.paragraph(&report.made_line());
     out.paragraph(&report.ruleset_line());
     if let Some(warning) = report.overdue_line() {

@@ -106,6 +106,8 @@ pub struct View {
     pub sources: Vec<SourceRow>,
     pub disclaimer_heading: String,
     pub disclaimer: String,
+    /// What the sources say that the disclaimer rests on, as citation lines.
+    pub disclaimer_citations: Vec<String>,
     /// When and by which version it was made.
     pub made: String,
     /// The rule set's version, review dates and sha256.
@@ -263,6 +265,7 @@ impl View {
                 .collect(),
             disclaimer_heading: clean(&text.disclaimer_heading),
             disclaimer: clean(&rules.meta.disclaimer),
+            disclaimer_citations: citations(&rules.meta.disclaimer_citations),
             made: clean(&report.made_line()),
             ruleset: clean(&report.ruleset_line()),
         }

@@ -391,11 +391,15 @@ impl Builder<'_> {
         }
 
         let mut places = Places::default();
+        let mut disclaimer_cite = None;
         let meta = match meta {
             Some((file, meta)) => {
                 places.disclaimer = Some((file, meta.get_ref().disclaimer.span()));
                 places.name = Some((file, meta.get_ref().name.span()));
-                self.meta(file, meta.into_inner())
+                let span = meta.span();
+                let mut raw = meta.into_inner();
+                disclaimer_cite = Some((file, span, std::mem::take(&mut raw.disclaimer_cite)));
+                self.meta(file, raw)
             }
             None => {
                 self.diagnostics.push(Diagnostic::general(
@@ -426,6 +430,21 @@ impl Builder<'_> {
         let rules = self.rules(raw_rules, &questions, &sources, &mut places.rules);
         let before_you_book = self.advice(raw_advice, &sources, &mut places.advice);
         let claims = self.claims(raw_claims, &sources, &mut places.claims);
+        let disclaimer_citations = match disclaimer_cite {
+            Some((file, span, cite)) if !cite.is_empty() => self.citations(
+                file,
+                "the disclaimer",
+                "disclaimer_cite",
+                &cite,
+                span,
+                &sources,
+            ),
+            _ => Vec::new(),
+        };
+        let meta = meta.map(|meta| Meta {
+            disclaimer_citations,
+            ..meta
+        });
 
         let set = RuleSet {
             meta: meta?,
@@ -488,6 +507,7 @@ impl Builder<'_> {
             reviewed: reviewed?,
             review_by: review_by?,
             disclaimer: raw.disclaimer.into_inner(),
+            disclaimer_citations: Vec::new(),
         })
     }
 

@@ -153,6 +153,8 @@ pub struct Meta {
     pub review_by: String,
     /// Shown with every summary, whatever the outcome and format.
     pub disclaimer: String,
+    /// What the sources say that the disclaimer rests on (may be empty).
+    pub disclaimer_citations: Vec<Citation>,
 }
 
 impl Meta {

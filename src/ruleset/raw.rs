@@ -66,6 +66,9 @@ pub(crate) struct RawMeta {
     pub reviewed: Spanned<Datetime>,
     pub review_by: Spanned<Datetime>,
     pub disclaimer: Spanned<String>,
+    /// What the sources themselves say that the disclaimer rests on.
+    #[serde(default)]
+    pub disclaimer_cite: Vec<Spanned<RawCitation>>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]

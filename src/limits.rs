@@ -313,3 +313,117 @@ mod tests {
         );
     }
 }
+
+#[cfg(test)]
+mod mutation_tests {
+    use super::*;
+
+    /// The limit cell of the README's "Limits" table row whose first cell
+    /// starts with `what`.
+    fn documented(what: &str) -> &'static str {
+        let readme = include_str!("../README.md");
+        let section = readme
+            .split("\n## Limits\n")
+            .nth(1)
+            .expect("the README has a Limits section");
+        section
+            .lines()
+            .take_while(|line| !line.starts_with("## "))
+            .find_map(|line| {
+                let cells: Vec<&str> = line.split('|').map(str::trim).collect();
+                (cells.len() > 3 && cells[1].starts_with(what)).then(|| cells[2])
+            })
+            .unwrap_or_else(|| panic!("no Limits row for {what}"))
+    }
+
+    /// A size as the README writes it ("64 KiB", "16 MiB", "60 characters").
+    fn amount(cell: &str) -> u64 {
+        let (number, unit) = cell.split_once(' ').expect("a number and a unit");
+        let number: u64 = number.parse().expect("a whole number");
+        number
+            * match unit {
+                "KiB" => 1024,
+                "MiB" => 1024 * 1024,
+                "characters" => 1,
+                other => panic!("unknown unit {other}"),
+            }
+    }
+
+    #[test]
+    fn the_limits_in_force_are_the_ones_the_readme_documents() {
+        assert_eq!(
+            amount(documented("one `batch` record")),
+            MAX_RECORD_BYTES as u64
+        );
+        assert_eq!(
+            amount(documented("an `--answers` file")),
+            MAX_ANSWER_FILE_BYTES
+        );
+        assert_eq!(
+            amount(documented("a rule file or a test-case file")),
+            MAX_RULE_FILE_BYTES
+        );
+        assert_eq!(
+            amount(documented("a source document")),
+            MAX_SOURCE_FILE_BYTES
+        );
+        assert_eq!(
+            amount(documented("one typed line")),
+            MAX_TYPED_LINE_BYTES as u64
+        );
+        assert_eq!(
+            amount(documented("a value repeated in an error message")),
+            MAX_SHOWN_CHARS as u64
+        );
+    }
+
+    /// A buffered input whose first `fill_buf` fails with `first`, and
+    /// which then holds `data`.
+    struct Failing {
+        first: Option<io::ErrorKind>,
+        data: &'static [u8],
+    }
+
+    impl Read for Failing {
+        fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+            let n = self.fill_buf()?.read(out)?;
+            self.consume(n);
+            Ok(n)
+        }
+    }
+
+    impl BufRead for Failing {
+        fn fill_buf(&mut self) -> io::Result<&[u8]> {
+            match self.first.take() {
+                Some(kind) => Err(io::Error::new(kind, "failing once")),
+                None => Ok(self.data),
+            }
+        }
+
+        fn consume(&mut self, n: usize) {
+            self.data = &self.data[n..];
+        }
+    }
+
+    #[test]
+    fn read_line_retries_an_interrupted_read() {
+        let mut input = Failing {
+            first: Some(io::ErrorKind::Interrupted),
+            data: b"ab\ncd",
+        };
+        let mut buf = Vec::new();
+        assert_eq!(read_line(&mut input, &mut buf, 10).unwrap(), Line::Read(3));
+        assert_eq!(buf, b"ab\n");
+    }
+
+    #[test]
+    fn read_line_reports_any_other_read_error() {
+        let mut input = Failing {
+            first: Some(io::ErrorKind::BrokenPipe),
+            data: b"ab\n",
+        };
+        let mut buf = Vec::new();
+        let e = read_line(&mut input, &mut buf, 10).unwrap_err();
+        assert_eq!(e.kind(), io::ErrorKind::BrokenPipe);
+    }
+}

@@ -308,3 +308,40 @@ mod tests {
         assert_eq!(escape("e.g. @home a.b"), "e.g. @home a.b");
     }
 }
+
+#[cfg(test)]
+mod mutation_tests {
+    use super::*;
+
+    #[test]
+    fn line_breaks_become_spaces_and_other_white_space_stays() {
+        assert_eq!(escape("a\rb\r\nc\nd"), "a b  c d");
+        assert_eq!(escape("a\tb\u{a0}c"), "a\tb\u{a0}c");
+    }
+
+    #[test]
+    fn only_a_number_then_a_dot_or_bracket_is_escaped_as_a_list_start() {
+        assert_eq!(escape("1) a"), "1\\) a");
+        assert_eq!(escape("12 weeks"), "12 weeks");
+        assert_eq!(escape("3x a day"), "3x a day");
+        assert_eq!(escape(".5 mg"), ".5 mg");
+        assert_eq!(escape(") a"), ") a");
+    }
+
+    #[test]
+    fn a_mail_address_needs_a_user_and_a_dotted_domain() {
+        assert_eq!(escape("@clinic.example"), "@clinic.example");
+        assert_eq!(escape("help@localhost"), "help@localhost");
+        assert_eq!(escape("help@clinic.example"), "`help@clinic.example`");
+    }
+
+    #[test]
+    fn mailto_and_xmpp_addresses_become_code() {
+        assert_eq!(escape("mailto:help"), "`mailto:help`");
+        assert_eq!(escape("XMPP:help"), "`XMPP:help`");
+        assert_eq!(escape("www.a.b"), "`www.a.b`");
+        assert_eq!(escape("ftp://a.b"), "`ftp://a.b`");
+        // Only these: a word with a colon is not an address.
+        assert_eq!(escape("note:help"), "note:help");
+    }
+}

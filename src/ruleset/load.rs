@@ -1616,3 +1616,300 @@ mod tests {
         }
     }
 }
+
+#[cfg(test)]
+mod mutation_tests {
+    use super::*;
+    use crate::ruleset::EMBEDDED_FILES;
+
+    /// The built-in files, with `from` replaced by `to` in the file named
+    /// `name` (which must hold it), and one more file `extra.toml`.
+    fn load(edit: Option<(&str, &str, &str)>, extra: &str) -> Result<RuleSet, LoadError> {
+        let mut files: Vec<RuleFile> = EMBEDDED_FILES
+            .iter()
+            .map(|(file, text)| {
+                let mut text = (*text).to_owned();
+                if let Some((name, from, to)) = edit
+                    && name == *file
+                {
+                    assert!(text.contains(from), "{name} holds {from}");
+                    text = text.replacen(from, to, 1);
+                }
+                RuleFile {
+                    name: (*file).to_owned(),
+                    text,
+                }
+            })
+            .collect();
+        files.push(RuleFile {
+            name: "extra.toml".to_owned(),
+            text: extra.to_owned(),
+        });
+        RuleSet::from_files(files)
+    }
+
+    /// Each problem as shown, for a rule set that must not load.
+    fn errors(edit: Option<(&str, &str, &str)>, extra: &str) -> Vec<String> {
+        match load(edit, extra) {
+            Err(LoadError::Invalid(diagnostics)) => {
+                diagnostics.iter().map(ToString::to_string).collect()
+            }
+            Err(other) => panic!("not a rule set error: {other}"),
+            Ok(_) => panic!("loaded:\n{extra}"),
+        }
+    }
+
+    /// Asserts that the only problem of `extra` is `message`, at `at`.
+    fn only_error(extra: &str, message: &str, at: &str) {
+        let errors = errors(None, extra);
+        assert_eq!(errors.len(), 1, "{errors:#?}");
+        assert!(
+            errors[0].starts_with(message) && errors[0].contains(&format!("--> {at}\n")),
+            "{message} at {at}: {errors:#?}"
+        );
+    }
+
+    fn loads(extra: &str) -> RuleSet {
+        load(None, extra).unwrap_or_else(|e| panic!("{e}\n{extra}"))
+    }
+
+    const CITE: &str = "cite = [{ source = \"defiage\", quote = \"Knee osteoarthritis\" }]\n";
+
+    /// A rule `r` of level info with `when`, citing the Defiage post.
+    fn rule(when: &str) -> String {
+        format!("[[rule]]\nid = \"r\"\nlevel = \"info\"\nmessage = \"M.\"\n{when}\n{CITE}")
+    }
+
+    /// A question `q` of `kind` with `options` options (`o1`, `o2`, ...)
+    /// and the extra lines `more`.
+    fn question(kind: &str, options: usize, more: &str) -> String {
+        let mut text = format!(
+            "[[question]]\nid = \"q\"\nkind = \"{kind}\"\nprompt = \"P?\"\nhelp = \"H.\"\n{more}"
+        );
+        for i in 1..=options {
+            text.push_str(&format!(
+                "[[question.option]]\nid = \"o{i}\"\nlabel = \"O{i}\"\n"
+            ));
+        }
+        text
+    }
+
+    #[test]
+    fn review_by_may_be_the_review_day_but_not_before_it() {
+        let same = (
+            "ruleset.toml",
+            "review_by = 2027-05-21",
+            "review_by = 2026-11-21",
+        );
+        assert!(load(Some(same), "").is_ok());
+        let before = (
+            "ruleset.toml",
+            "review_by = 2027-05-21",
+            "review_by = 2026-11-20",
+        );
+        let errors = errors(Some(before), "");
+        assert_eq!(errors.len(), 1, "{errors:#?}");
+        assert!(
+            errors[0].starts_with("review_by (2026-11-20) is before reviewed (2026-11-21)"),
+            "{errors:#?}"
+        );
+    }
+
+    #[test]
+    fn a_number_question_may_have_a_single_value_but_not_max_below_min() {
+        let single = loads(&question("number", 0, "min = 5\nmax = 5\n"));
+        let q = single.question_index("q").unwrap();
+        assert!(matches!(
+            single.questions[q].kind,
+            QuestionKind::Number { min: 5, max: 5 }
+        ));
+        only_error(
+            &question("number", 0, "min = 5\nmax = 4\n"),
+            "question `q` has max below min",
+            "extra.toml:7:7",
+        );
+        // The usual range may be a single value too.
+        let usual = loads(&question(
+            "number",
+            0,
+            "min = 0\nmax = 10\nconfirm_below = 5\nconfirm_above = 5\n",
+        ));
+        let q = usual.question_index("q").unwrap();
+        assert_eq!(usual.questions[q].usual, Some(5..=5));
+    }
+
+    #[test]
+    fn a_choice_question_has_from_2_to_64_options() {
+        for (kind, count) in [("choice", 2), ("multi", OptionSet::CAPACITY)] {
+            let set = loads(&question(kind, count, ""));
+            let q = set.question_index("q").unwrap();
+            assert_eq!(set.questions[q].options().len(), count);
+        }
+        for count in [1, OptionSet::CAPACITY + 1] {
+            only_error(
+                &question("choice", count, ""),
+                &format!("question `q` needs from 2 to 64 options, not {count}"),
+                "extra.toml:2:6",
+            );
+        }
+    }
+
+    #[test]
+    fn an_option_id_is_given_once_per_question() {
+        let mut text = question("choice", 2, "");
+        text.push_str("[[question.option]]\nid = \"o1\"\nlabel = \"Again\"\n");
+        only_error(
+            &text,
+            "question `q` has option `o1` twice",
+            "extra.toml:13:6",
+        );
+    }
+
+    #[test]
+    fn ids_are_not_empty_and_have_no_white_space_or_controls() {
+        for (id, shown) in [("", ""), ("a b", "a b"), ("a\\u0007b", "a\u{7}b")] {
+            let text = rule("always = true").replace("id = \"r\"", &format!("id = \"{id}\""));
+            let errors = errors(None, &text);
+            assert!(
+                errors
+                    .iter()
+                    .any(|e| e.starts_with(&format!("rule id `{shown}` must be non-empty"))),
+                "{id}: {errors:#?}"
+            );
+        }
+        loads(&rule("always = true").replace("id = \"r\"", "id = \"a-b_c.d\""));
+    }
+
+    #[test]
+    fn a_rule_has_either_always_or_a_when() {
+        only_error(
+            &rule("always = true\nwhen.age = { min = 50 }"),
+            "rule `r` has both `always = true` and a `when`; keep one",
+            "extra.toml:5:10",
+        );
+        loads(&rule("always = true"));
+        loads(&rule("when.age = { min = 50 }"));
+    }
+
+    #[test]
+    fn each_kind_of_matcher_needs_its_own_keys() {
+        for (when, message, at) in [
+            (
+                "when.prior_treatments = {}",
+                "matcher for `prior_treatments` needs `any`, `all` or `none`",
+                "extra.toml:5:25",
+            ),
+            (
+                "when.age = {}",
+                "matcher for `age` needs `min`, `max` or both",
+                "extra.toml:5:12",
+            ),
+            (
+                "when.condition = {}",
+                "matcher for `condition` needs `in = [...]`",
+                "extra.toml:5:18",
+            ),
+            (
+                "when.condition = { in = [] }",
+                "empty option list for question `condition`",
+                "extra.toml:5:25",
+            ),
+            (
+                "when.age = { min = 41, max = 40 }",
+                "matcher for `age` has min above max",
+                "extra.toml:5:12",
+            ),
+        ] {
+            only_error(&rule(when), message, at);
+        }
+        // Any one of the keys is enough, and a range may be one value.
+        for when in [
+            "when.prior_treatments = { any = [\"rest\"] }",
+            "when.prior_treatments = { all = [\"rest\"] }",
+            "when.prior_treatments = { none = [\"rest\"] }",
+            "when.age = { min = 40 }",
+            "when.age = { max = 40 }",
+            "when.age = { min = 40, max = 40 }",
+        ] {
+            loads(&rule(when));
+        }
+    }
+
+    #[test]
+    fn a_source_needs_a_file_or_an_address_and_a_unique_id() {
+        let source = |id: &str, more: &str| {
+            format!(
+                "[[source]]\nid = \"{id}\"\nname = \"N\"\ntitle = \"T\"\npublisher = \"P\"\nkind = \"clinical-guidance\"\n{more}"
+            )
+        };
+        loads(&source("a", "file = \"a.txt\"\n"));
+        loads(&source("a", "url = \"https://example.org/a\"\n"));
+        only_error(
+            &source("a", ""),
+            "source `a` needs a `file` or a `url`",
+            "extra.toml:1:1",
+        );
+        only_error(
+            &source("defiage", "file = \"a.txt\"\n"),
+            "source `defiage` is declared twice",
+            "sources.toml:15:6",
+        );
+    }
+
+    #[test]
+    fn a_conflict_cites_two_different_sources() {
+        let conflict = |cite: &str| {
+            format!(
+                "[[rule]]\nid = \"r\"\nlevel = \"info\"\nmessage = \"M.\"\nconflict = \"Topic\"\nalways = true\ncite = [{cite}]\n"
+            )
+        };
+        let defiage = "{ source = \"defiage\", quote = \"Knee osteoarthritis\" }";
+        let johnson = "{ source = \"johnson-medical-center\", quote = \"knee\" }";
+        loads(&conflict(&format!("{defiage}, {johnson}")));
+        for cite in [defiage.to_owned(), format!("{defiage}, {defiage}")] {
+            only_error(
+                &conflict(&cite),
+                "rule `r` reports a disagreement between sources, so it must cite at least two sources",
+                "extra.toml:5:12",
+            );
+        }
+    }
+
+    #[test]
+    fn a_toml_file_that_is_not_utf8_is_a_rule_set_error() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("a.toml"), b"name = \"\xff\"\n").unwrap();
+        std::fs::write(dir.path().join("notes.txt"), b"\xff").unwrap();
+        match read_dir(dir.path(), "rule") {
+            Err(LoadError::Invalid(diagnostics)) => {
+                assert_eq!(diagnostics.len(), 1);
+                assert!(
+                    diagnostics[0]
+                        .message
+                        .ends_with("a.toml` is not UTF-8 text"),
+                    "{}",
+                    diagnostics[0]
+                );
+            }
+            other => panic!("{other:?}"),
+        }
+        // Only `*.toml` entries are read.
+        std::fs::write(dir.path().join("a.toml"), "x = 1\n").unwrap();
+        let files = read_dir(dir.path(), "rule").unwrap();
+        assert_eq!(files.len(), 1);
+        assert!(files[0].name.ends_with("a.toml"));
+    }
+
+    #[test]
+    fn the_underline_starts_under_the_fault() {
+        let file = RuleFile {
+            name: "f.toml".to_owned(),
+            text: "a = 1\nbb = xyz\n".to_owned(),
+        };
+        let shown = Diagnostic::at(&file, 11..14, "bad".to_owned()).to_string();
+        assert_eq!(
+            shown,
+            "bad\n  --> f.toml:2:6\n  |\n2 | bb = xyz\n  |      ^^^"
+        );
+    }
+}

@@ -175,11 +175,11 @@ impl fmt::Display for Diagnostic {
             if let Some((line_text, column, width)) = &self.snippet {
                 let number = location.line.to_string();
                 let pad = " ".repeat(number.len());
-                let caret_pad: String = line_text
-                    .chars()
-                    .take(column - 1)
-                    .map(|c| if c == '\t' { '\t' } else { ' ' })
-                    .collect();
+                // One space for each character shown before the fault: the
+                // line is shown sanitized (a tab as one space), so the
+                // caret is placed on the shown text.
+                let before: String = line_text.chars().take(column - 1).collect();
+                let caret_pad = " ".repeat(crate::sanitize::sanitize(&before).chars().count());
                 write!(
                     f,
                     "\n{pad} |\n{number} | {}\n{pad} | {caret_pad}{}",
@@ -1400,6 +1400,23 @@ mod tests {
     }
 
     #[test]
+    fn the_caret_points_at_the_fault_on_a_line_with_tabs() {
+        let file = RuleFile {
+            name: "x.toml".to_owned(),
+            text: "a = 1\n\tid\t= \"bad id\"\n".to_owned(),
+        };
+        let offset = file.text.find("\"bad").unwrap();
+        let shown = Diagnostic::at(&file, offset..offset + 8, "bad".to_owned()).to_string();
+        let lines: Vec<&str> = shown.lines().collect();
+        let code = lines.iter().find(|l| l.starts_with("2 | ")).unwrap();
+        let caret = lines.last().unwrap();
+        // The caret sits under the opening quote of the shown line.
+        let column = code.find('"').unwrap();
+        assert_eq!(caret.find('^'), Some(column), "{shown}");
+        assert!(!caret.contains('\t'), "{shown}");
+    }
+
+    #[test]
     fn lines_locate_every_offset_as_a_scan_from_the_start_would() {
         let file = RuleFile {
             name: "f.toml".to_owned(),
@@ -1849,10 +1866,11 @@ mod mutation_tests {
             "source `a` needs a `file` or a `url`",
             "extra.toml:1:1",
         );
+        // A source of the same kind, so that what cites it is unchanged.
         only_error(
-            &source("defiage", "file = \"a.txt\"\n"),
-            "source `defiage` is declared twice",
-            "sources.toml:15:6",
+            &source("isscr-what-to-ask", "file = \"a.txt\"\n"),
+            "source `isscr-what-to-ask` is declared twice",
+            "sources.toml:94:6",
         );
     }
 

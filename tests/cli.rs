@@ -69,7 +69,7 @@ fn each_example_screens_to_its_documented_outcome() {
 fn the_json_summary_has_the_contract_fields() {
     let path = example("knee-severe.json");
     let summary = json(&["--answers", path.to_str().unwrap()]);
-    assert_eq!(summary["schema_version"], 1);
+    assert_eq!(summary["schema_version"], 2);
     assert_eq!(summary["outcome"], "clinician-review");
     let finding = &summary["findings"][0];
     assert_eq!(finding["rule"], "severe-joint-damage-sources-disagree");

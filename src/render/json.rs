@@ -13,7 +13,7 @@ use crate::level::Level;
 use crate::ruleset::{Citation, Question, RuleSet, SourceKind};
 
 /// The version of this JSON layout.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 #[derive(Serialize)]
 struct Summary<'a> {

@@ -28,8 +28,9 @@ use crate::ruleset::{OptionSet, QuestionKind, RuleSet, Test};
 
 /// The most distinct states the analysis keeps after any question: sets of
 /// rules still able to match (with the `ask_when`s still holding and the
-/// flags a check needs). A state costs a few dozen bytes, so this bounds the
-/// memory to a few megabytes.
+/// flags a check needs). A state costs about a hundred bytes, so this bounds
+/// a pass's memory to tens of megabytes. The built-in rules need a few
+/// hundred (3,712 final classes when every rule is kept apart).
 pub const MAX_STATES: usize = 100_000;
 
 /// The most steps (a state meeting one answer) of one pass over the
@@ -286,9 +287,16 @@ impl AnswerSpace {
         let rule_words = words(rules.rules.len());
         let ask_words = words(asking.len());
         let mut questions = Vec::with_capacity(count);
+        // Answering every question is always valid, so the product of the
+        // numbers of answers is at most the count: once it is too large to
+        // hold, so is the count, and the later questions are not classified.
+        let mut answered = 1usize;
         for q in 0..count {
             let question = &rules.questions[q];
             let (all, bands) = representatives(rules, q)?;
+            answered = answered
+                .checked_mul(all.len())
+                .ok_or_else(too_large_to_count)?;
             let (mut values, mut weights, classes) =
                 if matches!(question.kind, QuestionKind::Multi(_)) {
                     let grouped = classes_of(rules, q, all);
@@ -1245,6 +1253,11 @@ mod tests {
         let err = AnswerSpace::new(&rules).unwrap_err();
         assert!(err.to_string().contains("too large to count"), "{err}");
         assert!(analyse(&rules).is_err());
+        // Decided before a later question is classified: this one has too
+        // many options to enumerate at all.
+        let rules = with_extra(&format!("{extra}{}", several("big", 17)));
+        let err = AnswerSpace::new(&rules).unwrap_err();
+        assert!(err.to_string().contains("too large to count"), "{err}");
         // Two fit, and are counted exactly.
         let extra: String = (0..2).map(|q| several(&format!("q{q}"), 16)).collect();
         let space = AnswerSpace::new(&with_extra(&extra)).unwrap();

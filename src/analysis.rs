@@ -1305,7 +1305,7 @@ mod tests {
     }
 
     #[test]
-    fn too_many_states_is_refused_at_the_question_that_makes_them() {
+    fn too_large_is_decided_before_the_later_questions_are_enumerated() {
         // Rules tying `a` and `b` to `c`: until `c` is answered, every set
         // of options of `a`, and of `b`, leaves a different set of rules
         // able to match: 1023^2 states, refused at `b` once there are too

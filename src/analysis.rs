@@ -286,17 +286,22 @@ impl AnswerSpace {
         }
         let rule_words = words(rules.rules.len());
         let ask_words = words(asking.len());
-        let mut questions = Vec::with_capacity(count);
         // Answering every question is always valid, so the product of the
         // numbers of answers is at most the count: once it is too large to
-        // hold, so is the count, and the later questions are not classified.
+        // hold, so is the count, and no question is classified, nor any
+        // later one enumerated.
         let mut answered = 1usize;
+        let mut answers = Vec::with_capacity(count);
         for q in 0..count {
-            let question = &rules.questions[q];
             let (all, bands) = representatives(rules, q)?;
             answered = answered
                 .checked_mul(all.len())
                 .ok_or_else(too_large_to_count)?;
+            answers.push((all, bands));
+        }
+        let mut questions = Vec::with_capacity(count);
+        for (q, (all, bands)) in answers.into_iter().enumerate() {
+            let question = &rules.questions[q];
             let (mut values, mut weights, classes) =
                 if matches!(question.kind, QuestionKind::Multi(_)) {
                     let grouped = classes_of(rules, q, all);

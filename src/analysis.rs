@@ -1,9 +1,24 @@
 //! Exhaustive analysis of a rule set over its whole answer space.
 //!
 //! Every question has finitely many answers that the rules can tell apart:
-//! each option of a choice question, each valid combination of a
-//! several-choice question, and one age per band between the bounds any
-//! rule uses. So every check here is exact, not sampled.
+//! each option of a choice question, each class of several-choice
+//! combinations that every test treats alike, one age per band between the
+//! bounds any rule or `ask_when` uses, and, for a question with an
+//! `ask_when`, [`Value::Unasked`]. An answer set is valid when no question
+//! is unasked while its `ask_when` holds on the earlier answers (an answer
+//! given to a question that is not asked is valid, and evaluated).
+//!
+//! The checks never enumerate the product of the questions' answers. What an
+//! answer set does depends only on which rules match it (and whether an
+//! answer is "not sure" or a question unasked), and a rule matches when each
+//! question's answer passes that rule's test on it. So each representative
+//! answer carries the set of rules it lets through, and a dynamic program
+//! walks the questions in order keeping, for every distinct set of "bits
+//! still alive" (rules that can still match, `ask_when`s that still hold,
+//! the flags), how many answer sets reach it and the first of them. Equal
+//! sets merge, bits no later question can change are folded away when a
+//! check does not need them, so the work grows with the number of distinct
+//! states, not with the product. Every check is exact, not sampled.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -11,197 +26,749 @@ use crate::answers::{AnswerSet, Answers, Value, check_several};
 use crate::level::Level;
 use crate::ruleset::{OptionSet, QuestionKind, RuleSet, Test};
 
-/// The answers the rules can tell apart, question by question.
-///
-/// A several-choice question's valid combinations are grouped into classes
-/// that every test of every rule, and the "not sure" check, treat alike; one
-/// combination stands for each class and carries the class's size as its
-/// weight, so counts stay counts of combinations while only one member of
-/// each class is evaluated.
-#[derive(Debug, Clone)]
-pub struct AnswerSpace {
-    /// For each question, its representative values.
-    values: Vec<Vec<Value>>,
-    /// For number questions, the band `(low, high)` each representative
-    /// stands for, in the same order as `values`.
-    bands: Vec<Vec<(i64, i64)>>,
-    /// For several-choice questions, the combinations each representative
-    /// stands for (itself first); empty for other questions.
-    classes: Vec<Vec<Vec<Value>>>,
-    /// How many combinations of answers the representatives stand for.
-    combinations: usize,
-}
+/// The most distinct states the analysis keeps after any question: sets of
+/// rules still able to match (with the `ask_when`s still holding and the
+/// flags a check needs). A state costs about a hundred bytes, so this bounds
+/// a pass's memory to tens of megabytes. The built-in rules need a few
+/// hundred (3,712 final classes when every rule is kept apart).
+pub const MAX_STATES: usize = 100_000;
 
-/// The most answer sets the analysis enumerates; about a second of work.
-pub const MAX_COMBINATIONS: usize = 2_000_000;
+/// The most steps (a state meeting one answer) of one pass over the
+/// questions: about a second of work.
+pub const MAX_STEPS: usize = 20_000_000;
 
 /// The most options of a several-choice question whose combinations are
 /// enumerated (2^16 subsets).
 pub const MAX_SEVERAL_OPTIONS: usize = 16;
 
-/// The answer space is too large to enumerate.
+/// The answer space is too large to analyse.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("the answer space is too large to analyse exhaustively: {0}")]
 pub struct TooLarge(pub String);
 
-impl AnswerSpace {
-    /// The space of `rules`, or why it is too large to enumerate.
-    ///
-    /// The space is refused as soon as the representatives enumerated so far
-    /// exceed [`MAX_COMBINATIONS`], before the remaining questions are
-    /// classified, and when the number of combinations they stand for is
-    /// too large to count.
-    pub fn new(rules: &RuleSet) -> Result<AnswerSpace, TooLarge> {
-        let mut values = Vec::new();
-        let mut bands = Vec::new();
-        let mut classes = Vec::new();
-        let mut positions = 1usize;
-        let mut combinations = 1usize;
-        let too_many = || {
-            TooLarge(format!(
-                "more than {MAX_COMBINATIONS} combinations of answers"
-            ))
-        };
-        for index in 0..rules.questions.len() {
-            let (question_values, question_bands) = representatives(rules, index)?;
-            // Every valid answer to the question is one combination.
-            let answers = question_values.len();
-            if matches!(rules.questions[index].kind, QuestionKind::Multi(_)) {
-                let grouped = classes_of(rules, index, question_values);
-                values.push(grouped.iter().map(|class| class[0]).collect::<Vec<_>>());
-                classes.push(grouped);
-            } else {
-                values.push(question_values);
-                classes.push(Vec::new());
-            }
-            bands.push(question_bands);
-            positions = positions
-                .checked_mul(values[index].len())
-                .filter(|&n| n <= MAX_COMBINATIONS)
-                .ok_or_else(too_many)?;
-            combinations = combinations.checked_mul(answers).ok_or_else(|| {
-                TooLarge("the number of answer combinations is too large to count".to_owned())
-            })?;
-        }
-        Ok(AnswerSpace {
-            values,
-            bands,
-            classes,
-            combinations,
-        })
-    }
+fn too_large_to_count() -> TooLarge {
+    TooLarge("the number of answer combinations is too large to count".to_owned())
+}
 
-    /// How many representative answer sets the space holds: the number of
-    /// positions [`AnswerSpace::iter`] yields (at most
-    /// [`MAX_COMBINATIONS`]).
+/// A box of answer sets: for each question, value indices in increasing
+/// order.
+type Cube = Vec<Vec<usize>>;
+
+/// A set of bits of any size (rules, `ask_when`s, boxes, flags).
+type Key = Box<[u64]>;
+
+fn words(bits: usize) -> usize {
+    bits.div_ceil(64)
+}
+
+fn bit(key: &[u64], i: usize) -> bool {
+    key[i / 64] >> (i % 64) & 1 == 1
+}
+
+fn put(key: &mut [u64], i: usize) {
+    key[i / 64] |= 1 << (i % 64);
+}
+
+/// One question's answers as the analysis sees them.
+#[derive(Debug, Clone)]
+struct Answered {
+    /// The representatives, then [`Value::Unasked`] for a question with an
+    /// `ask_when`.
+    values: Vec<Value>,
+    /// How many answers each representative stands for: a class's size, 1
+    /// for an option, a band of numbers or Unasked.
+    weights: Vec<usize>,
+    /// For a number question, each representative's band, in the order of
+    /// `values` (Unasked, last, has none).
+    bands: Vec<Band>,
+    /// For a several-choice question, the combinations each representative
+    /// stands for (itself first); empty for other questions.
+    classes: Vec<Vec<Value>>,
+    /// Whether each representative is "not sure".
+    unsure: Vec<bool>,
+    /// For each representative, `rule_words` words: bit `r` is set when
+    /// every test of rule `r` on this question accepts it (or there is none).
+    accepts: Vec<u64>,
+    /// For each representative, `ask_words` words: bit `a` is set when
+    /// every `ask_when` matcher on this question of the `a`-th question
+    /// with an `ask_when` accepts it.
+    asks: Vec<u64>,
+}
+
+/// The answers the rules can tell apart, question by question, with what
+/// each lets through; see the module documentation.
+#[derive(Debug, Clone)]
+pub struct AnswerSpace {
+    questions: Vec<Answered>,
+    /// The questions with an `ask_when`, in order.
+    asking: Vec<usize>,
+    /// For each question, its place in `asking`.
+    ask_slot: Vec<Option<usize>>,
+    /// For each rule, the last question it tests (`None`: it tests none).
+    last: Vec<Option<usize>>,
+    rule_words: usize,
+    ask_words: usize,
+    /// How many valid answer sets the space holds.
+    combinations: usize,
+}
+
+/// One class of answer sets that every rule, the "not sure" check and the
+/// "not asked" check treat alike, so they all evaluate alike.
+#[derive(Debug, Clone)]
+pub struct Class {
+    /// How many answer sets it holds.
+    pub weight: usize,
+    /// The first of them (in question order, each question's answers in the
+    /// order of [`AnswerSpace::values`]).
+    pub example: AnswerSet,
+}
+
+/// Every class of the answer space: see [`AnswerSpace::classes`].
+#[derive(Debug, Clone)]
+pub struct Classes {
+    classes: Vec<Class>,
+    index: HashMap<Key, usize>,
+    masks: Vec<Vec<Key>>,
+    start: Key,
+}
+
+impl Classes {
+    /// How many classes.
     pub fn len(&self) -> usize {
-        self.values.iter().map(Vec::len).product()
+        self.classes.len()
     }
 
-    /// How many combinations of answers the representatives stand for: the
-    /// product of each question's number of valid answers (bands of numbers
-    /// counting one each), counted without overflow when the space was made.
+    /// Whether there are none (the space is empty).
+    pub fn is_empty(&self) -> bool {
+        self.classes.is_empty()
+    }
+
+    /// Every class, ordered by its example.
+    pub fn iter(&self) -> std::slice::Iter<'_, Class> {
+        self.classes.iter()
+    }
+
+    /// The class of a valid answer set: `None` when an answer lies outside
+    /// the space or a question is unasked while its `ask_when` holds.
+    pub fn of(&self, space: &AnswerSpace, rules: &RuleSet, answers: &AnswerSet) -> Option<&Class> {
+        let indices = space.indices_of(rules, answers)?;
+        let mut key = self.start.clone();
+        for (q, &v) in indices.iter().enumerate() {
+            for (k, m) in key.iter_mut().zip(self.masks[q][v].iter()) {
+                *k &= m;
+            }
+        }
+        self.index.get(&key).map(|&i| &self.classes[i])
+    }
+}
+
+/// What a pass over the questions folds away after each question.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Fold {
+    /// Nothing: the final states are the classes.
+    Keep,
+    /// Once a tracked rule is sure to match, the answer set is decided: its
+    /// rule bits go and the `decided` bit is set (gaps).
+    Decided,
+    /// Once a tracked rule is sure to match, it is recorded as fired and
+    /// its bit goes (rules that never fire).
+    Retire,
+}
+
+/// One pass over the questions: what it tracks.
+#[derive(Debug, Clone, Copy)]
+struct Query<'a> {
+    /// The rules whose bits are kept, by index.
+    tracked: &'a [usize],
+    /// Boxes (per question, value indices): a bit per box, set while the
+    /// answer set lies inside it.
+    boxes: &'a [Vec<Vec<usize>>],
+    /// Only these value indices of each question (a box), or all.
+    within: Option<&'a [Vec<usize>]>,
+    /// Whether the "not sure" and "not asked" flags split states.
+    flags: bool,
+    fold: Fold,
+    /// A question whose value index is kept in the state, so the result
+    /// tells its answers apart.
+    tag: Option<usize>,
+}
+
+impl Query<'_> {
+    fn new(tracked: &[usize], fold: Fold) -> Query<'_> {
+        Query {
+            tracked,
+            boxes: &[],
+            within: None,
+            flags: false,
+            fold,
+            tag: None,
+        }
+    }
+}
+
+/// Where each kind of bit lives in a state.
+#[derive(Debug, Clone, Copy)]
+struct Layout {
+    rules: usize,
+    asks: usize,
+    boxes: usize,
+}
+
+impl Layout {
+    fn ask(&self, a: usize) -> usize {
+        self.rules + a
+    }
+    fn boxed(&self, b: usize) -> usize {
+        self.rules + self.asks + b
+    }
+    /// Cleared by a "not sure" answer.
+    fn sure(&self) -> usize {
+        self.rules + self.asks + self.boxes
+    }
+    /// Cleared by an unasked question.
+    fn given(&self) -> usize {
+        self.sure() + 1
+    }
+    /// Set once a tracked rule is sure to match ([`Fold::Decided`]).
+    fn decided(&self) -> usize {
+        self.sure() + 2
+    }
+    fn bits(&self) -> usize {
+        self.sure() + 3
+    }
+}
+
+/// A final state of a pass.
+#[derive(Debug, Clone)]
+struct State {
+    key: Key,
+    weight: usize,
+    /// The first answer set reaching it, as value indices.
+    example: Vec<usize>,
+}
+
+/// The result of a pass.
+#[derive(Debug, Clone)]
+struct Run {
+    layout: Layout,
+    /// The final states, ordered by their examples.
+    states: Vec<State>,
+    /// With [`Fold::Retire`], which tracked rules matched some answer set.
+    fired: Vec<bool>,
+    /// The value index a state's tag holds (with [`Query::tag`]).
+    tag_word: Option<usize>,
+}
+
+impl Run {
+    fn has(&self, state: &State, i: usize) -> bool {
+        bit(&state.key, i)
+    }
+    fn tag(&self, state: &State) -> Option<usize> {
+        self.tag_word
+            .and_then(|w| usize::try_from(state.key[w]).ok())
+    }
+}
+
+impl AnswerSpace {
+    /// The space of `rules`, or why it is too large to analyse: a
+    /// several-choice question with more than [`MAX_SEVERAL_OPTIONS`]
+    /// options, more than [`MAX_STATES`] states or [`MAX_STEPS`] steps, or
+    /// a number of valid answer sets too large to count.
+    pub fn new(rules: &RuleSet) -> Result<AnswerSpace, TooLarge> {
+        let count = rules.questions.len();
+        let mut asking = Vec::new();
+        let mut ask_slot = vec![None; count];
+        for (q, question) in rules.questions.iter().enumerate() {
+            if !question.ask_when.is_empty() {
+                ask_slot[q] = Some(asking.len());
+                asking.push(q);
+            }
+        }
+        let rule_words = words(rules.rules.len());
+        let ask_words = words(asking.len());
+        // Answering every question is always valid, so the product of the
+        // numbers of answers is at most the count: once it is too large to
+        // hold, so is the count, and no question is classified, nor any
+        // later one enumerated.
+        let mut answered = 1usize;
+        let mut answers = Vec::with_capacity(count);
+        for q in 0..count {
+            let (all, bands) = representatives(rules, q)?;
+            answered = answered
+                .checked_mul(all.len())
+                .ok_or_else(too_large_to_count)?;
+            answers.push((all, bands));
+        }
+        let mut questions = Vec::with_capacity(count);
+        for (q, (all, bands)) in answers.into_iter().enumerate() {
+            let question = &rules.questions[q];
+            let (mut values, mut weights, classes) =
+                if matches!(question.kind, QuestionKind::Multi(_)) {
+                    let grouped = classes_of(rules, q, all);
+                    let values: Vec<Value> = grouped.iter().map(|class| class[0]).collect();
+                    let weights = grouped.iter().map(Vec::len).collect();
+                    (values, weights, grouped)
+                } else {
+                    let weights = vec![1; all.len()];
+                    (all, weights, Vec::new())
+                };
+            if !question.ask_when.is_empty() {
+                values.push(Value::Unasked);
+                weights.push(1);
+            }
+            let unsure_options = question.unsure_options();
+            let unsure = values
+                .iter()
+                .map(|v| match v {
+                    Value::Choice(i) => unsure_options.contains(*i),
+                    Value::Several(set) => unsure_options.intersects(*set),
+                    Value::Number(_) | Value::Unasked => false,
+                })
+                .collect();
+            // Every rule lets every value through, but for its tests here.
+            let mut accepts = vec![u64::MAX; values.len() * rule_words];
+            for (r, rule) in rules.rules.iter().enumerate() {
+                for m in rule.when.iter().filter(|m| m.question == q) {
+                    for (v, value) in values.iter().enumerate() {
+                        if !m.test.matches(value) {
+                            accepts[v * rule_words + r / 64] &= !(1 << (r % 64));
+                        }
+                    }
+                }
+            }
+            let mut asks = vec![u64::MAX; values.len() * ask_words];
+            for (a, &p) in asking.iter().enumerate() {
+                for m in rules.questions[p]
+                    .ask_when
+                    .iter()
+                    .filter(|m| m.question == q)
+                {
+                    for (v, value) in values.iter().enumerate() {
+                        if !m.test.matches(value) {
+                            asks[v * ask_words + a / 64] &= !(1 << (a % 64));
+                        }
+                    }
+                }
+            }
+            questions.push(Answered {
+                values,
+                weights,
+                bands,
+                classes,
+                unsure,
+                accepts,
+                asks,
+            });
+        }
+        let last = rules
+            .rules
+            .iter()
+            .map(|rule| rule.when.iter().map(|m| m.question).max())
+            .collect();
+        let mut space = AnswerSpace {
+            questions,
+            asking,
+            ask_slot,
+            last,
+            rule_words,
+            ask_words,
+            combinations: 0,
+        };
+        let run = space.run(rules, &Query::new(&[], Fold::Keep))?;
+        space.combinations = run.states.iter().try_fold(0usize, |sum, s| {
+            sum.checked_add(s.weight).ok_or_else(too_large_to_count)
+        })?;
+        Ok(space)
+    }
+
+    /// How many valid answer sets the space holds (a band of numbers
+    /// counting one, an unasked question one), counted without overflow.
     pub fn combinations(&self) -> usize {
         self.combinations
     }
 
-    /// How many combinations of answers the representative at `position`
-    /// stands for (at most [`AnswerSpace::combinations`], so the product
-    /// cannot overflow).
-    pub fn weight(&self, position: usize) -> usize {
-        self.unpack(position)
-            .into_iter()
-            .enumerate()
-            .map(|(q, v)| self.weight_of(q, v))
-            .product()
-    }
-
-    fn weight_of(&self, question: usize, value: usize) -> usize {
-        self.classes[question].get(value).map_or(1, Vec::len)
-    }
-
     /// Whether the space is empty (a question with no valid answer).
     pub fn is_empty(&self) -> bool {
-        self.len() == 0
+        self.combinations == 0
     }
 
-    /// Every answer set, each question's values varying fastest last.
-    pub fn iter<'a>(&'a self, rules: &'a RuleSet) -> impl Iterator<Item = AnswerSet> + 'a {
-        let total = self.len();
-        (0..total).map(move |mut n| {
-            let mut answers = Answers::new(rules);
-            for (question, values) in self.values.iter().enumerate().rev() {
-                answers.set(question, values[n % values.len()]);
-                n /= values.len();
-            }
-            // Every question got a value just above.
-            answers
-                .complete(rules)
-                .unwrap_or_else(|_| unreachable!("every question is set"))
+    /// The representative answers of question `question`, then
+    /// [`Value::Unasked`] if it has an `ask_when`.
+    pub fn values(&self, question: usize) -> &[Value] {
+        &self.questions[question].values
+    }
+
+    /// Every class of answer sets that evaluate alike (the same rules
+    /// match, and the same "not sure" and "not asked" flags), each with its
+    /// size and first answer set: what the exhaustive tests evaluate. Too
+    /// large when there are more than [`MAX_STATES`] of them.
+    pub fn classes(&self, rules: &RuleSet) -> Result<Classes, TooLarge> {
+        let all: Vec<usize> = (0..rules.rules.len()).collect();
+        let query = Query {
+            flags: true,
+            ..Query::new(&all, Fold::Keep)
+        };
+        let run = self.run(rules, &query)?;
+        let (masks, start) = self.masks(&query, run.layout);
+        let mut index = HashMap::with_capacity(run.states.len());
+        let mut classes = Vec::with_capacity(run.states.len());
+        for state in run.states {
+            index.insert(state.key, classes.len());
+            classes.push(Class {
+                weight: state.weight,
+                example: self.answer_set(rules, &state.example),
+            });
+        }
+        Ok(Classes {
+            classes,
+            index,
+            masks,
+            start,
         })
     }
 
-    /// The representative answer set that stands for `answers` (the one
-    /// [`AnswerSpace::iter`] yields for its class): each number replaced by
-    /// the first number of its band, each several-choice combination by the
-    /// first member of its class. `None` if an answer lies outside the space.
-    pub fn representative_of(&self, rules: &RuleSet, answers: &AnswerSet) -> Option<AnswerSet> {
-        let mut chosen = Answers::new(rules);
+    /// The answer set of these value indices.
+    fn answer_set(&self, rules: &RuleSet, indices: &[usize]) -> AnswerSet {
+        let mut answers = Answers::new(rules);
+        for (q, &v) in indices.iter().enumerate() {
+            match self.questions[q].values[v] {
+                Value::Unasked => {}
+                value => answers.set(q, value),
+            }
+        }
+        let mut set = AnswerSet::buffer();
+        // A state's example is valid: every open question is unasked.
+        if answers.complete_into(rules, &mut set).is_err() {
+            unreachable!("an example answer set is valid")
+        }
+        set
+    }
+
+    /// The value index standing for each answer (its band, its class, or
+    /// itself), or `None` if an answer lies outside the space or the
+    /// answer set is not valid (a question unasked while its `ask_when`
+    /// holds).
+    fn indices_of(&self, rules: &RuleSet, answers: &AnswerSet) -> Option<Vec<usize>> {
+        let mut indices = Vec::with_capacity(self.questions.len());
         for (q, value) in answers.values().iter().enumerate() {
-            let index = match (value, self.bands.get(q), self.classes.get(q)) {
-                (Value::Number(n), Some(bands), _) if !bands.is_empty() => bands
+            let question = self.questions.get(q)?;
+            let index = match value {
+                Value::Number(n) if !question.bands.is_empty() => question
+                    .bands
                     .iter()
                     .position(|(low, high)| (*low..=*high).contains(n))?,
-                (_, _, Some(classes)) if !classes.is_empty() => {
-                    classes.iter().position(|class| class.contains(value))?
+                Value::Several(_) if !question.classes.is_empty() => question
+                    .classes
+                    .iter()
+                    .position(|class| class.contains(value))?,
+                Value::Unasked => {
+                    let ask_when = &rules.questions.get(q)?.ask_when;
+                    if ask_when
+                        .iter()
+                        .all(|m| m.test.matches(answers.value(m.question)))
+                    {
+                        return None;
+                    }
+                    question.values.iter().position(|v| v == value)?
                 }
-                _ => self.values.get(q)?.iter().position(|v| v == value)?,
+                _ => question.values.iter().position(|v| v == value)?,
             };
-            chosen.set(q, self.values[q][index]);
+            indices.push(index);
         }
-        chosen.complete(rules).ok()
+        (indices.len() == self.questions.len()).then_some(indices)
     }
 
-    /// The position of the answer set whose value indices are `choice`.
-    fn position_of(&self, choice: &[usize]) -> usize {
-        self.values
+    /// The representative answer set that stands for `answers`: each
+    /// number replaced by the first number of its band, each several-choice
+    /// combination by the first member of its class. `None` if an answer
+    /// lies outside the space or the answer set is not valid.
+    pub fn representative_of(&self, rules: &RuleSet, answers: &AnswerSet) -> Option<AnswerSet> {
+        let indices = self.indices_of(rules, answers)?;
+        Some(self.answer_set(rules, &indices))
+    }
+
+    /// Per question and value, the mask a state is ANDed with; and the
+    /// start state.
+    fn masks(&self, query: &Query<'_>, layout: Layout) -> (Vec<Vec<Key>>, Key) {
+        let n = words(layout.bits()) + usize::from(query.tag.is_some());
+        let masks = self
+            .questions
             .iter()
-            .zip(choice)
-            .fold(0, |n, (values, &i)| n * values.len() + i)
+            .enumerate()
+            .map(|(q, question)| {
+                let all: Vec<usize>;
+                let picks: &[usize] = match query.within {
+                    Some(within) => &within[q],
+                    None => {
+                        all = (0..question.values.len()).collect();
+                        &all
+                    }
+                };
+                // Values outside `within` are never used: an empty mask.
+                let mut masks = vec![Key::default(); question.values.len()];
+                for &v in picks {
+                    let mut mask = vec![0u64; n];
+                    let accepts = &question.accepts[v * self.rule_words..];
+                    for (i, &r) in query.tracked.iter().enumerate() {
+                        if bit(accepts, r) {
+                            put(&mut mask, i);
+                        }
+                    }
+                    let asks = &question.asks[v * self.ask_words..];
+                    for (a, &p) in self.asking.iter().enumerate() {
+                        // Its own bit is spent once the question is answered.
+                        if p != q && bit(asks, a) {
+                            put(&mut mask, layout.ask(a));
+                        }
+                    }
+                    for (b, cube) in query.boxes.iter().enumerate() {
+                        // Boxes hold their values in increasing order.
+                        if cube[q].binary_search(&v).is_ok() {
+                            put(&mut mask, layout.boxed(b));
+                        }
+                    }
+                    if !query.flags || !question.unsure[v] {
+                        put(&mut mask, layout.sure());
+                    }
+                    if !query.flags || question.values[v].is_given() {
+                        put(&mut mask, layout.given());
+                    }
+                    put(&mut mask, layout.decided());
+                    if query.tag.is_some() {
+                        mask[n - 1] = u64::MAX;
+                    }
+                    masks[v] = mask.into_boxed_slice();
+                }
+                masks
+            })
+            .collect();
+        let mut start = vec![0u64; n];
+        for i in 0..layout.decided() {
+            put(&mut start, i);
+        }
+        (masks, start.into_boxed_slice())
     }
 
-    /// Every position in the box: per question, a set of value indices.
-    fn positions_in<'a>(&'a self, cube: &'a [Vec<usize>]) -> impl Iterator<Item = usize> + 'a {
-        let total: usize = cube.iter().map(Vec::len).product();
-        (0..total).map(move |mut n| {
-            let mut choice = vec![0; cube.len()];
-            for (q, picks) in cube.iter().enumerate().rev() {
-                choice[q] = picks[n % picks.len()];
-                n /= picks.len();
+    /// One pass of the dynamic program over the questions, in order.
+    fn run(&self, rules: &RuleSet, query: &Query<'_>) -> Result<Run, TooLarge> {
+        let layout = Layout {
+            rules: query.tracked.len(),
+            asks: self.asking.len(),
+            boxes: query.boxes.len(),
+        };
+        let (masks, start) = self.masks(query, layout);
+        let n = start.len();
+        let count = self.questions.len();
+        // The tracked rules sure to match or not once question `q - 1` is
+        // answered (`q = 0`: rules that test nothing).
+        let mut settled = vec![vec![0u64; n]; count + 1];
+        for (i, &r) in query.tracked.iter().enumerate() {
+            put(&mut settled[self.last[r].map_or(0, |q| q + 1)], i);
+        }
+        let mut rule_bits = vec![0u64; n];
+        for i in 0..layout.rules {
+            put(&mut rule_bits, i);
+        }
+        let mut fired = vec![false; layout.rules];
+        let mut fold = |key: &mut [u64], settled: &[u64]| match query.fold {
+            Fold::Keep => {}
+            Fold::Decided => {
+                if key.iter().zip(settled).any(|(k, s)| k & s != 0) {
+                    for (k, r) in key.iter_mut().zip(&rule_bits) {
+                        *k &= !r;
+                    }
+                    put(key, layout.decided());
+                }
             }
-            self.position_of(&choice)
+            Fold::Retire => {
+                for (i, fired) in fired.iter_mut().enumerate() {
+                    if bit(settled, i) && bit(key, i) {
+                        *fired = true;
+                    }
+                }
+                for (k, s) in key.iter_mut().zip(settled) {
+                    *k &= !s;
+                }
+            }
+        };
+        let mut first = start.to_vec();
+        fold(&mut first, &settled[0]);
+        let mut keys: Vec<Key> = vec![first.into_boxed_slice()];
+        let mut weights: Vec<usize> = vec![1];
+        // For each question, each state's (previous state, value index).
+        let mut back: Vec<Vec<(usize, usize)>> = Vec::with_capacity(count);
+        let mut steps = 0usize;
+        let mut scratch = vec![0u64; n];
+        for (q, question) in self.questions.iter().enumerate() {
+            let all: Vec<usize>;
+            let picks: &[usize] = match query.within {
+                Some(within) => &within[q],
+                None => {
+                    all = (0..question.values.len()).collect();
+                    &all
+                }
+            };
+            let ask = self.ask_slot[q].map(|a| layout.ask(a));
+            let mut index: HashMap<Key, usize> = HashMap::new();
+            let mut next_weights: Vec<usize> = Vec::new();
+            let mut next_back: Vec<(usize, usize)> = Vec::new();
+            let too_many = |what: &str| {
+                TooLarge(format!(
+                    "more than {what} at question `{}`",
+                    rules.questions[q].id
+                ))
+            };
+            for (s, key) in keys.iter().enumerate() {
+                for &v in picks {
+                    steps += 1;
+                    if steps > MAX_STEPS {
+                        return Err(too_many(&format!("{MAX_STEPS} steps")));
+                    }
+                    // Unasked only where the `ask_when` fails.
+                    if question.values[v] == Value::Unasked && ask.is_some_and(|a| bit(key, a)) {
+                        continue;
+                    }
+                    for ((out, k), m) in scratch.iter_mut().zip(key.iter()).zip(masks[q][v].iter())
+                    {
+                        *out = k & m;
+                    }
+                    if query.tag == Some(q) {
+                        scratch[n - 1] = v as u64;
+                    }
+                    fold(&mut scratch, &settled[q + 1]);
+                    let weight = weights[s]
+                        .checked_mul(question.weights[v])
+                        .ok_or_else(too_large_to_count)?;
+                    match index.get(&scratch[..]) {
+                        Some(&i) => {
+                            next_weights[i] = next_weights[i]
+                                .checked_add(weight)
+                                .ok_or_else(too_large_to_count)?;
+                        }
+                        None => {
+                            if index.len() == MAX_STATES {
+                                return Err(too_many(&format!("{MAX_STATES} states")));
+                            }
+                            index.insert(scratch.clone().into_boxed_slice(), next_weights.len());
+                            next_weights.push(weight);
+                            next_back.push((s, v));
+                        }
+                    }
+                }
+            }
+            let mut next: Vec<Key> = vec![Key::default(); next_weights.len()];
+            for (key, i) in index {
+                next[i] = key;
+            }
+            keys = next;
+            weights = next_weights;
+            back.push(next_back);
+        }
+        // States are numbered in order of their first example, and each
+        // state's first example extends its predecessor's first.
+        let states = keys
+            .into_iter()
+            .zip(weights)
+            .enumerate()
+            .map(|(i, (key, weight))| {
+                let mut example = vec![0; count];
+                let mut at = i;
+                for q in (0..count).rev() {
+                    let (previous, v) = back[q][at];
+                    example[q] = v;
+                    at = previous;
+                }
+                State {
+                    key,
+                    weight,
+                    example,
+                }
+            })
+            .collect();
+        Ok(Run {
+            layout,
+            states,
+            fired,
+            tag_word: query.tag.map(|_| n - 1),
         })
     }
 
-    /// `question=value` pairs for the answer set at `position` (as numbered
-    /// by [`AnswerSpace::iter`]), with ages as their band.
-    pub fn describe(&self, rules: &RuleSet, position: usize) -> String {
-        let cube: Vec<Vec<usize>> = self.unpack(position).into_iter().map(|i| vec![i]).collect();
-        self.describe_box(rules, &cube)
+    /// How many answer sets no deciding rule matches, and up to `limit`
+    /// boxes (per question, value indices in increasing order) that
+    /// together cover the first of them, each containing only such answer
+    /// sets and each covering one the boxes before it do not.
+    fn gaps(
+        &self,
+        rules: &RuleSet,
+        deciding: &[usize],
+        limit: usize,
+    ) -> Result<(usize, Vec<Cube>), TooLarge> {
+        let mut boxes: Vec<Vec<Vec<usize>>> = Vec::new();
+        let mut gaps = None;
+        loop {
+            let query = Query {
+                boxes: &boxes,
+                ..Query::new(deciding, Fold::Decided)
+            };
+            let run = self.run(rules, &query)?;
+            let decided = run.layout.decided();
+            if gaps.is_none() {
+                gaps = Some(
+                    run.states
+                        .iter()
+                        .filter(|s| !run.has(s, decided))
+                        .try_fold(0usize, |sum, s| sum.checked_add(s.weight))
+                        .ok_or_else(too_large_to_count)?,
+                );
+            }
+            if boxes.len() >= limit {
+                break;
+            }
+            let uncovered = run.states.iter().find(|s| {
+                !run.has(s, decided) && (0..boxes.len()).all(|b| !run.has(s, run.layout.boxed(b)))
+            });
+            let Some(start) = uncovered else { break };
+            boxes.push(self.grow(rules, deciding, &start.example)?);
+        }
+        Ok((gaps.unwrap_or(0), boxes))
     }
 
-    /// The value indices of the answer set at `position`.
-    fn unpack(&self, mut position: usize) -> Vec<usize> {
-        let mut choice = vec![0; self.values.len()];
-        for (q, values) in self.values.iter().enumerate().rev() {
-            choice[q] = position % values.len();
-            position /= values.len();
+    /// Grows the gap `example` into a large box of gaps, question by
+    /// question: each question takes every other value whose answer sets in
+    /// the box so far are all gaps and include a valid one. One pass per
+    /// question, with that question's value kept in the state.
+    fn grow(
+        &self,
+        rules: &RuleSet,
+        deciding: &[usize],
+        example: &[usize],
+    ) -> Result<Vec<Vec<usize>>, TooLarge> {
+        let mut cube: Vec<Vec<usize>> = example.iter().map(|&v| vec![v]).collect();
+        for q in 0..cube.len() {
+            cube[q] = (0..self.questions[q].values.len()).collect();
+            let query = Query {
+                within: Some(&cube),
+                tag: Some(q),
+                ..Query::new(deciding, Fold::Decided)
+            };
+            let run = self.run(rules, &query)?;
+            let mut valid = vec![false; cube[q].len()];
+            let mut decided = vec![false; cube[q].len()];
+            for state in &run.states {
+                let Some(v) = run.tag(state) else { continue };
+                valid[v] = true;
+                decided[v] |= run.has(state, run.layout.decided());
+            }
+            cube[q] = (0..valid.len())
+                .filter(|&v| v == example[q] || (valid[v] && !decided[v]))
+                .collect();
         }
-        choice
+        Ok(cube)
     }
 
     /// A box of answer sets in words: `*` for any answer, alternatives
-    /// joined by `|`, ages as bands (`age=18-120`).
+    /// joined by `|`, ages as bands (`age=18-120`), an unasked question as
+    /// `(not asked)`.
     fn describe_box(&self, rules: &RuleSet, cube: &[Vec<usize>]) -> String {
         rules
             .questions
@@ -209,26 +776,42 @@ impl AnswerSpace {
             .zip(cube)
             .enumerate()
             .map(|(q, (question, picks))| {
-                let alternatives: usize = picks.iter().map(|&v| self.weight_of(q, v)).sum();
-                let text = if picks.len() == self.values[q].len() && alternatives > 1 {
-                    "*".to_owned()
-                } else {
-                    self.describe_values(question, q, picks)
-                };
-                format!("{}={text}", question.id)
+                let answered = &self.questions[q];
+                let given: Vec<usize> = picks
+                    .iter()
+                    .copied()
+                    .filter(|&v| answered.values[v].is_given())
+                    .collect();
+                let unasked = given.len() < picks.len();
+                let every = (0..answered.values.len())
+                    .filter(|&v| answered.values[v].is_given())
+                    .count();
+                let alternatives: usize = given.iter().map(|&v| answered.weights[v]).sum();
+                let mut parts = Vec::new();
+                if given.len() == every && alternatives > 1 {
+                    parts.push("*".to_owned());
+                } else if !given.is_empty() {
+                    parts.push(self.describe_values(question, q, &given));
+                }
+                if unasked {
+                    parts.push("(not asked)".to_owned());
+                }
+                format!("{}={}", question.id, parts.join("|"))
             })
             .collect::<Vec<_>>()
             .join(", ")
     }
 
+    /// Given answers (not Unasked) of question `q` in words.
     fn describe_values(
         &self,
         question: &crate::ruleset::Question,
         q: usize,
         picks: &[usize],
     ) -> String {
+        let answered = &self.questions[q];
         let mut parts: Vec<String> = Vec::new();
-        if self.bands[q].is_empty() {
+        if answered.bands.is_empty() {
             let words = |value: &Value| match value {
                 Value::Choice(o) => question.options()[*o].id.clone(),
                 Value::Several(set) => set
@@ -240,7 +823,7 @@ impl AnswerSpace {
                 Value::Unasked => "(not asked)".to_owned(),
             };
             for &i in picks {
-                match self.classes[q].get(i) {
+                match answered.classes.get(i) {
                     // A class is named by up to three of its combinations.
                     Some(class) if class.len() > CLASS_NAMED => {
                         let named: Vec<String> = class[..CLASS_NAMED].iter().map(words).collect();
@@ -251,7 +834,7 @@ impl AnswerSpace {
                         ));
                     }
                     Some(class) => parts.extend(class.iter().map(words)),
-                    None => parts.push(words(&self.values[q][i])),
+                    None => parts.push(words(&answered.values[i])),
                 }
             }
         } else {
@@ -266,7 +849,7 @@ impl AnswerSpace {
                 }
             }
             for (first, last) in runs {
-                let (low, high) = (self.bands[q][first].0, self.bands[q][last].1);
+                let (low, high) = (answered.bands[first].0, answered.bands[last].1);
                 parts.push(if low == high {
                     low.to_string()
                 } else {
@@ -277,43 +860,10 @@ impl AnswerSpace {
         parts.join("|")
     }
 
-    /// Grows the single answer set at `position` into a large box of answer
-    /// sets that all satisfy `inside`, question by question: each question
-    /// takes every other value that keeps the whole box inside.
-    fn grow(&self, position: usize, inside: &[bool]) -> Vec<Vec<usize>> {
-        let mut cube: Vec<Vec<usize>> =
-            self.unpack(position).into_iter().map(|i| vec![i]).collect();
-        for q in 0..cube.len() {
-            for v in 0..self.values[q].len() {
-                if cube[q].contains(&v) {
-                    continue;
-                }
-                cube[q].push(v);
-                if !self.positions_in(&cube).all(|p| inside[p]) {
-                    cube[q].pop();
-                }
-            }
-            cube[q].sort_unstable();
-        }
-        cube
-    }
-
-    /// Up to `limit` boxes, in words, that together cover the first of the
-    /// answer sets marked in `inside`: the compact counterexamples of a gap.
-    pub fn compact(&self, rules: &RuleSet, inside: &[bool], limit: usize) -> Vec<String> {
-        let mut covered = vec![false; inside.len()];
-        let mut boxes = Vec::new();
-        while boxes.len() < limit {
-            let Some(start) = (0..inside.len()).find(|&p| inside[p] && !covered[p]) else {
-                break;
-            };
-            let cube = self.grow(start, inside);
-            for p in self.positions_in(&cube) {
-                covered[p] = true;
-            }
-            boxes.push(self.describe_box(rules, &cube));
-        }
-        boxes
+    /// One answer set, as value indices, in words.
+    fn describe(&self, rules: &RuleSet, example: &[usize]) -> String {
+        let cube: Vec<Vec<usize>> = example.iter().map(|&v| vec![v]).collect();
+        self.describe_box(rules, &cube)
     }
 }
 
@@ -321,13 +871,14 @@ impl AnswerSpace {
 const CLASS_NAMED: usize = 3;
 
 /// Groups the valid combinations of several-choice question `index` into
-/// classes that no rule's test and no "not sure" check tells apart, in the
-/// order of each class's first member.
+/// classes that no rule's test, no `ask_when` test and no "not sure" check
+/// tells apart, in the order of each class's first member.
 fn classes_of(rules: &RuleSet, index: usize, values: Vec<Value>) -> Vec<Vec<Value>> {
     let tests: Vec<&Test> = rules
         .rules
         .iter()
         .flat_map(|r| r.when.iter())
+        .chain(rules.questions.iter().flat_map(|q| q.ask_when.iter()))
         .filter(|m| m.question == index)
         .map(|m| &m.test)
         .collect();
@@ -354,8 +905,9 @@ pub type Band = (i64, i64);
 
 /// The answers to question `index` that the rules can tell apart: each
 /// option of a choice question, each valid combination of a several-choice
-/// question, or one number per band between the bounds any rule uses (with
-/// the bands in the same order).
+/// question, or one number per band between the bounds any rule or
+/// `ask_when` uses (with the bands in the same order). Never
+/// [`Value::Unasked`], which is not an answer.
 pub fn representatives(rules: &RuleSet, index: usize) -> Result<(Vec<Value>, Vec<Band>), TooLarge> {
     let question = &rules.questions[index];
     Ok(match &question.kind {
@@ -378,19 +930,23 @@ pub fn representatives(rules: &RuleSet, index: usize) -> Result<(Vec<Value>, Vec
             (all.collect(), Vec::new())
         }
         QuestionKind::Number { min, max } => {
-            // Cut points: where some rule's range starts or ends (one past
-            // its end, so in i128: `i64::MAX + 1` is a cut point too).
+            // Cut points: where some rule's or ask_when's range starts or
+            // ends (one past its end, so in i128: `i64::MAX + 1` is a cut
+            // point too).
             let (min, max) = (i128::from(*min), i128::from(*max));
             let mut cuts = BTreeSet::from([min, max + 1]);
-            for rule in &rules.rules {
-                for m in rule.when.iter().filter(|m| m.question == index) {
-                    if let Test::Range {
-                        min: low,
-                        max: high,
-                    } = m.test
-                    {
-                        cuts.extend([i128::from(low), i128::from(high) + 1]);
-                    }
+            let matchers = rules
+                .rules
+                .iter()
+                .flat_map(|r| r.when.iter())
+                .chain(rules.questions.iter().flat_map(|q| q.ask_when.iter()));
+            for m in matchers.filter(|m| m.question == index) {
+                if let Test::Range {
+                    min: low,
+                    max: high,
+                } = m.test
+                {
+                    cuts.extend([i128::from(low), i128::from(high) + 1]);
                 }
             }
             let cuts: Vec<i128> = cuts
@@ -423,14 +979,14 @@ pub struct Contradiction {
     pub caution_rule: usize,
     /// How many answer sets show it.
     pub count: usize,
-    /// One of them, described.
+    /// The first of them, described.
     pub example: String,
 }
 
 /// What the analysis found.
 #[derive(Debug, Clone)]
 pub struct Analysis {
-    /// How many answer sets were evaluated.
+    /// How many valid answer sets there are (all of them analysed).
     pub combinations: usize,
     /// How many answer sets no rule other than `info` decides.
     pub gaps: usize,
@@ -455,52 +1011,64 @@ pub const GAP_EXAMPLES: usize = 5;
 /// Analyses `rules` over its whole answer space.
 pub fn analyse(rules: &RuleSet) -> Result<Analysis, TooLarge> {
     let space = AnswerSpace::new(rules)?;
-    let mut fired = vec![false; rules.rules.len()];
-    let mut gap = vec![false; space.len()];
-    let mut gaps = 0;
-    let mut contradictions: BTreeMap<(usize, usize, usize), Contradiction> = BTreeMap::new();
+    let all: Vec<usize> = (0..rules.rules.len()).collect();
+    let fired = space.run(rules, &Query::new(&all, Fold::Retire))?.fired;
+    let deciding: Vec<usize> = all
+        .iter()
+        .copied()
+        .filter(|&i| rules.rules[i].level.decides_outcome())
+        .collect();
+    let (gaps, boxes) = space.gaps(rules, &deciding, GAP_EXAMPLES)?;
+    let gap_examples = boxes
+        .iter()
+        .map(|cube| space.describe_box(rules, cube))
+        .collect();
     let sources_of: Vec<BTreeSet<usize>> = rules
         .rules
         .iter()
         .map(|r| r.citations.iter().map(|c| c.source).collect())
         .collect();
-    for (position, answers) in space.iter(rules).enumerate() {
-        let indices: Vec<usize> = (0..rules.rules.len())
-            .filter(|&i| rules.rules[i].matches(&answers))
-            .collect();
-        for &i in &indices {
-            fired[i] = true;
-        }
-        let weight = space.weight(position);
-        if !indices
-            .iter()
-            .any(|&i| rules.rules[i].level.decides_outcome())
-        {
-            gap[position] = true;
-            gaps += weight;
-        }
-        let passes = indices
-            .iter()
-            .filter(|&&i| rules.rules[i].level == Level::MayBeSuitable);
-        for &pass in passes {
-            let cautions = indices.iter().filter(|&&i| {
-                let r = &rules.rules[i];
-                r.level < Level::MayBeSuitable && r.conflict.is_none()
-            });
-            for &caution in cautions {
-                let shared = sources_of[caution].intersection(&sources_of[pass]);
-                for &source in shared {
-                    contradictions
-                        .entry((source, pass, caution))
-                        .and_modify(|c| c.count += weight)
-                        .or_insert_with(|| Contradiction {
-                            source,
-                            pass_rule: pass,
-                            caution_rule: caution,
-                            count: weight,
-                            example: space.describe(rules, position),
-                        });
-                }
+    let mut contradictions: BTreeMap<(usize, usize, usize), Contradiction> = BTreeMap::new();
+    let passes = all
+        .iter()
+        .copied()
+        .filter(|&i| fired[i] && rules.rules[i].level == Level::MayBeSuitable);
+    for pass in passes {
+        let cautions = all.iter().copied().filter(|&i| {
+            let r = &rules.rules[i];
+            fired[i] && r.level < Level::MayBeSuitable && r.conflict.is_none()
+        });
+        for caution in cautions {
+            let shared: Vec<usize> = sources_of[caution]
+                .intersection(&sources_of[pass])
+                .copied()
+                .collect();
+            if shared.is_empty() {
+                continue;
+            }
+            let run = space.run(rules, &Query::new(&[pass, caution], Fold::Keep))?;
+            let both: Vec<&State> = run
+                .states
+                .iter()
+                .filter(|s| run.has(s, 0) && run.has(s, 1))
+                .collect();
+            let Some(first) = both.first() else { continue };
+            let count = both
+                .iter()
+                .try_fold(0usize, |sum, s| sum.checked_add(s.weight))
+                .ok_or_else(too_large_to_count)?;
+            let example = space.describe(rules, &first.example);
+            for source in shared {
+                contradictions.insert(
+                    (source, pass, caution),
+                    Contradiction {
+                        source,
+                        pass_rule: pass,
+                        caution_rule: caution,
+                        count,
+                        example: example.clone(),
+                    },
+                );
             }
         }
     }
@@ -519,7 +1087,7 @@ pub fn analyse(rules: &RuleSet) -> Result<Analysis, TooLarge> {
     Ok(Analysis {
         combinations: space.combinations(),
         gaps,
-        gap_examples: space.compact(rules, &gap, GAP_EXAMPLES),
+        gap_examples,
         never_fire: (0..rules.rules.len()).filter(|&i| !fired[i]).collect(),
         masked,
         contradictions: contradictions.into_values().collect(),
@@ -528,7 +1096,6 @@ pub fn analyse(rules: &RuleSet) -> Result<Analysis, TooLarge> {
             .collect(),
     })
 }
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -547,13 +1114,18 @@ mod tests {
         let space = AnswerSpace::new(&rules).unwrap();
         let age = rules.question_index("age").unwrap();
         // Rules use max 17, min 18, and 40 to 65.
-        assert_eq!(space.bands[age], [(0, 17), (18, 39), (40, 65), (66, 120)]);
+        assert_eq!(
+            space.questions[age].bands,
+            [(0, 17), (18, 39), (40, 65), (66, 120)]
+        );
         // 127 + 1 valid warning-sign combinations (any non-empty subset of
         // the seven signs, or `none` alone), 11 conditions, 4 severities,
         // 4 age bands, 3 infection answers, 31 + 1 valid treatment
         // combinations.
         assert_eq!(space.combinations(), 128 * 11 * 4 * 4 * 3 * 32);
-        assert_eq!(space.iter(&rules).count(), space.len());
+        let classes = space.classes(&rules).unwrap();
+        let weights: usize = classes.iter().map(|c| c.weight).sum();
+        assert_eq!(weights, space.combinations());
     }
 
     #[test]
@@ -562,7 +1134,7 @@ mod tests {
         let space = AnswerSpace::new(&rules).unwrap();
         let q = rules.question_index("prior_treatments").unwrap();
         let (all, _) = representatives(&rules, q).unwrap();
-        let classes = &space.classes[q];
+        let classes = &space.questions[q].classes;
         // The rules only ask whether rest or physical therapy was tried.
         assert_eq!(classes.len(), 2);
         assert_eq!(classes.iter().map(Vec::len).sum::<usize>(), all.len());
@@ -574,8 +1146,8 @@ mod tests {
                 }
             }
         }
-        let weights: usize = (0..space.len()).map(|p| space.weight(p)).sum();
-        assert_eq!(weights, space.combinations());
+        let weights: usize = space.questions[q].weights.iter().sum();
+        assert_eq!(weights, all.len());
     }
 
     #[test]
@@ -596,15 +1168,27 @@ mod tests {
                 .contains("`prior_treatments` has 46 options"),
             "{err}"
         );
-        // Many small questions: each fine, the product too large.
+        // Many small questions: the product of their answers (once more
+        // than the 2,000,000 the analysis enumerated) is no longer a
+        // bound, and the count is exact.
         let mut rules = RuleSet::embedded().unwrap();
         let extra = rules.questions[rules.question_index("condition").unwrap()].clone();
         rules.questions.extend((0..4).map(|_| extra.clone()));
-        assert!(AnswerSpace::new(&rules).is_err());
+        let embedded = AnswerSpace::new(&RuleSet::embedded().unwrap()).unwrap();
+        assert_eq!(
+            AnswerSpace::new(&rules).unwrap().combinations(),
+            embedded.combinations() * 11usize.pow(4)
+        );
+        assert_eq!(analyse(&rules).unwrap().gaps, 0);
     }
 
     /// The built-in rule files and one more, `extra.toml`.
     fn with_extra(extra: &str) -> RuleSet {
+        with_file("extra.toml", extra)
+    }
+
+    /// The built-in rule files and one more, `name`.
+    fn with_file(name: &str, extra: &str) -> RuleSet {
         let mut files: Vec<crate::ruleset::RuleFile> = crate::ruleset::EMBEDDED_FILES
             .iter()
             .map(|(name, text)| crate::ruleset::RuleFile {
@@ -613,7 +1197,7 @@ mod tests {
             })
             .collect();
         files.push(crate::ruleset::RuleFile {
-            name: "extra.toml".to_owned(),
+            name: name.to_owned(),
             text: extra.to_owned(),
         });
         match RuleSet::from_files(files) {
@@ -674,6 +1258,11 @@ mod tests {
         let err = AnswerSpace::new(&rules).unwrap_err();
         assert!(err.to_string().contains("too large to count"), "{err}");
         assert!(analyse(&rules).is_err());
+        // Decided before a later question is classified: this one has too
+        // many options to enumerate at all.
+        let rules = with_extra(&format!("{extra}{}", several("big", 17)));
+        let err = AnswerSpace::new(&rules).unwrap_err();
+        assert!(err.to_string().contains("too large to count"), "{err}");
         // Two fit, and are counted exactly.
         let extra: String = (0..2).map(|q| several(&format!("q{q}"), 16)).collect();
         let space = AnswerSpace::new(&with_extra(&extra)).unwrap();
@@ -685,10 +1274,10 @@ mod tests {
     }
 
     #[test]
-    fn too_large_is_decided_before_the_later_questions_are_enumerated() {
-        // Two questions whose 65535 combinations the rules all tell apart
-        // make more than MAX_COMBINATIONS positions, so the third, which has
-        // too many options to enumerate at all, is never reached.
+    fn questions_the_rules_tell_apart_alone_do_not_multiply_the_work() {
+        // Two questions whose 65535 combinations the rules all tell apart:
+        // 65535^2 representative answer sets, once refused. Each rule is
+        // settled by its own question, so the analysis keeps few states.
         let mut extra = String::new();
         for q in ["a", "b"] {
             extra.push_str(&several(q, 16));
@@ -696,16 +1285,55 @@ mod tests {
                 extra.push_str(&rule_on(q, o));
             }
         }
-        extra.push_str(&several("c", 17));
         let rules = with_extra(&extra);
         let a = rules.question_index("a").unwrap();
         let (values, _) = representatives(&rules, a).unwrap();
         assert_eq!(classes_of(&rules, a, values).len(), 65535);
-        let err = AnswerSpace::new(&rules).unwrap_err();
+        let analysis = analyse(&rules).unwrap();
+        let embedded = AnswerSpace::new(&RuleSet::embedded().unwrap()).unwrap();
+        assert_eq!(
+            analysis.combinations,
+            embedded.combinations() * 65535 * 65535
+        );
+        assert!(analysis.never_fire.is_empty() && analysis.gaps == 0);
+        // The classes of answer sets that evaluate alike, though, are the
+        // built-in rules' times 65535^2: too many to list.
+        let err = AnswerSpace::new(&rules)
+            .unwrap()
+            .classes(&rules)
+            .unwrap_err();
+        assert!(
+            err.to_string()
+                .contains(&format!("more than {MAX_STATES} states at question `a`")),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn too_large_is_decided_before_the_later_questions_are_enumerated() {
+        // Rules tying `a` and `b` to `c`: until `c` is answered, every set
+        // of options of `a`, and of `b`, leaves a different set of rules
+        // able to match: 1023^2 states, refused at `b` once there are too
+        // many, before the third question is reached.
+        let mut extra = String::new();
+        for q in ["a", "b", "c"] {
+            extra.push_str(&several(q, 10));
+        }
+        for q in ["a", "b"] {
+            for o in 0..10 {
+                extra.push_str(&format!(
+                    "[[rule]]\nid = \"{q}-c-o{o}\"\nlevel = \"clinician-review\"\n\
+                     message = \"The Defiage blog post speaks of this.\"\n\
+                     when.{q} = {{ any = [\"o{o}\"] }}\nwhen.c = {{ any = [\"o{o}\"] }}\n\
+                     cite = [{{ source = \"defiage\", quote = \"Knee osteoarthritis\" }}]\n"
+                ));
+            }
+        }
+        let err = analyse(&with_extra(&extra)).unwrap_err();
         assert_eq!(
             err.to_string(),
             format!(
-                "the answer space is too large to analyse exhaustively: more than {MAX_COMBINATIONS} combinations of answers"
+                "the answer space is too large to analyse exhaustively: more than {MAX_STATES} states at question `b`"
             )
         );
     }
@@ -729,39 +1357,279 @@ mod tests {
         assert_eq!(analysis.gaps, 3 * 3 * 32);
     }
 
+    /// Every valid answer set of the representatives, as value indices,
+    /// with its weight: the product, enumerated, for the tests to check
+    /// the dynamic program against.
+    fn every_answer_set(space: &AnswerSpace, rules: &RuleSet) -> Vec<(Vec<usize>, usize)> {
+        let mut all = vec![(Vec::new(), 1usize)];
+        for (q, question) in space.questions.iter().enumerate() {
+            let mut next = Vec::new();
+            for (prefix, weight) in &all {
+                for (v, value) in question.values.iter().enumerate() {
+                    let asked = rules.questions[q].ask_when.iter().all(|m| {
+                        m.test
+                            .matches(&space.questions[m.question].values[prefix[m.question]])
+                    });
+                    if *value == Value::Unasked && asked {
+                        continue;
+                    }
+                    let mut indices: Vec<usize> = prefix.clone();
+                    indices.push(v);
+                    next.push((indices, weight * question.weights[v]));
+                }
+            }
+            all = next;
+        }
+        all
+    }
+
+    fn in_box(cube: &[Vec<usize>], indices: &[usize]) -> bool {
+        cube.iter().zip(indices).all(|(picks, v)| picks.contains(v))
+    }
+
     #[test]
     fn gap_boxes_contain_only_gaps_and_cover_distinct_ones() {
-        let rules = rules();
+        // Gaps in an irregular region: any condition not listed, and any
+        // age under 18 where no other rule decides.
+        let mut rules = rules();
+        rules
+            .rules
+            .retain(|r| r.id != "condition-not-listed" && r.id != "age-under-18-not-addressed");
         let space = AnswerSpace::new(&rules).unwrap();
-        // Mark an irregular region: condition=other, or an age under 18 with
-        // an infection answer of "no".
-        let condition = rules.question_index("condition").unwrap();
-        let other = rules.questions[condition].option_index("other").unwrap();
-        let infection = rules.question_index("active_infection").unwrap();
-        let no = rules.questions[infection].option_index("no").unwrap();
-        let inside: Vec<bool> = space
-            .iter(&rules)
-            .map(|a| {
-                *a.value(condition) == Value::Choice(other)
-                    || (*a.value(rules.question_index("age").unwrap()) == Value::Number(0)
-                        && *a.value(infection) == Value::Choice(no))
-            })
+        let deciding: Vec<usize> = (0..rules.rules.len())
+            .filter(|&i| rules.rules[i].level.decides_outcome())
             .collect();
-        let boxes = space.compact(&rules, &inside, 10);
-        assert_eq!(
-            boxes,
-            [
-                "warning_signs=*, condition=*, severity=*, age=0-17, active_infection=no, \
-                 prior_treatments=*",
-                "warning_signs=*, condition=other, severity=*, age=*, active_infection=*, \
-                 prior_treatments=*",
-            ]
+        let (gaps, boxes) = space.gaps(&rules, &deciding, 10).unwrap();
+        let every = every_answer_set(&space, &rules);
+        let is_gap = |indices: &[usize]| {
+            let answers = space.answer_set(&rules, indices);
+            crate::evaluate::evaluate(&rules, &answers).fallback
+                == Some(crate::evaluate::Fallback::NoRuleMatched)
+        };
+        let all_gaps: Vec<&(Vec<usize>, usize)> = every
+            .iter()
+            .filter(|(indices, _)| is_gap(indices))
+            .collect();
+        assert_eq!(gaps, all_gaps.iter().map(|(_, w)| w).sum::<usize>());
+        assert!(boxes.len() > 1 && boxes.len() < 10, "{boxes:?}");
+        for (b, cube) in boxes.iter().enumerate() {
+            assert!(
+                every
+                    .iter()
+                    .filter(|(indices, _)| in_box(cube, indices))
+                    .all(|(indices, _)| is_gap(indices)),
+                "box {b} holds only gaps"
+            );
+            assert!(
+                every.iter().any(|(indices, _)| in_box(cube, indices)
+                    && !boxes[..b].iter().any(|earlier| in_box(earlier, indices))),
+                "box {b} covers a gap the boxes before it do not"
+            );
+        }
+        // Fewer boxes than the limit: together they cover every gap.
+        assert!(
+            all_gaps
+                .iter()
+                .all(|(indices, _)| boxes.iter().any(|cube| in_box(cube, indices)))
         );
         assert_eq!(
-            space.compact(&rules, &inside, 1).len(),
+            space.describe_box(&rules, &boxes[0]),
+            "warning_signs=none, condition=*, severity=moderate, age=0-17, active_infection=no, \
+             prior_treatments=rest|physical-therapy|rest+physical-therapy|… (24 combinations alike)"
+        );
+        assert_eq!(
+            space.gaps(&rules, &deciding, 1).unwrap().1.len(),
             1,
             "the limit holds"
         );
+    }
+
+    /// A matcher: `warning_signs` includes `none` (no warning sign).
+    fn no_warning_sign(rules: &RuleSet) -> crate::ruleset::Matcher {
+        let signs = rules.question_index("warning_signs").unwrap();
+        let none = rules.questions[signs].option_index("none").unwrap();
+        crate::ruleset::Matcher {
+            question: signs,
+            test: Test::Several {
+                any: OptionSet::from_indices([none]),
+                all: OptionSet::default(),
+                none: OptionSet::default(),
+            },
+        }
+    }
+
+    #[test]
+    fn an_unasked_question_counts_once_and_only_where_its_ask_when_fails() {
+        let rules = with_extra(
+            "[[question]]\nid = \"x\"\nkind = \"choice\"\nprompt = \"P?\"\nhelp = \"H.\"\n\
+             ask_when.warning_signs = { any = [\"none\"] }\n\
+             [[question.option]]\nid = \"a\"\nlabel = \"A\"\n\
+             [[question.option]]\nid = \"b\"\nlabel = \"B\"\n\
+             [[question.option]]\nid = \"c\"\nlabel = \"C\"\n\n\
+             [[rule]]\nid = \"x-a\"\nlevel = \"clinician-review\"\n\
+             message = \"The Defiage blog post speaks of this.\"\nwhen.x = { in = [\"a\"] }\n\
+             cite = [{ source = \"defiage\", quote = \"Knee osteoarthritis\" }]\n",
+        );
+        let space = AnswerSpace::new(&rules).unwrap();
+        let x = rules.question_index("x").unwrap();
+        assert_eq!(space.values(x).last(), Some(&Value::Unasked));
+        // Of the 128 warning-sign answers, `none` asks `x` (3 answers);
+        // the 127 others do not, so `x` may be unasked too (4).
+        let others = 11 * 4 * 4 * 3 * 32;
+        assert_eq!(space.combinations(), (3 + 127 * 4) * others);
+        let every = every_answer_set(&space, &rules);
+        assert_eq!(
+            every.iter().map(|(_, w)| w).sum::<usize>(),
+            space.combinations()
+        );
+        let classes = space.classes(&rules).unwrap();
+        assert_eq!(
+            classes.iter().map(|c| c.weight).sum::<usize>(),
+            space.combinations()
+        );
+        // No class example is unasked where `x` is asked, and the answer
+        // sets that are unasked there belong to no class.
+        let signs = rules.question_index("warning_signs").unwrap();
+        let asked = |a: &AnswerSet| no_warning_sign(&rules).test.matches(a.value(signs));
+        assert!(
+            classes
+                .iter()
+                .all(|c| !(asked(&c.example) && *c.example.value(x) == Value::Unasked))
+        );
+        let unasked = classes
+            .iter()
+            .find(|c| *c.example.value(x) == Value::Unasked)
+            .unwrap();
+        assert!(!asked(&unasked.example));
+        let invalid = unasked.example.with(
+            signs,
+            rules.questions[signs]
+                .options()
+                .len()
+                .checked_sub(1)
+                .map(|none| Value::Several(OptionSet::from_indices([none])))
+                .unwrap(),
+        );
+        assert!(asked(&invalid));
+        assert!(classes.of(&space, &rules, &invalid).is_none());
+        assert!(space.representative_of(&rules, &invalid).is_none());
+        assert!(classes.of(&space, &rules, &unasked.example).is_some());
+        let analysis = analyse(&rules).unwrap();
+        assert_eq!(analysis.combinations, space.combinations());
+        assert_eq!(analysis.gaps, 0);
+        assert!(analysis.never_fire.is_empty());
+    }
+
+    /// The built-in rules grown to the shape issue 14 brings: every
+    /// question after the warning signs asked only without a warning sign,
+    /// `duration` (5 answers, one unsure), `imaging` (5 answers, unsure and
+    /// not checked; asked only for arthritis too) and `health` (8
+    /// conditions, each with its own clinician-review rule, and exclusive
+    /// `none` and unsure `unsure`).
+    fn coming_shape() -> RuleSet {
+        let mut extra = String::new();
+        let choice = |id: &str, options: &[(&str, bool)], ask_when: &str| {
+            let mut text = format!(
+                "[[question]]\nid = \"{id}\"\nkind = \"choice\"\nprompt = \"P?\"\nhelp = \"H.\"\n{ask_when}\n"
+            );
+            for (o, unsure) in options {
+                text.push_str(&format!(
+                    "[[question.option]]\nid = \"{o}\"\nlabel = \"L\"\nunsure = {unsure}\n"
+                ));
+            }
+            text
+        };
+        let no_sign = "ask_when.warning_signs = { any = [\"none\"] }";
+        extra.push_str(&choice(
+            "duration",
+            &[
+                ("weeks", false),
+                ("months", false),
+                ("year", false),
+                ("years", false),
+                ("unsure", true),
+            ],
+            no_sign,
+        ));
+        extra.push_str(&choice(
+            "imaging",
+            &[("none", false), ("mild", false), ("severe", false), ("not-checked", true), ("unsure", true)],
+            &format!(
+                "{no_sign}\nask_when.condition = {{ in = [\"knee-arthritis\", \"hip-arthritis\", \"shoulder-arthritis\"] }}"
+            ),
+        ));
+        extra.push_str(&format!(
+            "[[question]]\nid = \"health\"\nkind = \"multi\"\nprompt = \"P?\"\nhelp = \"H.\"\n{no_sign}\n"
+        ));
+        for o in 0..8 {
+            extra.push_str(&format!(
+                "[[question.option]]\nid = \"h{o}\"\nlabel = \"L\"\n"
+            ));
+        }
+        extra.push_str(
+            "[[question.option]]\nid = \"none\"\nlabel = \"L\"\nexclusive = true\n\
+             [[question.option]]\nid = \"unsure\"\nlabel = \"L\"\nexclusive = true\nunsure = true\n",
+        );
+        for o in 0..8 {
+            extra.push_str(&format!(
+                "[[rule]]\nid = \"health-h{o}\"\nlevel = \"clinician-review\"\n\
+                 message = \"A clinician should weigh this.\"\n\
+                 when.health = {{ any = [\"h{o}\"] }}\n\
+                 cite = [{{ source = \"isscr-what-to-ask\", quote = \"Ask\" }}]\n"
+            ));
+        }
+        // Named to load after `questionnaire.toml`, so its questions come
+        // after the built-in ones.
+        let mut rules = with_file("zz-coming.toml", &extra);
+        // The built-in questions after the warning signs get the same
+        // `ask_when`.
+        let no_sign = no_warning_sign(&rules);
+        for question in rules.questions.iter_mut().filter(|q| !q.asked_first) {
+            if question.ask_when.is_empty() {
+                question.ask_when.push(no_sign.clone());
+            }
+        }
+        rules
+    }
+
+    #[test]
+    fn the_coming_rule_set_shape_is_analysed_exactly() {
+        let mut rules = coming_shape();
+        let ids: Vec<&str> = rules.questions.iter().map(|q| q.id.as_str()).collect();
+        let imaging = rules.question_index("imaging").unwrap();
+        assert!(
+            rules.question_index("condition").unwrap() < imaging,
+            "{ids:?}"
+        );
+        let space = AnswerSpace::new(&rules).unwrap();
+        // Without a warning sign every question is asked: 11 conditions
+        // (3 asking for imaging: 5 answers; 8 not: 5 or unasked), 4
+        // severities, 4 age bands, 3 infection answers, 32 treatment
+        // combinations, 5 durations, 2^8 - 1 + 2 health answers. With any
+        // of the 127 others, each question may also be unasked.
+        let health = 255 + 2;
+        let none = (3 * 5 + 8 * 6) * 4 * 4 * 3 * 32 * 5 * health;
+        let sign = 12 * 5 * 5 * 4 * 33 * 6 * 6 * (health + 1);
+        assert_eq!(space.combinations(), none + 127 * sign);
+        let analysis = analyse(&rules).unwrap();
+        assert_eq!(analysis.combinations, none + 127 * sign);
+        assert_eq!(analysis.gaps, 0, "{:?}", analysis.gap_examples);
+        assert!(analysis.never_fire.is_empty());
+        assert!(analysis.contradictions.is_empty());
+        // A planted gap: without the rule for conditions not listed, an
+        // adult with no infection and no health condition is decided by no
+        // rule; imaging is not asked for `other`, and may be answered.
+        rules.rules.retain(|r| r.id != "condition-not-listed");
+        let analysis = analyse(&rules).unwrap();
+        assert_eq!(
+            analysis.gap_examples,
+            [
+                "warning_signs=none, condition=other, severity=mild|moderate|severe, age=18-120, \
+                 active_infection=no, prior_treatments=*, duration=*, imaging=*|(not asked), \
+                 health=none|unsure"
+            ]
+        );
+        assert_eq!(analysis.gaps, 5 * 6 * 2 * 3 * 3 * 32);
     }
 
     #[test]

@@ -10,7 +10,7 @@ mod tainted;
 
 use std::sync::OnceLock;
 
-use candidacy::analysis::AnswerSpace;
+use candidacy::analysis::{AnswerSpace, Classes};
 use candidacy::answers::{AnswerSet, Answers, Value};
 use candidacy::evaluate::{Fallback, evaluate};
 use candidacy::explain::explain;
@@ -151,25 +151,34 @@ proptest! {
         }
     }
 
-    /// The exhaustive checks evaluate one representative per class of
-    /// answer sets (`AnswerSpace`): any full answer set gives the same
-    /// outcome, fallback and fired rules as its representative, which is
-    /// one of the answer sets the space enumerates.
+    /// The exhaustive checks evaluate one answer set per class
+    /// (`AnswerSpace::classes`): any full answer set gives the same
+    /// outcome, fallback and fired rules as the example of its class, and
+    /// as its representative (each answer replaced by the first of its
+    /// band or class).
     #[test]
     fn every_answer_set_behaves_as_its_representative(answers in answer_sets()) {
-        let (space, enumerated) = answer_space();
+        let (space, classes) = answer_space();
+        let class = classes.of(space, rules(), &answers);
+        prop_assert!(class.is_some(), "{:?}", answers);
+        let example = &class.unwrap().example;
         let representative = space.representative_of(rules(), &answers);
         prop_assert!(representative.is_some(), "{:?}", answers);
         let representative = representative.unwrap();
-        prop_assert!(enumerated.contains(&format!("{representative:?}")), "{:?}", representative);
+        prop_assert_eq!(
+            classes.of(space, rules(), &representative).map(|c| &c.example),
+            Some(example)
+        );
         let ours = evaluate(rules(), &answers);
-        let theirs = evaluate(rules(), &representative);
-        prop_assert_eq!(ours.outcome, theirs.outcome);
-        prop_assert_eq!(ours.fallback, theirs.fallback);
-        let ids = |a: &candidacy::evaluate::Assessment<'_>| {
-            a.findings.iter().map(|r| r.id.clone()).collect::<Vec<_>>()
-        };
-        prop_assert_eq!(ids(&ours), ids(&theirs), "{:?} vs {:?}", answers, representative);
+        for other in [example, &representative] {
+            let theirs = evaluate(rules(), other);
+            prop_assert_eq!(ours.outcome, theirs.outcome);
+            prop_assert_eq!(ours.fallback, theirs.fallback);
+            let ids = |a: &candidacy::evaluate::Assessment<'_>| {
+                a.findings.iter().map(|r| r.id.clone()).collect::<Vec<_>>()
+            };
+            prop_assert_eq!(ids(&ours), ids(&theirs), "{:?} vs {:?}", answers, other);
+        }
     }
 
     /// The disclaimer is in every summary, in every format and for every
@@ -195,14 +204,13 @@ proptest! {
     }
 }
 
-/// The built-in rule set's answer space and its enumerated answer sets (in
-/// their `Debug` form, to look them up).
-fn answer_space() -> &'static (AnswerSpace, std::collections::HashSet<String>) {
-    static SPACE: OnceLock<(AnswerSpace, std::collections::HashSet<String>)> = OnceLock::new();
+/// The built-in rule set's answer space and its classes.
+fn answer_space() -> &'static (AnswerSpace, Classes) {
+    static SPACE: OnceLock<(AnswerSpace, Classes)> = OnceLock::new();
     SPACE.get_or_init(|| {
         let space = AnswerSpace::new(rules()).unwrap();
-        let enumerated = space.iter(rules()).map(|a| format!("{a:?}")).collect();
-        (space, enumerated)
+        let classes = space.classes(rules()).unwrap();
+        (space, classes)
     })
 }
 

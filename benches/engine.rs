@@ -32,9 +32,12 @@ fn engine(c: &mut Criterion) {
     for (question, answer) in [
         ("warning_signs", "none"),
         ("condition", "knee-arthritis"),
+        ("duration", "over-a-year"),
         ("severity", "moderate"),
+        ("imaging", "moderate"),
         ("age", "54"),
         ("active_infection", "no"),
+        ("health", "none"),
         ("prior_treatments", "rest,physical-therapy"),
     ] {
         answers

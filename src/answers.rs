@@ -900,8 +900,8 @@ mod tests {
         assert_eq!(set.len(), 2);
         assert_eq!(
             answers.missing(&rules).len(),
-            3,
-            "warning_signs, severity and active_infection are open"
+            6,
+            "warning_signs, duration, severity, imaging, active_infection and health are open"
         );
     }
 
@@ -911,7 +911,10 @@ mod tests {
         let mut answers = Answers::new(&rules);
         let err = answers.give(&rules, "colour", "red").unwrap_err();
         assert!(matches!(err, AnswerError::UnknownQuestion { .. }));
-        assert!(err.to_string().contains("condition, severity, age"));
+        assert!(
+            err.to_string()
+                .contains("condition, duration, severity, imaging, age")
+        );
         let err = answers.give(&rules, "severity", "terrible").unwrap_err();
         assert_eq!(
             err.to_string(),
@@ -965,10 +968,12 @@ mod tests {
     #[test]
     fn reads_toml_and_json_documents_alike() {
         let rules = rules();
-        let toml = "warning_signs = [\"none\"]\ncondition = \"hip-arthritis\"\nseverity = \"moderate\"\nage = 61\n\
-                    active_infection = \"no\"\nprior_treatments = [\"medication\"]\n";
-        let json = r#"{"warning_signs":["none"],"condition":"hip-arthritis","severity":"moderate","age":61,
-                       "active_infection":"no","prior_treatments":["medication"]}"#;
+        let toml = "warning_signs = [\"none\"]\ncondition = \"hip-arthritis\"\nduration = \"over-a-year\"\n\
+                    severity = \"moderate\"\nimaging = \"moderate\"\nage = 61\n\
+                    active_infection = \"no\"\nhealth = [\"none\"]\nprior_treatments = [\"medication\"]\n";
+        let json = r#"{"warning_signs":["none"],"condition":"hip-arthritis","duration":"over-a-year",
+                       "severity":"moderate","imaging":"moderate","age":61,
+                       "active_infection":"no","health":["none"],"prior_treatments":["medication"]}"#;
         let mut from_toml = Answers::new(&rules);
         from_toml
             .give_document(&rules, toml, DocumentFormat::Toml)
@@ -1017,22 +1022,34 @@ mod tests {
     #[test]
     fn detects_unsure_answers() {
         let rules = rules();
-        let build = |severity: &str| {
+        let build = |question: &str, answer: &str| {
             let mut answers = Answers::new(&rules);
             for (k, v) in [
                 ("warning_signs", "none"),
                 ("condition", "knee-arthritis"),
-                ("severity", severity),
+                ("duration", "over-a-year"),
+                ("severity", "moderate"),
+                ("imaging", "moderate"),
                 ("age", "50"),
                 ("active_infection", "no"),
+                ("health", "none"),
                 ("prior_treatments", "none"),
             ] {
+                let v = if k == question { answer } else { v };
                 answers.give(&rules, k, v).unwrap();
             }
             answers.complete(&rules).unwrap()
         };
-        assert!(build("unsure").has_unsure(&rules));
-        assert!(!build("moderate").has_unsure(&rules));
+        for question in [
+            "duration",
+            "severity",
+            "imaging",
+            "active_infection",
+            "health",
+        ] {
+            assert!(build(question, "unsure").has_unsure(&rules), "{question}");
+        }
+        assert!(!build("severity", "moderate").has_unsure(&rules));
     }
     #[test]
     fn read_document_stops_past_the_limit_and_refuses_what_is_not_text() {

@@ -942,7 +942,7 @@ mod tests {
         (String::from_utf8(out).unwrap(), tally)
     }
 
-    const KNEE: &str = r#"{"id": "a-1", "warning_signs": ["none"], "condition": "knee-arthritis", "severity": "moderate", "age": 54, "active_infection": "no", "prior_treatments": ["rest"]}"#;
+    const KNEE: &str = r#"{"id": "a-1", "warning_signs": ["none"], "condition": "knee-arthritis", "duration": "over-a-year", "severity": "moderate", "imaging": "moderate", "age": 54, "active_infection": "no", "health": ["none"], "prior_treatments": ["rest"]}"#;
 
     #[test]
     fn one_result_per_line_in_order_with_ids() {
@@ -974,7 +974,7 @@ mod tests {
         assert_eq!(lines[3]["id"], 7);
         assert_eq!(
             lines[3]["error"],
-            "missing answers: warning_signs, severity, age, active_infection, prior_treatments"
+            "missing answers: warning_signs, duration, severity, age, active_infection, health, prior_treatments"
         );
         assert!(
             lines[4]["error"]
@@ -1071,19 +1071,19 @@ mod tests {
 
     #[test]
     fn csv_in_and_out() {
-        let input = "\u{feff}id,warning_signs,condition,severity,age,active_infection,prior_treatments\r\n\
-                     p1,none,knee-arthritis,moderate,54,no,rest;physical-therapy\r\n\
-                     \"p,2\",none,knee-arthritis,moderate,54,yes,\"rest;medication\"\r\n\
-                     p3,none,knee-arthritis,,54,no,rest\r\n\
-                     p4,none,knee-arthritis,moderate,54\r\n\
+        let input = "\u{feff}id,warning_signs,condition,duration,severity,imaging,age,active_infection,health,prior_treatments\r\n\
+                     p1,none,knee-arthritis,over-a-year,moderate,moderate,54,no,none,rest;physical-therapy\r\n\
+                     \"p,2\",none,knee-arthritis,over-a-year,moderate,moderate,54,yes,none,\"rest;medication\"\r\n\
+                     p3,none,knee-arthritis,over-a-year,,moderate,54,no,none,rest\r\n\
+                     p4,none,knee-arthritis,over-a-year,moderate\r\n\
                      \r\n\
-                     \"p\n5\",none,knee-arthritis,moderate,54,no,\"rest;\nmedication\"\n\
-                     p6,none,other,mild,30,no,none\n";
+                     \"p\n5\",none,knee-arthritis,over-a-year,moderate,moderate,54,no,none,\"rest;\nmedication\"\n\
+                     p6,none,other,over-a-year,mild,,30,no,none,none\n";
         let (out, tally) = batch(input, InputFormat::Csv, OutputFormat::Csv);
         let rows: Vec<&str> = out.lines().collect();
         assert_eq!(rows[0], "line,id,outcome,rules,error");
         assert!(
-            rows[1].starts_with("2,p1,may-be-suitable,jmc-advanced-arthritis;"),
+            rows[1].starts_with("2,p1,may-be-suitable,defiage-knee-osteoarthritis;"),
             "{out}"
         );
         assert!(
@@ -1093,7 +1093,7 @@ mod tests {
         assert_eq!(rows[3], "4,p3,,,missing answers: severity");
         assert_eq!(
             rows[4],
-            "5,p4,,,\"expected 7 fields as in the header, found 5\""
+            "5,p4,,,\"expected 10 fields as in the header, found 5\""
         );
         // A blank line is not a record; a quoted field may span lines, and
         // the record keeps the number of the line it starts on (p5 spans

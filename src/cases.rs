@@ -355,7 +355,7 @@ mod tests {
     const KNEE: &str = r#"
 [[case]]
 name = "moderate knee arthritis"
-answers = { warning_signs = ["none"], condition = "knee-arthritis", severity = "moderate", age = 54, active_infection = "no", prior_treatments = ["rest"] }
+answers = { warning_signs = ["none"], condition = "knee-arthritis", duration = "over-a-year", severity = "moderate", imaging = "moderate", age = 54, active_infection = "no", health = ["none"], prior_treatments = ["rest"] }
 outcome = "may-be-suitable"
 must_fire = ["defiage-knee-osteoarthritis"]
 must_not_fire = ["active-infection"]
@@ -371,7 +371,7 @@ must_not_fire = ["active-infection"]
         assert!(
             report.cases[0]
                 .fired
-                .contains(&"jmc-advanced-arthritis".to_owned())
+                .contains(&"defiage-knee-osteoarthritis".to_owned())
         );
         assert!(report.coverage.fired < report.coverage.total);
         assert!(
@@ -433,7 +433,7 @@ must_not_fire = ["active-infection"]
         assert_eq!(
             messages(&KNEE.replace("age = 54", "age = 540")),
             [
-                "case `moderate knee arthritis`: `age` must be a whole number from 0 to 120, not `540` @ cases.toml:4:98"
+                "case `moderate knee arthritis`: `age` must be a whole number from 0 to 120, not `540` @ cases.toml:4:146"
             ]
         );
         assert_eq!(

@@ -161,9 +161,12 @@ mod tests {
             &[
                 ("warning_signs", "none"),
                 ("condition", "knee-arthritis"),
+                ("duration", "over-a-year"),
                 ("severity", "moderate"),
+                ("imaging", "moderate"),
                 ("age", "54"),
                 ("active_infection", "yes"),
+                ("health", "none"),
                 ("prior_treatments", "rest"),
             ],
         );
@@ -194,9 +197,12 @@ mod tests {
             &[
                 ("warning_signs", "none"),
                 ("condition", "sports-injury"),
+                ("duration", "3-to-12-months"),
                 ("severity", "moderate"),
+                ("imaging", "moderate"),
                 ("age", "16"),
                 ("active_infection", "no"),
+                ("health", "none"),
                 ("prior_treatments", "rest"),
             ],
         );
@@ -235,25 +241,15 @@ mod tests {
 
     #[test]
     fn no_change_is_offered_to_a_question_not_asked_or_one_that_would_open_others() {
-        // Every question after the warning signs asked only without a sign.
-        let files = crate::ruleset::EMBEDDED_FILES
-            .iter()
-            .map(|(name, text)| {
-                let mut text = (*text).to_owned();
-                for id in ["condition", "severity", "age", "active_infection", "prior_treatments"] {
-                    text = text.replacen(
-                        &format!("[[question]]\nid = \"{id}\"\n"),
-                        &format!("[[question]]\nid = \"{id}\"\nask_when.warning_signs = {{ any = [\"none\"] }}\n"),
-                        1,
-                    );
-                }
-                crate::ruleset::RuleFile {
-                    name: (*name).to_owned(),
-                    text,
-                }
-            })
-            .collect();
-        let rules = RuleSet::from_files(files).unwrap();
+        // In the built-in set every question after the warning signs is
+        // asked only without a sign.
+        let rules = RuleSet::embedded().unwrap();
+        let signs = rules.question_index("warning_signs").unwrap();
+        assert!(
+            rules.questions[signs + 1..]
+                .iter()
+                .all(|q| q.ask_when.iter().any(|m| m.question == signs))
+        );
         let answers = answers(&rules, &[("warning_signs", "fever")]);
         let assessment = evaluate(&rules, &answers);
         assert_eq!(assessment.outcome, Level::UrgentCare);

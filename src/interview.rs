@@ -1205,22 +1205,28 @@ mod tests {
         let mut prompter = script(vec![
             Step::Several(Reply::Answer(vec![7])),
             Step::Choose(Reply::Answer(0)),
+            Step::Choose(Reply::Answer(3)),
+            Step::Choose(Reply::Answer(1)),
             Step::Choose(Reply::Answer(1)),
             Step::Number("54"),
             Step::Choose(Reply::Answer(1)),
+            Step::Several(Reply::Answer(vec![8])),
             Step::Several(Reply::Answer(vec![0, 1])),
         ]);
         let answers = collect(&rules, Answers::new(&rules), &mut prompter, NO_REVIEW).unwrap();
-        assert_eq!(answers.values()[3], Value::Number(54));
+        assert_eq!(answers.values()[5], Value::Number(54));
         assert_eq!(
             prompter.asked,
             [
-                "Question 1 of 6 Do you have any of these signs right now?",
-                "Question 2 of 6 What is the main problem you want help with?",
-                "Question 3 of 6 How bad is it?",
-                "Question 4 of 6 How old are you?",
-                "Question 5 of 6 Do you have an infection right now?",
-                "Question 6 of 6 What have you already tried for this problem?",
+                "Question 1 of 9 Do you have any of these signs right now?",
+                "Question 2 of 9 What is the main problem you want help with?",
+                "Question 3 of 9 How long have you had this problem?",
+                "Question 4 of 9 How much does it get in the way of your daily life?",
+                "Question 5 of 9 What has a doctor or a scan said about the damage?",
+                "Question 6 of 9 How old are you?",
+                "Question 7 of 9 Do you have an infection right now?",
+                "Question 8 of 9 Do any of these apply to you?",
+                "Question 9 of 9 What have you already tried for this problem?",
             ]
         );
     }
@@ -1239,17 +1245,23 @@ mod tests {
         }
         let mut prompter = script(vec![
             Step::Choose(Reply::Answer(0)),
+            Step::Choose(Reply::Answer(0)),
             Step::Choose(Reply::Answer(2)),
+            Step::Several(Reply::Answer(vec![8])),
         ]);
         let answers = collect(&rules, given, &mut prompter, NO_REVIEW).unwrap();
+        // Imaging is not asked about a problem no source lists.
         assert_eq!(
             prompter.asked,
             [
-                "Question 1 of 2 How bad is it?",
-                "Question 2 of 2 Do you have an infection right now?"
+                "Question 1 of 4 How long have you had this problem?",
+                "Question 2 of 4 How much does it get in the way of your daily life?",
+                "Question 3 of 4 Do you have an infection right now?",
+                "Question 4 of 4 Do any of these apply to you?",
             ]
         );
-        assert_eq!(answers.values()[4], Value::Choice(2));
+        assert_eq!(answers.values()[6], Value::Choice(2));
+        assert_eq!(answers.values()[4], Value::Unasked);
     }
 
     #[test]
@@ -1261,8 +1273,11 @@ mod tests {
             Step::Choose(Reply::Back),
             Step::Choose(Reply::Answer(4)),
             Step::Choose(Reply::Answer(0)),
+            Step::Choose(Reply::Answer(0)),
+            Step::Choose(Reply::Answer(0)),
             Step::Number("40"),
             Step::Choose(Reply::Answer(1)),
+            Step::Several(Reply::Answer(vec![8])),
             Step::Several(Reply::Answer(vec![5])),
         ]);
         let answers = collect(&rules, Answers::new(&rules), &mut prompter, NO_REVIEW).unwrap();
@@ -1270,56 +1285,30 @@ mod tests {
         assert_eq!(prompter.defaults[..3], [None, None, Some(3)]);
     }
 
-    /// The built-in rule set with every question after the warning signs
-    /// asked only when no sign was chosen.
-    fn branching_rules() -> RuleSet {
-        let files = crate::ruleset::EMBEDDED_FILES
-            .iter()
-            .map(|(name, text)| {
-                let mut text = (*text).to_owned();
-                for id in [
-                    "condition",
-                    "severity",
-                    "age",
-                    "active_infection",
-                    "prior_treatments",
-                ] {
-                    text = text.replacen(
-                        &format!("[[question]]\nid = \"{id}\"\n"),
-                        &format!(
-                            "[[question]]\nid = \"{id}\"\nask_when.warning_signs = {{ any = [\"none\"] }}\n"
-                        ),
-                        1,
-                    );
-                }
-                crate::ruleset::RuleFile {
-                    name: (*name).to_owned(),
-                    text,
-                }
-            })
-            .collect();
-        RuleSet::from_files(files).unwrap()
-    }
-
     #[test]
     fn a_warning_sign_ends_the_questions() {
-        let rules = branching_rules();
+        // Every question after the warning signs is asked only without one.
+        let rules = RuleSet::embedded().unwrap();
         let mut prompter = script(vec![Step::Several(Reply::Answer(vec![1]))]);
         let answers = collect(&rules, Answers::new(&rules), &mut prompter, NO_REVIEW).unwrap();
         assert_eq!(prompter.asked.len(), 1, "{:?}", prompter.asked);
-        assert!(prompter.asked[0].starts_with("Question 1 of 6"));
+        assert!(prompter.asked[0].starts_with("Question 1 of 9"));
         assert!(answers.values()[1..].iter().all(|v| !v.is_given()));
     }
 
     #[test]
     fn a_sign_chosen_at_the_review_drops_the_answers_no_longer_asked_and_none_asks_them() {
-        let rules = branching_rules();
+        // Every question after the warning signs is asked only without one.
+        let rules = RuleSet::embedded().unwrap();
         let mut prompter = script(vec![
             Step::Several(Reply::Answer(vec![7])),
             Step::Choose(Reply::Answer(0)),
+            Step::Choose(Reply::Answer(3)),
+            Step::Choose(Reply::Answer(1)),
             Step::Choose(Reply::Answer(1)),
             Step::Number("40"),
             Step::Choose(Reply::Answer(1)),
+            Step::Several(Reply::Answer(vec![8])),
             Step::Several(Reply::Answer(vec![0])),
             // A fever after all: the review shows the one question.
             Step::Review(Review::Change(0)),
@@ -1329,20 +1318,24 @@ mod tests {
             Step::Several(Reply::Answer(vec![7])),
             Step::Choose(Reply::Answer(2)),
             Step::Choose(Reply::Answer(0)),
+            Step::Choose(Reply::Answer(0)),
+            Step::Choose(Reply::Answer(0)),
             Step::Number("41"),
             Step::Choose(Reply::Answer(1)),
+            Step::Several(Reply::Answer(vec![8])),
             Step::Several(Reply::Answer(vec![1])),
             Step::Review(Review::Confirm),
         ]);
         let answers = collect(&rules, Answers::new(&rules), &mut prompter, REVIEW).unwrap();
-        assert_eq!(prompter.reviews[0].len(), 6);
+        assert_eq!(prompter.reviews[0].len(), 9);
         assert_eq!(prompter.reviews[1].len(), 1, "{:?}", prompter.reviews[1]);
-        assert_eq!(prompter.reviews[2].len(), 6);
+        assert_eq!(prompter.reviews[2].len(), 9);
         assert_eq!(answers.values()[1], Value::Choice(2));
-        assert_eq!(answers.values()[3], Value::Number(41));
-        // The answers dropped at the fever were asked afresh, not kept.
-        let asked_after_fever = &prompter.defaults[prompter.defaults.len() - 3..];
-        assert_eq!(asked_after_fever, [None, None, None]);
+        assert_eq!(answers.values()[5], Value::Number(41));
+        // The answers dropped at the fever were asked afresh, not kept
+        // (condition, duration, severity, imaging, infection).
+        let asked_after_fever = &prompter.defaults[prompter.defaults.len() - 5..];
+        assert_eq!(asked_after_fever, [None, None, None, None, None]);
     }
 
     #[test]
@@ -1352,9 +1345,11 @@ mod tests {
         for (k, v) in [
             ("warning_signs", "none"),
             ("condition", "other"),
+            ("duration", "over-a-year"),
             ("severity", "mild"),
             ("age", "30"),
             ("active_infection", "no"),
+            ("health", "none"),
         ] {
             given.give(&rules, k, v).unwrap();
         }
@@ -1373,8 +1368,10 @@ mod tests {
         for (k, v) in [
             ("warning_signs", "none"),
             ("condition", "other"),
+            ("duration", "over-a-year"),
             ("severity", "mild"),
             ("active_infection", "no"),
+            ("health", "none"),
         ] {
             given.give(&rules, k, v).unwrap();
         }
@@ -1387,7 +1384,7 @@ mod tests {
             Step::Several(Reply::Answer(vec![5])),
         ]);
         let answers = collect(&rules, given, &mut prompter, NO_REVIEW).unwrap();
-        assert_eq!(answers.values()[3], Value::Number(47));
+        assert_eq!(answers.values()[5], Value::Number(47));
         assert_eq!(
             prompter.notices,
             [
@@ -1405,9 +1402,12 @@ mod tests {
         for (k, v) in [
             ("warning_signs", "none"),
             ("condition", "knee-arthritis"),
+            ("duration", "over-a-year"),
             ("severity", "moderate"),
+            ("imaging", "moderate"),
             ("age", "54"),
             ("active_infection", "no"),
+            ("health", "none"),
             ("prior_treatments", "rest"),
         ] {
             if !except.contains(&k) {
@@ -1426,8 +1426,14 @@ mod tests {
             Step::Review(Review::Confirm),
         ]);
         let answers = collect(&rules, given, &mut prompter, REVIEW).unwrap();
-        assert_eq!(answers.values()[2], Value::Choice(2));
-        assert_eq!(prompter.asked, ["Question 1 of 1 How bad is it?", "review"]);
+        assert_eq!(answers.values()[3], Value::Choice(2));
+        assert_eq!(
+            prompter.asked,
+            [
+                "Question 1 of 1 How much does it get in the way of your daily life?",
+                "review"
+            ]
+        );
         let review = &prompter.reviews[0];
         assert_eq!(
             review.len(),
@@ -1435,14 +1441,13 @@ mod tests {
             "every question: {review:?}"
         );
         assert!(review.contains(
-            &"What is the main problem you want help with? = Arthritis in the knee".to_owned()
+            &"What is the main problem you want help with? = Wear-and-tear arthritis (osteoarthritis) in the knee".to_owned()
         ));
         assert!(review.contains(&"How old are you? = 54".to_owned()));
-        assert!(
-            review
-                .iter()
-                .any(|r| r.starts_with("How bad is it? = ") && !r.ends_with("= "))
-        );
+        assert!(review.iter().any(|r| {
+            r.starts_with("How much does it get in the way of your daily life? = ")
+                && !r.ends_with("= ")
+        }));
     }
 
     #[test]
@@ -1461,9 +1466,9 @@ mod tests {
         assert_eq!(
             prompter.asked,
             [
-                "Question 1 of 1 How bad is it?",
+                "Question 1 of 1 How much does it get in the way of your daily life?",
                 "review",
-                "Question 2 of 6 What is the main problem you want help with?",
+                "Question 2 of 9 What is the main problem you want help with?",
                 "review"
             ]
         );
@@ -1473,7 +1478,7 @@ mod tests {
             "the earlier answer is preselected"
         );
         assert!(prompter.reviews[1].contains(
-            &"What is the main problem you want help with? = Arthritis in the hip".to_owned()
+            &"What is the main problem you want help with? = Wear-and-tear arthritis (osteoarthritis) in the hip".to_owned()
         ));
     }
 
@@ -1515,7 +1520,7 @@ mod tests {
             Step::Confirm(true),
         ]);
         let answers = collect(&rules, given, &mut prompter, NO_REVIEW).unwrap();
-        assert_eq!(answers.values()[3], Value::Number(17));
+        assert_eq!(answers.values()[5], Value::Number(17));
         assert_eq!(
             prompter.asked,
             [
@@ -1562,7 +1567,7 @@ mod tests {
             Step::Number("60"),
         ]);
         let answers = collect(&rules, given, &mut prompter, NO_REVIEW).unwrap();
-        assert_eq!(answers.values()[2], Value::Choice(2));
+        assert_eq!(answers.values()[3], Value::Choice(2));
         assert_eq!(prompter.defaults, [None, Some(0)]);
     }
 
@@ -1590,10 +1595,13 @@ mod tests {
             crate::render::answer_words(&rules.questions[i], &answers.values()[i])
         };
         assert_eq!(words("warning_signs"), "None of these");
-        assert_eq!(words("condition"), "Arthritis in the hip");
+        assert_eq!(
+            words("condition"),
+            "Wear-and-tear arthritis (osteoarthritis) in the hip"
+        );
         assert!(words("prior_treatments").contains('\n'), "two treatments");
         assert!(screen.contains("Question 1 of 3: Do you have any of these signs right now?\n"));
-        assert!(screen.contains("\n1. Arthritis in the knee\n"));
+        assert!(screen.contains("\n1. Wear-and-tear arthritis (osteoarthritis) in the knee\n"));
         assert!(screen.contains("Type the number of your answer"));
         assert!(!screen.contains('\u{1b}'), "no escape codes: {screen:?}");
     }
@@ -1609,7 +1617,7 @@ mod tests {
         );
         let answers = answers.unwrap();
         assert_eq!(answers.values()[1], Value::Choice(0), "kept with Enter");
-        assert_eq!(answers.values()[2], Value::Choice(0));
+        assert_eq!(answers.values()[3], Value::Choice(0));
         assert_eq!(
             screen.matches("Please type a number from 1 to 11.").count(),
             3
@@ -1621,21 +1629,23 @@ mod tests {
             3,
             "{screen}"
         );
-        assert!(screen.contains("Press Enter alone to keep: Arthritis in the knee."));
+        assert!(screen.contains(
+            "Press Enter alone to keep: Wear-and-tear arthritis (osteoarthritis) in the knee."
+        ));
     }
 
     #[test]
     fn plain_mode_reviews_and_changes_by_number() {
-        let (answers, screen) = plain(&["age"], "40\n4\n47\n\n", REVIEW);
-        assert_eq!(answers.unwrap().values()[3], Value::Number(47));
-        assert!(screen.contains("\n4. How old are you?: 40\n"), "{screen}");
-        assert!(screen.contains("\n4. How old are you?: 47\n"), "{screen}");
+        let (answers, screen) = plain(&["age"], "40\n6\n47\n\n", REVIEW);
+        assert_eq!(answers.unwrap().values()[5], Value::Number(47));
+        assert!(screen.contains("\n6. How old are you?: 40\n"), "{screen}");
+        assert!(screen.contains("\n6. How old are you?: 47\n"), "{screen}");
     }
 
     #[test]
     fn plain_mode_confirms_an_unusual_age_by_number() {
         let (answers, screen) = plain(&["age"], "7\n2\n70\n", NO_REVIEW);
-        assert_eq!(answers.unwrap().values()[3], Value::Number(70));
+        assert_eq!(answers.unwrap().values()[5], Value::Number(70));
         assert!(screen.contains(
             "You typed 7. Is that right?\n1. Yes, that is right\n2. No, let me change it\n"
         ));
@@ -1696,7 +1706,7 @@ mod tests {
         );
         // At a number, the review and a yes-or-no question too.
         let (answers, screen) = plain_bytes(&["age"], b"\xff\n7\n\xc3\n1\n");
-        assert_eq!(answers.unwrap().values()[3], Value::Number(7), "{screen}");
+        assert_eq!(answers.unwrap().values()[5], Value::Number(7), "{screen}");
         assert!(screen.contains("Please type a whole number"), "{screen}");
         assert!(
             screen.contains("Please type a number from 1 to 2."),
@@ -1736,9 +1746,11 @@ mod tests {
         let mut given = Answers::new(&rules);
         for (k, v) in [
             ("condition", "other"),
+            ("duration", "over-a-year"),
             ("severity", "mild"),
             ("age", "30"),
             ("active_infection", "no"),
+            ("health", "none"),
             ("prior_treatments", "none"),
         ] {
             given.give(&rules, k, v).unwrap();

@@ -21,9 +21,12 @@
 //! for (question, answer) in [
 //!     ("warning_signs", "none"),
 //!     ("condition", "knee-arthritis"),
+//!     ("duration", "over-a-year"),
 //!     ("severity", "moderate"),
+//!     ("imaging", "moderate"),
 //!     ("age", "54"),
 //!     ("active_infection", "unsure"),
+//!     ("health", "none"),
 //!     ("prior_treatments", "rest,physical-therapy"),
 //! ] {
 //!     answers.give(&rules, question, answer)?;

@@ -3,8 +3,14 @@
 //! machine. Most records are valid; about one in twenty is invalid in one
 //! of the ways real intake files are (an unknown option, a missing answer,
 //! a number out of range, broken JSON).
+//!
+//! Answers are drawn evenly from a question's options, except that a "not
+//! sure" answer is one in ten, and a screen (a several-choice question each
+//! of whose ordinary options is a reason for caution: the warning signs,
+//! the health conditions) is answered "none of these" nine times in ten.
 
-use crate::ruleset::{QuestionKind, RuleSet};
+use crate::level::Level;
+use crate::ruleset::{AnswerOption, QuestionKind, RuleSet, Test};
 
 /// A small, fast, seedable generator (SplitMix64); not for anything that
 /// needs real randomness.
@@ -60,6 +66,7 @@ pub fn record(rules: &RuleSet, rng: &mut SplitMix64, number: u64, format: Sample
         .questions
         .iter()
         .position(|q| matches!(q.kind, QuestionKind::Choice(_)));
+    let screens = screens(rules);
     for (index, question) in rules.questions.iter().enumerate() {
         if broken == 1 && index == 0 {
             continue; // a missing answer
@@ -69,7 +76,7 @@ pub fn record(rules: &RuleSet, rng: &mut SplitMix64, number: u64, format: Sample
                 let id = if broken == 0 && Some(index) == first_choice {
                     "not-an-option"
                 } else {
-                    options[rng.below(options.len())].id.as_str()
+                    draw(rng, options.iter()).id.as_str()
                 };
                 match format {
                     SampleFormat::JsonLines => format!("\"{id}\""),
@@ -83,16 +90,19 @@ pub fn record(rules: &RuleSet, rng: &mut SplitMix64, number: u64, format: Sample
                     .filter(|o| !o.exclusive)
                     .map(|o| o.id.as_str())
                     .collect();
-                // The first question is the warning-sign screen: most people
-                // have none of the signs. Elsewhere "none" is one in five.
-                let odds = if index == 0 { 10 } else { 5 };
-                let exclusive_drawn = if index == 0 {
-                    rng.below(odds) != 0
+                // A screen (the warning signs, the health conditions): most
+                // people have none of them. Elsewhere "none" is one in five.
+                let exclusive_drawn = if screens[index] {
+                    rng.below(10) != 0
                 } else {
-                    rng.below(odds) == 0
+                    rng.below(5) == 0
                 };
-                match options.iter().find(|o| o.exclusive) {
-                    Some(only) if exclusive_drawn || plain.is_empty() => chosen.push(&only.id),
+                let exclusive: Vec<&AnswerOption> =
+                    options.iter().filter(|o| o.exclusive).collect();
+                match exclusive.is_empty() {
+                    false if exclusive_drawn || plain.is_empty() => {
+                        chosen.push(&draw(rng, exclusive.into_iter()).id);
+                    }
                     _ => {
                         let first = rng.below(plain.len());
                         chosen.push(plain[first]);
@@ -143,6 +153,47 @@ pub fn record(rules: &RuleSet, rng: &mut SplitMix64, number: u64, format: Sample
     }
 }
 
+/// One of `options` (not empty): a "not sure" one one time in ten (when
+/// there is one), otherwise any of the others alike.
+fn draw<'o>(
+    rng: &mut SplitMix64,
+    options: impl Iterator<Item = &'o AnswerOption> + Clone,
+) -> &'o AnswerOption {
+    let (unsure, sure): (Vec<_>, Vec<_>) = options.partition(|o| o.unsure);
+    let pool = if unsure.is_empty() || (!sure.is_empty() && rng.below(10) != 0) {
+        sure
+    } else {
+        unsure
+    };
+    pool[rng.below(pool.len())]
+}
+
+/// For every question, whether it is a screen: a several-choice question
+/// each of whose ordinary (not exclusive) options some rule more serious
+/// than `may-be-suitable` looks for.
+fn screens(rules: &RuleSet) -> Vec<bool> {
+    rules
+        .questions
+        .iter()
+        .enumerate()
+        .map(|(q, question)| match &question.kind {
+            QuestionKind::Multi(options) => options
+                .iter()
+                .enumerate()
+                .filter(|(_, o)| !o.exclusive)
+                .all(|(i, _)| {
+                    rules.rules.iter().any(|r| {
+                        r.level < Level::MayBeSuitable && r.when.iter().any(|m| {
+                            m.question == q
+                                && matches!(&m.test, Test::Several { any, .. } if any.contains(i))
+                        })
+                    })
+                }),
+            _ => false,
+        })
+        .collect()
+}
+
 /// The CSV header matching [`record`]'s columns.
 pub fn csv_header(rules: &RuleSet) -> String {
     std::iter::once("id")
@@ -185,5 +236,41 @@ mod tests {
         // ten records has a warning sign.
         assert!(tally.outcomes.iter().all(|&n| n > 100), "{tally:?}");
         assert!((100..=300).contains(&tally.outcomes[0]), "{tally:?}");
+    }
+
+    #[test]
+    fn the_screens_are_the_warning_signs_and_the_health_conditions() {
+        let rules = RuleSet::embedded().unwrap();
+        let found: Vec<&str> = screens(&rules)
+            .iter()
+            .zip(&rules.questions)
+            .filter(|(s, _)| **s)
+            .map(|(_, q)| q.id.as_str())
+            .collect();
+        assert_eq!(found, ["warning_signs", "health"]);
+    }
+
+    #[test]
+    fn every_option_of_every_question_is_drawn() {
+        let rules = RuleSet::embedded().unwrap();
+        let mut rng = SplitMix64::new(1);
+        let records: Vec<serde_json::Value> = (1..=2000)
+            .map(|n| record(&rules, &mut rng, n, SampleFormat::JsonLines))
+            .filter_map(|line| serde_json::from_str(&line).ok())
+            .collect();
+        for question in &rules.questions {
+            for option in question.options() {
+                let id = serde_json::Value::from(option.id.as_str());
+                assert!(
+                    records.iter().any(|r| {
+                        let answer = &r[question.id.as_str()];
+                        *answer == id || answer.as_array().is_some_and(|a| a.contains(&id))
+                    }),
+                    "{}={} is never drawn",
+                    question.id,
+                    option.id
+                );
+            }
+        }
     }
 }

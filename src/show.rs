@@ -167,7 +167,7 @@ mod tests {
             disagreement["when"]
                 .as_str()
                 .unwrap()
-                .ends_with("; severity is severe")
+                .ends_with("; imaging is severe")
         );
         assert!(
             disagreement["location"]
@@ -186,21 +186,7 @@ mod tests {
 
     #[test]
     fn lists_every_question_with_when_it_is_asked() {
-        let mut files: Vec<crate::ruleset::RuleFile> = crate::ruleset::EMBEDDED_FILES
-            .iter()
-            .map(|(name, text)| crate::ruleset::RuleFile {
-                name: (*name).to_owned(),
-                text: (*text).to_owned(),
-            })
-            .collect();
-        for file in &mut files {
-            file.text = file.text.replacen(
-                "id = \"active_infection\"\n",
-                "id = \"active_infection\"\nask_when.condition = { in = [\"other\"] }\n",
-                1,
-            );
-        }
-        let rules = RuleSet::from_files(files).unwrap();
+        let rules = RuleSet::embedded().unwrap();
         let json: serde_json::Value = serde_json::from_str(&render_json(&rules)).unwrap();
         let listed = json["questions"].as_array().unwrap();
         assert_eq!(listed.len(), rules.questions.len());
@@ -210,8 +196,21 @@ mod tests {
             .iter()
             .find(|q| q["id"] == "active_infection")
             .unwrap();
-        assert_eq!(infection["asked_when"], "condition is other");
+        assert_eq!(infection["asked_when"], "warning_signs includes none");
+        // Imaging is asked only for the joint conditions: both matchers.
+        let imaging = listed.iter().find(|q| q["id"] == "imaging").unwrap();
+        let when = imaging["asked_when"].as_str().unwrap();
+        assert!(
+            when.starts_with("warning_signs includes none; condition is knee-arthritis or "),
+            "{when}"
+        );
+        assert!(!when.contains("non-healing-fracture") && !when.contains("other"));
         let text = render_text(&rules, 100);
-        assert!(text.contains("condition is other"), "{text}");
+        assert!(
+            text.lines().any(
+                |l| l.starts_with("│ imaging ") && l.contains("┆ warning_signs includes none ")
+            ),
+            "{text}"
+        );
     }
 }

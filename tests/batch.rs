@@ -6,7 +6,7 @@ use std::io::Write;
 
 use assert_cmd::cargo::cargo_bin_cmd;
 
-const KNEE: &str = r#"{"id": "k1", "warning_signs": ["none"], "condition": "knee-arthritis", "severity": "moderate", "age": 54, "active_infection": "no", "prior_treatments": ["rest"]}"#;
+const KNEE: &str = r#"{"id": "k1", "warning_signs": ["none"], "condition": "knee-arthritis", "duration": "over-a-year", "severity": "moderate", "imaging": "moderate", "age": 54, "active_infection": "no", "health": ["none"], "prior_treatments": ["rest"]}"#;
 
 fn batch(args: &[&str], input: &[u8]) -> (Option<i32>, String, String) {
     let output = cargo_bin_cmd!("candidacy")
@@ -140,11 +140,11 @@ fn csv_in_with_quoted_fields_and_csv_out() {
     let mut file = std::fs::File::create(&path).unwrap();
     write!(
         file,
-        "id,warning_signs,condition,severity,age,active_infection,prior_treatments\n\
-         \"Doe, J.\",none,knee-arthritis,moderate,54,no,\"rest;physical-therapy\"\n\
-         \"multi\nline\",none,hip-arthritis,severe,70,no,medication\n\
-         x3,none,knee-arthritis,moderate,fifty,no,rest\n\
-         x4,fever;leg-weakness,knee-arthritis,moderate,54,no,rest\n"
+        "id,warning_signs,condition,duration,severity,imaging,age,active_infection,health,prior_treatments\n\
+         \"Doe, J.\",none,knee-arthritis,over-a-year,moderate,moderate,54,no,none,\"rest;physical-therapy\"\n\
+         \"multi\nline\",none,hip-arthritis,over-a-year,severe,severe,70,no,none,medication\n\
+         x3,none,knee-arthritis,over-a-year,moderate,moderate,fifty,no,none,rest\n\
+         x4,fever;leg-weakness,knee-arthritis,over-a-year,moderate,moderate,54,no,none,rest\n"
     )
     .unwrap();
     drop(file);
@@ -162,7 +162,11 @@ fn csv_in_with_quoted_fields_and_csv_out() {
         vec!["line", "id", "outcome", "rules", "error"]
     );
     assert_eq!(first3(&rows[0]), ["2", "Doe, J.", "may-be-suitable"]);
-    assert!(rows[0][3].split(';').any(|r| r == "jmc-advanced-arthritis"));
+    assert!(
+        rows[0][3]
+            .split(';')
+            .any(|r| r == "defiage-knee-osteoarthritis")
+    );
     assert_eq!(first3(&rows[1]), ["3", "multi\nline", "clinician-review"]);
     assert_eq!(first3(&rows[2]), ["5", "x3", ""]);
     assert_eq!(
@@ -223,8 +227,7 @@ fn an_empty_input_is_an_empty_batch() {
     );
 }
 
-const CSV_HEADER: &str =
-    "id,warning_signs,condition,severity,age,active_infection,prior_treatments";
+const CSV_HEADER: &str = "id,warning_signs,condition,duration,severity,imaging,age,active_infection,health,prior_treatments";
 
 /// Results as (line, id, outcome or error) from JSON Lines output.
 fn screened(stdout: &str) -> Vec<(u64, serde_json::Value, String)> {
@@ -248,10 +251,10 @@ fn a_quote_inside_an_unquoted_csv_field_is_a_literal_character() {
     // after it.
     let input = format!(
         "{CSV_HEADER}\n\
-         r1,none,knee-arthritis,moderate,54,no,rest\n\
-         r2 5\" tall,none,knee-arthritis,moderate,54,no,rest\n\
-         r3,fever,knee-arthritis,moderate,54,no,rest\n\
-         r4,leg-weakness,knee-arthritis,moderate,54,no,rest\n"
+         r1,none,knee-arthritis,over-a-year,moderate,moderate,54,no,none,rest\n\
+         r2 5\" tall,none,knee-arthritis,over-a-year,moderate,moderate,54,no,none,rest\n\
+         r3,fever,knee-arthritis,over-a-year,moderate,moderate,54,no,none,rest\n\
+         r4,leg-weakness,knee-arthritis,over-a-year,moderate,moderate,54,no,none,rest\n"
     );
     let (code, stdout, stderr) = batch(&["--input-format", "csv"], input.as_bytes());
     assert_eq!(code, Some(0), "{stderr}");
@@ -271,9 +274,9 @@ fn a_quote_inside_an_unquoted_csv_field_is_a_literal_character() {
 #[test]
 fn csv_with_cr_only_and_mixed_line_ends_keeps_every_record_and_its_line() {
     let records = [
-        "a1,none,knee-arthritis,moderate,54,no,rest",
-        "a2,fever,knee-arthritis,moderate,54,no,rest",
-        "a3,none,other,mild,30,no,none",
+        "a1,none,knee-arthritis,over-a-year,moderate,moderate,54,no,none,rest",
+        "a2,fever,knee-arthritis,over-a-year,moderate,moderate,54,no,none,rest",
+        "a3,none,other,over-a-year,mild,,30,no,none,none",
     ];
     // Old spreadsheet exports end lines with CR alone.
     let cr_only = format!("{CSV_HEADER}\r{}\r", records.join("\r"));
@@ -289,7 +292,7 @@ fn csv_with_cr_only_and_mixed_line_ends_keeps_every_record_and_its_line() {
     // CRLF, LF and CR mixed, with blank lines of each kind, and a quoted
     // field spanning a CRLF: each record starts on its own line.
     let mixed = format!(
-        "{CSV_HEADER}\r\n{}\r\n\r\n{}\n\r\r\"a\r\n4\",none,knee-arthritis,moderate,54,no,rest\r{}",
+        "{CSV_HEADER}\r\n{}\r\n\r\n{}\n\r\r\"a\r\n4\",none,knee-arthritis,over-a-year,moderate,moderate,54,no,none,rest\r{}",
         records[0], records[1], records[2]
     );
     let (code, stdout, stderr) = batch(&["--input-format", "csv"], mixed.as_bytes());
@@ -314,8 +317,8 @@ fn a_bare_cr_inside_a_csv_line_ends_a_record_and_drops_none() {
     // record after that is read too.
     let input = format!(
         "{CSV_HEADER}\n\
-         b1,none,knee-arthritis,moderate,54,no,rest\rstray\n\
-         b2,fever,knee-arthritis,moderate,54,no,rest\n"
+         b1,none,knee-arthritis,over-a-year,moderate,moderate,54,no,none,rest\rstray\n\
+         b2,fever,knee-arthritis,over-a-year,moderate,moderate,54,no,none,rest\n"
     );
     let (code, stdout, stderr) = batch(&["--input-format", "csv"], input.as_bytes());
     assert_eq!(code, Some(65), "{stderr}");
@@ -327,7 +330,7 @@ fn a_bare_cr_inside_a_csv_line_ends_a_record_and_drops_none() {
             (
                 3,
                 "stray".into(),
-                "expected 7 fields as in the header, found 1".to_owned()
+                "expected 10 fields as in the header, found 1".to_owned()
             ),
             (4, "b2".into(), "urgent-care".to_owned()),
         ],
@@ -359,10 +362,10 @@ fn an_over_long_record_is_an_error_record_and_the_batch_goes_on() {
     // error record, and reading resumes at the next line end.
     let input = format!(
         "{CSV_HEADER}\n\
-         c1,none,knee-arthritis,moderate,54,no,rest\n\
-         c2,none,{long},moderate,54,no,rest\n\
+         c1,none,knee-arthritis,over-a-year,moderate,moderate,54,no,none,rest\n\
+         c2,none,{long},over-a-year,moderate,moderate,54,no,none,rest\n\
          \"c3 never closes,none\n{long}\n\
-         c4,none,knee-arthritis,moderate,54,no,rest\n"
+         c4,none,knee-arthritis,over-a-year,moderate,moderate,54,no,none,rest\n"
     );
     let (code, stdout, stderr) = batch(&["--input-format", "csv"], input.as_bytes());
     assert_eq!(code, Some(65), "{stderr}");
@@ -446,7 +449,9 @@ fn ages_are_read_alike_in_json_lines_and_csv_and_quoted_as_given() {
     ];
     for age in refused {
         let json = KNEE.replace("\"age\": 54", &format!("\"age\": {age}"));
-        let csv = format!("{CSV_HEADER}\nk1,none,knee-arthritis,moderate,{age},no,rest\n");
+        let csv = format!(
+            "{CSV_HEADER}\nk1,none,knee-arthritis,over-a-year,moderate,moderate,{age},no,none,rest\n"
+        );
         // A string of the same text is refused alike.
         let quoted = KNEE.replace("\"age\": 54", &format!("\"age\": \"{age}\""));
         for (args, input) in [
@@ -497,7 +502,8 @@ fn error_records_repeat_a_long_value_cut_short() {
     let long = "y".repeat(10_000);
     let json = KNEE.replace("\"condition\"", &format!("\"{long}\""));
     let json_value = KNEE.replace("\"moderate\"", &format!("\"{long}\""));
-    let csv = format!("{CSV_HEADER}\nk1,none,{long},moderate,54,no,rest\n");
+    let csv =
+        format!("{CSV_HEADER}\nk1,none,{long},over-a-year,moderate,moderate,54,no,none,rest\n");
     let csv_header = format!("id,{long}\nk1,x\n");
     for (args, input) in [
         (&[][..], json),
@@ -810,8 +816,8 @@ fn batch_results_echo_no_controls_or_bidi_overrides() {
 
 #[test]
 fn csv_results_never_start_an_id_with_a_spreadsheet_formula() {
-    let header = "id,warning_signs,condition,severity,age,active_infection,prior_treatments";
-    let row = "none,knee-arthritis,moderate,54,no,rest";
+    let header = "id,warning_signs,condition,duration,severity,imaging,age,active_infection,health,prior_treatments";
+    let row = "none,knee-arthritis,over-a-year,moderate,moderate,54,no,none,rest";
     let input = format!(
         "{header}\n\"=HYPERLINK(\"\"http://x.example\"\",\"\"x\"\")\",{row}\n+1,{row}\n-2,{row}\n@SUM(A1),{row}\nplain,{row}\n"
     );

@@ -75,9 +75,12 @@ fn knee(rules: &RuleSet, extra: &[(&str, &str)]) -> Answers {
     let mut pairs = vec![
         ("warning_signs", "none"),
         ("condition", "knee-arthritis"),
+        ("duration", "over-a-year"),
         ("severity", "moderate"),
+        ("imaging", "moderate"),
         ("age", "54"),
         ("active_infection", "no"),
+        ("health", "none"),
         ("prior_treatments", "rest,physical-therapy"),
     ];
     pairs.extend_from_slice(extra);
@@ -172,14 +175,21 @@ fn a_question_is_asked_only_when_its_ask_when_holds_on_earlier_answers() {
     let complete = answers.complete(&rules).unwrap();
     assert_eq!(*complete.value(q), Value::Unasked);
     assert!(complete.value(condition).is_given());
-    // Every question without an ask_when is always asked.
-    assert!(
-        rules
-            .asked(&Answers::new(&rules))
-            .iter()
-            .enumerate()
-            .all(|(i, a)| i == q || *a == Asked::Yes)
+    // Every question without an ask_when (the warning signs) is always
+    // asked; the others wait for the answers they depend on.
+    let asked = rules.asked(&Answers::new(&rules));
+    assert_eq!(
+        asked[rules.question_index("warning_signs").unwrap()],
+        Asked::Yes
     );
+    for (i, question) in rules.questions.iter().enumerate() {
+        let expected = if question.ask_when.is_empty() {
+            Asked::Yes
+        } else {
+            Asked::NotYet
+        };
+        assert_eq!(asked[i], expected, "{}", question.id);
+    }
 }
 
 #[test]
@@ -277,9 +287,11 @@ fn infection_only_for_other() -> tempfile::TempDir {
     copy_rules(dir.path());
     let path = dir.path().join("questionnaire.toml");
     let text = std::fs::read_to_string(&path).unwrap();
+    let built_in = "id = \"active_infection\"\nask_when.warning_signs = { any = [\"none\"] }\n";
+    assert!(text.contains(built_in));
     let text = text.replacen(
-        "id = \"active_infection\"\n",
-        "id = \"active_infection\"\nask_when.condition = { in = [\"other\"] }\n",
+        built_in,
+        &format!("{built_in}ask_when.condition = {{ in = [\"other\"] }}\n"),
         1,
     );
     std::fs::write(&path, text).unwrap();
@@ -289,13 +301,14 @@ fn infection_only_for_other() -> tempfile::TempDir {
 #[test]
 fn the_plain_interview_skips_a_question_whose_ask_when_fails_and_counts_it_out() {
     let dir = infection_only_for_other();
-    // Warning signs: none (8); condition: knee (1); severity: moderate (2);
-    // age 54; treatments: rest. No infection question; confirm the review.
+    // Warning signs: none (8); condition: knee (1); duration: over a year
+    // (4); severity: moderate (2); imaging: moderate (2); age 54; health:
+    // none (9); treatments: rest. No infection question; confirm the review.
     let output = cargo_bin_cmd!("candidacy")
         .arg("--plain")
         .arg("--rules")
         .arg(dir.path())
-        .write_stdin("8\n1\n2\n54\n1\n\n")
+        .write_stdin("8\n1\n4\n2\n2\n54\n9\n1\n\n")
         .output()
         .unwrap();
     let screen = String::from_utf8(output.stderr).unwrap();
@@ -306,7 +319,7 @@ fn the_plain_interview_skips_a_question_whose_ask_when_fails_and_counts_it_out()
         "not asked: {screen}"
     );
     assert!(
-        screen.contains("Question 5 of 5: What have you already tried"),
+        screen.contains("Question 8 of 8: What have you already tried"),
         "the count leaves it out: {screen}"
     );
     assert!(
@@ -314,18 +327,18 @@ fn the_plain_interview_skips_a_question_whose_ask_when_fails_and_counts_it_out()
         "an unasked question is not listed among the answers: {summary}"
     );
 
-    // For "other" it is asked.
+    // For "other" it is asked (and imaging is not).
     let output = cargo_bin_cmd!("candidacy")
         .arg("--plain")
         .arg("--rules")
         .arg(dir.path())
-        .write_stdin("8\n11\n2\n54\n2\n1\n\n")
+        .write_stdin("8\n11\n4\n2\n54\n2\n9\n1\n\n")
         .output()
         .unwrap();
     let screen = String::from_utf8(output.stderr).unwrap();
     assert_eq!(output.status.code(), Some(0), "{screen}");
     assert!(
-        screen.contains("Question 5 of 6: Do you have an infection right now?"),
+        screen.contains("Question 6 of 8: Do you have an infection right now?"),
         "{screen}"
     );
 }
@@ -339,9 +352,15 @@ fn answers_from_flags_and_batch_need_only_the_questions_asked() {
         "-a",
         "condition=knee-arthritis",
         "-a",
+        "duration=over-a-year",
+        "-a",
         "severity=moderate",
         "-a",
+        "imaging=moderate",
+        "-a",
         "age=54",
+        "-a",
+        "health=none",
         "-a",
         "prior_treatments=rest",
     ];
@@ -364,8 +383,8 @@ fn answers_from_flags_and_batch_need_only_the_questions_asked() {
         json["answers"]
     );
     // The same in a batch; "other" without the infection answer is missing it.
-    let input = "{\"warning_signs\":[\"none\"],\"condition\":\"knee-arthritis\",\"severity\":\"moderate\",\"age\":54,\"prior_treatments\":[\"rest\"]}\n\
-                 {\"warning_signs\":[\"none\"],\"condition\":\"other\",\"severity\":\"moderate\",\"age\":54,\"prior_treatments\":[\"rest\"]}\n";
+    let input = "{\"warning_signs\":[\"none\"],\"condition\":\"knee-arthritis\",\"duration\":\"over-a-year\",\"severity\":\"moderate\",\"imaging\":\"moderate\",\"age\":54,\"health\":[\"none\"],\"prior_treatments\":[\"rest\"]}\n\
+                 {\"warning_signs\":[\"none\"],\"condition\":\"other\",\"duration\":\"over-a-year\",\"severity\":\"moderate\",\"age\":54,\"health\":[\"none\"],\"prior_treatments\":[\"rest\"]}\n";
     let output = cargo_bin_cmd!("candidacy")
         .args(["batch", "--rules"])
         .arg(dir.path())

@@ -34,17 +34,23 @@ fn json(args: &[&str]) -> serde_json::Value {
     serde_json::from_slice(&output.stdout).expect("valid JSON")
 }
 
-const COMPLETE: [&str; 12] = [
+const COMPLETE: [&str; 18] = [
     "-a",
     "warning_signs=none",
     "-a",
     "condition=knee-arthritis",
     "-a",
+    "duration=over-a-year",
+    "-a",
     "severity=moderate",
+    "-a",
+    "imaging=moderate",
     "-a",
     "age=54",
     "-a",
     "active_infection=no",
+    "-a",
+    "health=none",
     "-a",
     "prior_treatments=rest,physical-therapy",
 ];
@@ -95,8 +101,10 @@ fn the_json_summary_has_the_contract_fields() {
         summary["answers"],
         serde_json::json!({
             "warning_signs": ["none"],
-            "condition": "knee-arthritis", "severity": "severe", "age": 67,
-            "active_infection": "no", "prior_treatments": ["medication", "injections"]
+            "condition": "knee-arthritis", "duration": "over-a-year",
+            "severity": "severe", "imaging": "severe", "age": 67,
+            "active_infection": "no", "health": ["none"],
+            "prior_treatments": ["medication", "injections"]
         })
     );
     assert!(
@@ -204,13 +212,13 @@ fn missing_answers_without_a_terminal_exit_2_naming_each_question() {
         .code(2)
         .stdout("")
         .stderr(predicate::str::contains(
-            "missing: warning_signs, severity, active_infection, prior_treatments",
+            "missing: warning_signs, duration, severity, imaging, active_infection, health, prior_treatments",
         ));
     candidacy()
         .assert()
         .code(2)
         .stderr(predicate::str::contains(
-            "missing: warning_signs, condition, severity, age, active_infection, prior_treatments",
+            "missing: warning_signs, condition, duration, severity, imaging, age, active_infection, health, prior_treatments",
         ));
 }
 
@@ -235,7 +243,7 @@ fn invalid_answers_exit_65_naming_the_question_and_what_is_accepted() {
         ),
         (
             "colour=red",
-            "unknown question `colour`; the questions are: warning_signs, condition, severity",
+            "unknown question `colour`; the questions are: warning_signs, condition, duration, severity, imaging",
         ),
     ];
     for (answer, message) in cases {
@@ -704,8 +712,8 @@ fn rules_check_warns_about_gaps_unreachable_rules_and_contradictions() {
     // requires the absence of an infection, which the same post cautions on.
     let dir = broken_rules(
         "conditions.toml",
-        "when.severity = { in = [\"moderate\"] }\nwhen.age = { min = 18 }\nwhen.active_infection = { in = [\"no\"] }\ncite = [\n  { source = \"defiage\", quote = \"Knee",
-        "when.severity = { in = [\"moderate\"] }\nwhen.age = { min = 18 }\ncite = [\n  { source = \"defiage\", quote = \"Knee",
+        "when.age = { min = 18 }\nwhen.active_infection = { in = [\"no\"] }\nwhen.health = { any = [\"none\"] }\nwhen.prior_treatments = { none = [\"none\"] }\ncite = [\n  { source = \"defiage\", quote = \"Knee",
+        "when.age = { min = 18 }\nwhen.health = { any = [\"none\"] }\nwhen.prior_treatments = { none = [\"none\"] }\ncite = [\n  { source = \"defiage\", quote = \"Knee",
     );
     let stdout = String::from_utf8(rules_check(dir.path(), &[]).stdout).unwrap();
     assert!(
@@ -920,15 +928,15 @@ fn color_only_when_asked_or_on_a_terminal_and_never_with_no_color() {
 fn plain_mode_runs_the_interview_on_typed_lines_without_a_terminal() {
     let output = candidacy()
         .arg("--plain")
-        .write_stdin("8\n1\n2\n54\n2\n1,physical-therapy\n\n")
+        .write_stdin("8\n1\n4\n2\n2\n54\n2\n9\n1,physical-therapy\n\n")
         .output()
         .unwrap();
     assert_eq!(output.status.code(), Some(0));
     let screen = String::from_utf8(output.stderr).unwrap();
     let summary = String::from_utf8(output.stdout).unwrap();
-    assert!(screen.contains("Question 6 of 6: What have you already tried"));
+    assert!(screen.contains("Question 9 of 9: What have you already tried"));
     assert!(
-        screen.contains("\n4. How old are you?: 54\n"),
+        screen.contains("\n6. How old are you?: 54\n"),
         "the review: {screen}"
     );
     assert!(summary.contains("Outcome: May be suitable"), "{summary}");
@@ -1003,10 +1011,12 @@ fn completions_and_the_man_page_come_from_the_command_line_definition() {
 
 #[test]
 fn html_escapes_text_from_rule_files() {
+    // The message of the rule the screened answers (knee, moderate damage)
+    // pass on.
     let dir = broken_rules(
         "conditions.toml",
-        "message = \"",
-        "message = \"<script>alert(1)</script> & <b>",
+        "message = \"The Defiage blog post says knee",
+        "message = \"<script>alert(1)</script> & <b>The Defiage blog post says knee",
     );
     let output = with_rules(dir.path())
         .args(["--format", "html"])
@@ -1214,8 +1224,9 @@ fn screen_answer_file(name: &str, text: &str, extra: &[&str]) -> (Option<i32>, S
 
 #[test]
 fn an_answer_file_giving_a_question_twice_is_refused_naming_it() {
-    let json = r#"{"warning_signs": ["fever"], "condition": "knee-arthritis", "severity": "moderate",
-                   "age": 54, "active_infection": "no", "prior_treatments": ["rest"],
+    let json = r#"{"warning_signs": ["fever"], "condition": "knee-arthritis", "duration": "over-a-year",
+                   "severity": "moderate", "imaging": "moderate", "age": 54, "active_infection": "no",
+                   "health": ["none"], "prior_treatments": ["rest"],
                    "warning_signs": ["none"]}"#;
     let (code, stderr) = screen_answer_file("dup.json", json, &[]);
     assert_eq!(code, Some(65), "{stderr}");
@@ -1225,8 +1236,9 @@ fn an_answer_file_giving_a_question_twice_is_refused_naming_it() {
     );
     // In TOML, a padded key is the same question (keys are trimmed).
     let toml = "warning_signs = [\"fever\"]\n\"warning_signs \" = [\"none\"]\n\
-                condition = \"knee-arthritis\"\nseverity = \"moderate\"\nage = 54\n\
-                active_infection = \"no\"\nprior_treatments = [\"rest\"]\n";
+                condition = \"knee-arthritis\"\nduration = \"over-a-year\"\nseverity = \"moderate\"\n\
+                imaging = \"moderate\"\nage = 54\nactive_infection = \"no\"\nhealth = [\"none\"]\n\
+                prior_treatments = [\"rest\"]\n";
     let (code, stderr) = screen_answer_file("dup.toml", toml, &[]);
     assert_eq!(code, Some(65), "{stderr}");
     assert!(
@@ -1238,8 +1250,9 @@ fn an_answer_file_giving_a_question_twice_is_refused_naming_it() {
 #[test]
 fn ages_in_answer_files_and_flags_are_read_alike_and_quoted_as_given() {
     let rest = "\"warning_signs\": [\"none\"], \"condition\": \"knee-arthritis\", \
-                \"severity\": \"moderate\", \"active_infection\": \"no\", \
-                \"prior_treatments\": [\"rest\"]";
+                \"duration\": \"over-a-year\", \"severity\": \"moderate\", \
+                \"imaging\": \"moderate\", \"active_infection\": \"no\", \
+                \"health\": [\"none\"], \"prior_treatments\": [\"rest\"]";
     for age in ["52.0", "5.2e1", "1e1", "-0.0", "99999999999999999999"] {
         let expected = format!("`age` must be a whole number from 0 to 120, not `{age}`");
         let (code, stderr) =
@@ -1260,8 +1273,9 @@ fn ages_in_answer_files_and_flags_are_read_alike_and_quoted_as_given() {
     // TOML has no number wider than 64 bits; its floats are quoted as
     // written too.
     let toml_rest = "warning_signs = [\"none\"]\ncondition = \"knee-arthritis\"\n\
-                     severity = \"moderate\"\nactive_infection = \"no\"\n\
-                     prior_treatments = [\"rest\"]\n";
+                     duration = \"over-a-year\"\nseverity = \"moderate\"\n\
+                     imaging = \"moderate\"\nactive_infection = \"no\"\n\
+                     health = [\"none\"]\nprior_treatments = [\"rest\"]\n";
     for age in ["52.0", "5.2e1", "1e1", "-0.0", "0x34", "+52", "1_0"] {
         let (code, stderr) =
             screen_answer_file("a.toml", &format!("{toml_rest}age = {age}\n"), &[]);

@@ -26,22 +26,33 @@ fn answers(rules: &RuleSet, pairs: &[(&str, &str)]) -> AnswerSet {
     answers.complete(rules).expect("complete answers")
 }
 
-/// A baseline that the sources describe, with one answer replaced.
+/// A baseline that the sources describe (knee arthritis for over a year,
+/// moderate damage on a scan, an adult, no infection, none of the health
+/// conditions, rest and therapy tried), with one answer replaced.
 fn with(rules: &RuleSet, key: &str, value: &str) -> AnswerSet {
     with_all(rules, &[(key, value)])
 }
 
 /// The baseline with several answers replaced.
 fn with_all(rules: &RuleSet, changes: &[(&str, &str)]) -> AnswerSet {
+    without(rules, changes, &[])
+}
+
+/// The baseline with several answers replaced and some left out (a
+/// question the changed answers no longer ask).
+fn without(rules: &RuleSet, changes: &[(&str, &str)], left_out: &[&str]) -> AnswerSet {
     let mut pairs = vec![
         ("warning_signs", "none"),
         ("condition", "knee-arthritis"),
+        ("duration", "over-a-year"),
         ("severity", "moderate"),
+        ("imaging", "moderate"),
         ("age", "54"),
         ("active_infection", "no"),
+        ("health", "none"),
         ("prior_treatments", "rest,physical-therapy"),
     ];
-    pairs.retain(|(k, _)| changes.iter().all(|(c, _)| c != k));
+    pairs.retain(|(k, _)| changes.iter().all(|(c, _)| c != k) && !left_out.contains(k));
     pairs.extend_from_slice(changes);
     answers(rules, &pairs)
 }
@@ -63,20 +74,34 @@ fn cited_sources(rules: &RuleSet, assessment: &Assessment<'_>, level: Level) -> 
 #[test]
 fn each_listed_condition_may_be_suitable_citing_the_documents_that_list_it() {
     let rules = rules();
-    let cases: &[(&str, &[&str])] = &[
-        ("knee-arthritis", &["defiage", "johnson-medical-center"]),
-        ("hip-arthritis", &["johnson-medical-center"]),
-        ("shoulder-arthritis", &["johnson-medical-center"]),
-        ("hip-or-shoulder-injury", &["defiage"]),
-        ("disc-degeneration", &["johnson-medical-center"]),
-        ("non-healing-fracture", &["johnson-medical-center"]),
-        ("tendon-injury", &["defiage", "johnson-medical-center"]),
-        ("ligament-tear", &["defiage"]),
-        ("sports-injury", &["johnson-medical-center"]),
-        ("cartilage-degeneration", &["defiage"]),
+    // Each with the damage its reading needs. Severe arthritis is where the
+    // sources disagree (a clinician decides), so the arthritis passes rest
+    // on the Defiage post's moderate joint damage; Johnson's advanced
+    // arthritis no longer passes on its own.
+    let cases: &[(&str, &str, &[&str])] = &[
+        ("knee-arthritis", "moderate", &["defiage"]),
+        ("hip-arthritis", "moderate", &["defiage"]),
+        ("shoulder-arthritis", "moderate", &["defiage"]),
+        ("hip-or-shoulder-injury", "moderate", &["defiage"]),
+        ("disc-degeneration", "severe", &["johnson-medical-center"]),
+        ("non-healing-fracture", "", &["johnson-medical-center"]),
+        (
+            "tendon-injury",
+            "moderate",
+            &["defiage", "johnson-medical-center"],
+        ),
+        ("ligament-tear", "moderate", &["defiage"]),
+        ("sports-injury", "not-checked", &["johnson-medical-center"]),
+        ("cartilage-degeneration", "early", &["defiage"]),
     ];
-    for (condition, sources) in cases {
-        let assessment = evaluate(&rules, &with(&rules, "condition", condition));
+    for (condition, imaging, sources) in cases {
+        // A fracture is not asked about imaging.
+        let answers = if imaging.is_empty() {
+            without(&rules, &[("condition", condition)], &["imaging"])
+        } else {
+            with_all(&rules, &[("condition", condition), ("imaging", imaging)])
+        };
+        let assessment = evaluate(&rules, &answers);
         assert_eq!(
             assessment.outcome,
             Level::MayBeSuitable,
@@ -110,7 +135,7 @@ fn severe_joint_damage_shows_both_sources_disagreeing_and_goes_to_a_clinician() 
         "ligament-tear",
         "cartilage-degeneration",
     ] {
-        let answers = with_all(&rules, &[("severity", "severe"), ("condition", condition)]);
+        let answers = with_all(&rules, &[("imaging", "severe"), ("condition", condition)]);
         let assessment = evaluate(&rules, &answers);
         assert_eq!(assessment.outcome, Level::ClinicianReview, "{condition}");
         let conflicts: Vec<_> = assessment.conflicts().collect();
@@ -140,7 +165,7 @@ fn severe_problems_outside_joints_show_no_disagreement() {
     let rules = rules();
     let answers = with_all(
         &rules,
-        &[("severity", "severe"), ("condition", "disc-degeneration")],
+        &[("imaging", "severe"), ("condition", "disc-degeneration")],
     );
     let assessment = evaluate(&rules, &answers);
     assert_eq!(assessment.conflicts().count(), 0);
@@ -157,11 +182,14 @@ fn unsure_severity_goes_to_a_clinician() {
 }
 
 #[test]
-fn mild_arthritis_is_not_described_by_either_source() {
+fn early_joint_damage_is_not_described_by_either_source() {
     let rules = rules();
-    let assessment = evaluate(&rules, &with(&rules, "severity", "mild"));
+    let assessment = evaluate(&rules, &with(&rules, "imaging", "early"));
     assert_eq!(assessment.outcome, Level::ClinicianReview);
-    assert!(fired(&assessment).contains(&"mild-joint-problem-not-described"));
+    assert!(fired(&assessment).contains(&"early-joint-damage-not-described"));
+    // How much it gets in the way is not the damage: mild still passes.
+    let mild = evaluate(&rules, &with(&rules, "severity", "mild"));
+    assert_eq!(mild.outcome, Level::MayBeSuitable);
 }
 
 #[test]
@@ -207,9 +235,12 @@ fn a_sports_injury_needs_rest_or_therapy_tried_first() {
     let base = [
         ("warning_signs", "none"),
         ("condition", "sports-injury"),
+        ("duration", "3-to-12-months"),
         ("severity", "moderate"),
+        ("imaging", "moderate"),
         ("age", "30"),
         ("active_infection", "no"),
+        ("health", "none"),
     ];
     for (tried, outcome) in [
         ("rest", Level::MayBeSuitable),
@@ -357,19 +388,20 @@ fn the_fallback_is_a_real_path_on_an_edited_rule_set() {
 
 #[test]
 fn an_unsure_answer_never_passes_even_if_an_edited_rule_says_so() {
-    // Widen the arthritis rule to every severity, "unsure" included.
+    // Widen the arthritis rule to every imaging answer, "unsure" included,
+    // and drop the rule that catches an unknown damage.
     let mut rules = rules();
-    let severity = rules.question_index("severity").unwrap();
+    let imaging = rules.question_index("imaging").unwrap();
     let rule = rules
         .rules
         .iter_mut()
         .find(|r| r.id == "jmc-advanced-arthritis")
         .unwrap();
-    for m in rule.when.iter_mut().filter(|m| m.question == severity) {
-        m.test = Test::OneOf(OptionSet::from_indices(0..4));
+    for m in rule.when.iter_mut().filter(|m| m.question == imaging) {
+        m.test = Test::OneOf(OptionSet::from_indices(0..5));
     }
-    rules.rules.retain(|r| r.id != "severity-unsure");
-    let assessment = evaluate(&rules, &with(&rules, "severity", "unsure"));
+    rules.rules.retain(|r| r.id != "damage-not-known");
+    let assessment = evaluate(&rules, &with(&rules, "imaging", "unsure"));
     assert!(fired(&assessment).contains(&"jmc-advanced-arthritis"));
     assert_eq!(assessment.outcome, Level::ClinicianReview);
     assert_eq!(assessment.fallback, Some(Fallback::UnsureAnswer));

@@ -412,7 +412,7 @@ fn rules_test_passes_fails_and_refuses_bad_case_files() {
         stderr.contains("`active_infection` does not accept `yess`"),
         "{stderr}"
     );
-    assert!(stderr.contains("tests/cases.toml:3:121\n"), "{stderr}");
+    assert!(stderr.contains("tests/cases.toml:3:169\n"), "{stderr}");
 }
 
 #[test]

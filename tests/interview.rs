@@ -9,6 +9,8 @@ use rexpect::session::{PtySession, spawn_command};
 const DOWN: &str = "\x1b[B";
 const ENTER: &str = "\r";
 const ESC: &str = "\x1b";
+/// "None of these" in the health question: marked, then Enter.
+const HEALTH_NONE: &str = "\x1b[B\x1b[B\x1b[B\x1b[B\x1b[B\x1b[B\x1b[B\x1b[B \r";
 
 fn spawn(args: &[&str]) -> PtySession {
     let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_candidacy"));
@@ -34,32 +36,46 @@ fn exit_code(session: &PtySession) -> i32 {
 #[test]
 fn the_interview_runs_from_the_first_question_to_the_summary() {
     let mut p = spawn(&[]);
-    p.exp_string("Question 1 of 6").unwrap();
+    p.exp_string("Question 1 of 9").unwrap();
     p.exp_string("Do you have any of these signs right now?")
         .unwrap();
     p.exp_string("None of these").unwrap();
     send(&mut p, &format!("{}{ENTER}", DOWN.repeat(7) + " ")); // none of these
-    p.exp_string("Question 2 of 6").unwrap();
+    p.exp_string("Question 2 of 9").unwrap();
     p.exp_string("What is the main problem you want help with?")
         .unwrap();
     send(&mut p, ENTER); // the first option: arthritis in the knee
-    p.exp_string("Question 3 of 6").unwrap();
+    p.exp_string("Question 3 of 9").unwrap();
     p.exp_string("Esc goes back").unwrap();
+    p.exp_string("How long have you had this problem?").unwrap();
+    send(&mut p, &format!("{}{ENTER}", DOWN.repeat(3))); // over a year
+    p.exp_string("Question 4 of 9").unwrap();
     send(&mut p, &format!("{DOWN}{ENTER}")); // moderate
-    p.exp_string("Question 4 of 6").unwrap();
+    p.exp_string("Question 5 of 9").unwrap();
+    p.exp_string("What has a doctor or a scan said about the damage?")
+        .unwrap();
+    send(&mut p, &format!("{DOWN}{ENTER}")); // moderate damage
+    p.exp_string("Question 6 of 9").unwrap();
     send(&mut p, "abc\r"); // not a number: asked again with a message
     p.exp_string("Please type a whole number from 0 to 120.")
         .unwrap();
     // Clear the rejected text, then give a valid age.
     send(&mut p, "\x7f\x7f\x7f54\r");
-    p.exp_string("Question 5 of 6").unwrap();
+    p.exp_string("Question 7 of 9").unwrap();
     send(&mut p, &format!("{DOWN}{ENTER}")); // no infection
-    p.exp_string("Question 6 of 6").unwrap();
+    p.exp_string("Question 8 of 9").unwrap();
+    p.exp_string("Do any of these apply to you?").unwrap();
+    p.exp_string("None of these").unwrap();
+    send(&mut p, HEALTH_NONE);
+    p.exp_string("Question 9 of 9").unwrap();
     p.exp_string("Space marks an answer").unwrap();
     send(&mut p, &format!(" {ENTER}")); // rest
     // The review: every answer in a table, then confirm.
     p.exp_string("Your answers").unwrap();
-    p.exp_string("Arthritis in the knee").unwrap();
+    // The table wraps the label before its last word.
+    p.exp_string("Wear-and-tear arthritis (osteoarthritis) in the")
+        .unwrap();
+    p.exp_string("knee").unwrap();
     p.exp_string("Are these answers right?").unwrap();
     p.exp_string("Yes, show the summary").unwrap();
     send(&mut p, ENTER);
@@ -82,12 +98,20 @@ fn given_answers_are_not_asked() {
         "-a",
         "prior_treatments=none",
     ]);
-    p.exp_string("Question 1 of 2").unwrap();
-    p.exp_string("How bad is it?").unwrap();
+    // Imaging is not asked about a problem no source lists.
+    p.exp_string("Question 1 of 4").unwrap();
+    p.exp_string("How long have you had this problem?").unwrap();
     send(&mut p, ENTER);
-    p.exp_string("Question 2 of 2").unwrap();
+    p.exp_string("Question 2 of 4").unwrap();
+    p.exp_string("How much does it get in the way of your daily life?")
+        .unwrap();
+    send(&mut p, ENTER);
+    p.exp_string("Question 3 of 4").unwrap();
     p.exp_string("Do you have an infection right now?").unwrap();
     send(&mut p, ENTER);
+    p.exp_string("Question 4 of 4").unwrap();
+    p.exp_string("None of these").unwrap();
+    send(&mut p, HEALTH_NONE);
     // The review shows the given answers too.
     p.exp_string("Something else, or I am not sure which")
         .unwrap();
@@ -102,7 +126,7 @@ fn given_answers_are_not_asked() {
 #[test]
 fn ctrl_c_shows_the_cursor_prints_no_summary_and_exits_130() {
     let mut p = spawn(&[]);
-    p.exp_string("Question 1 of 6").unwrap();
+    p.exp_string("Question 1 of 9").unwrap();
     p.exp_string("None of these").unwrap();
     p.send_control('c').unwrap();
     let rest = p.exp_eof().unwrap();
@@ -119,7 +143,7 @@ fn sigterm_and_sighup_show_the_cursor_and_exit_128_plus_the_signal() {
     use rexpect::process::Signal;
     for (signal, code) in [(Signal::SIGTERM, 143), (Signal::SIGHUP, 129)] {
         let mut p = spawn(&[]);
-        p.exp_string("Question 1 of 6").unwrap();
+        p.exp_string("Question 1 of 9").unwrap();
         // The menu is drawn, so the cursor is hidden now.
         p.exp_string("None of these").unwrap();
         p.process_mut().signal(signal).unwrap();
@@ -148,7 +172,7 @@ fn sigquit_shows_the_cursor_and_exits_131_without_a_core_dump() {
     // answers in it) and leaves the cursor hidden: it is caught like
     // SIGTERM instead.
     let mut p = spawn(&[]);
-    p.exp_string("Question 1 of 6").unwrap();
+    p.exp_string("Question 1 of 9").unwrap();
     p.exp_string("None of these").unwrap();
     p.process_mut().signal(Signal::SIGQUIT).unwrap();
     let rest = p.exp_eof().unwrap();
@@ -173,11 +197,17 @@ fn a_warning_sign_opens_the_summary_with_where_to_get_care() {
         "-a",
         "condition=knee-arthritis",
         "-a",
+        "duration=over-a-year",
+        "-a",
         "severity=moderate",
+        "-a",
+        "imaging=moderate",
         "-a",
         "age=54",
         "-a",
         "active_infection=no",
+        "-a",
+        "health=none",
         "-a",
         "prior_treatments=rest",
     ]);
@@ -201,9 +231,12 @@ fn given_except(asked: &[&str]) -> Vec<String> {
     [
         "warning_signs=none",
         "condition=knee-arthritis",
+        "duration=over-a-year",
         "severity=moderate",
+        "imaging=moderate",
         "age=54",
         "active_infection=no",
+        "health=none",
         "prior_treatments=rest",
     ]
     .into_iter()
@@ -220,7 +253,7 @@ fn spawn_asking(asked: &[&str], extra: &[&str]) -> PtySession {
 
 #[test]
 fn esc_goes_back_to_the_previous_question_with_its_answer_preselected() {
-    let mut p = spawn_asking(&["condition", "severity"], &[]);
+    let mut p = spawn_asking(&["condition", "severity"], &["--format", "json"]);
     p.exp_string("Question 1 of 2").unwrap();
     send(&mut p, &format!("{DOWN}{ENTER}")); // arthritis in the hip
     p.exp_string("Question 2 of 2").unwrap();
@@ -229,13 +262,12 @@ fn esc_goes_back_to_the_previous_question_with_its_answer_preselected() {
     p.exp_string("Question 1 of 2").unwrap();
     // Enter without moving keeps the preselected earlier answer.
     send(&mut p, ENTER);
-    p.exp_string("Arthritis in the hip").unwrap();
+    p.exp_string("osteoarthritis) in the hip").unwrap();
     p.exp_string("Question 2 of 2").unwrap();
     send(&mut p, ENTER); // mild
     p.exp_string("Are these answers right?").unwrap();
     send(&mut p, ENTER);
-    p.exp_string("Your answers").unwrap();
-    p.exp_string("Arthritis in the hip").unwrap();
+    p.exp_string("\"condition\": \"hip-arthritis\"").unwrap();
     p.exp_eof().unwrap();
     assert_eq!(exit_code(&p), 0);
 }
@@ -246,11 +278,13 @@ fn an_answer_changed_at_the_review_is_in_the_summary() {
     p.exp_string("Question 1 of 1").unwrap();
     send(&mut p, ENTER); // mild
     p.exp_string("Are these answers right?").unwrap();
-    p.exp_string("Change: How bad is it?").unwrap();
+    p.exp_string("Change: How much does it get in the way of your daily life?")
+        .unwrap();
     // The menu: confirm, then one "Change" per question in order; severity
-    // is the third question.
-    send(&mut p, &format!("{}{ENTER}", DOWN.repeat(3)));
-    p.exp_string("How bad is it?").unwrap();
+    // is the fourth question.
+    send(&mut p, &format!("{}{ENTER}", DOWN.repeat(4)));
+    p.exp_string("How much does it get in the way of your daily life?")
+        .unwrap();
     send(&mut p, &format!("{DOWN}{DOWN}{ENTER}")); // severe
     p.exp_string("Are these answers right?").unwrap();
     send(&mut p, ENTER);
@@ -276,12 +310,12 @@ fn an_unusual_age_is_confirmed_before_going_on() {
 #[test]
 fn ctrl_c_in_the_middle_of_the_interview_exits_130_with_the_cursor_shown() {
     let mut p = spawn(&[]);
-    p.exp_string("Question 1 of 6").unwrap();
+    p.exp_string("Question 1 of 9").unwrap();
     p.exp_string("None of these").unwrap();
     send(&mut p, &format!("{}{ENTER}", DOWN.repeat(7) + " "));
-    p.exp_string("Question 2 of 6").unwrap();
+    p.exp_string("Question 2 of 9").unwrap();
     send(&mut p, ENTER);
-    p.exp_string("Question 3 of 6").unwrap();
+    p.exp_string("Question 3 of 9").unwrap();
     p.exp_string("Esc goes back").unwrap();
     p.send_control('c').unwrap();
     let rest = p.exp_eof().unwrap();
@@ -296,27 +330,36 @@ fn ctrl_c_in_the_middle_of_the_interview_exits_130_with_the_cursor_shown() {
 #[test]
 fn plain_mode_takes_typed_numbers_and_never_moves_the_cursor() {
     let mut p = spawn(&["--plain"]);
-    p.exp_string("Question 1 of 6: Do you have any of these signs right now?")
+    p.exp_string("Question 1 of 9: Do you have any of these signs right now?")
         .unwrap();
     p.exp_string("8. None of these").unwrap();
     send(&mut p, "8\r");
-    p.exp_string("1. Arthritis in the knee").unwrap();
-    send(&mut p, "knee-arthritis\r");
-    p.exp_string("Question 3 of 6").unwrap();
-    send(&mut p, "back\r");
-    p.exp_string("Press Enter alone to keep: Arthritis in the knee.")
+    p.exp_string("1. Wear-and-tear arthritis (osteoarthritis) in the knee")
         .unwrap();
+    send(&mut p, "knee-arthritis\r");
+    p.exp_string("Question 3 of 9").unwrap();
+    send(&mut p, "back\r");
+    p.exp_string(
+        "Press Enter alone to keep: Wear-and-tear arthritis (osteoarthritis) in the knee.",
+    )
+    .unwrap();
     send(&mut p, "\r");
-    p.exp_string("Question 3 of 6").unwrap();
-    send(&mut p, "2\r");
-    p.exp_string("Question 4 of 6").unwrap();
+    p.exp_string("Question 3 of 9").unwrap();
+    send(&mut p, "4\r"); // over a year
+    p.exp_string("Question 4 of 9").unwrap();
+    send(&mut p, "2\r"); // moderate
+    p.exp_string("Question 5 of 9").unwrap();
+    send(&mut p, "2\r"); // moderate damage
+    p.exp_string("Question 6 of 9").unwrap();
     send(&mut p, "abc\r");
     p.exp_string("Please type a whole number from 0 to 120.")
         .unwrap();
     send(&mut p, "54\r");
-    p.exp_string("Question 5 of 6").unwrap();
-    send(&mut p, "2\r");
-    p.exp_string("Question 6 of 6").unwrap();
+    p.exp_string("Question 7 of 9").unwrap();
+    send(&mut p, "2\r"); // no infection
+    p.exp_string("Question 8 of 9").unwrap();
+    send(&mut p, "9\r"); // none of the health conditions
+    p.exp_string("Question 9 of 9").unwrap();
     send(&mut p, "1\r");
     p.exp_string("Press Enter alone if they are right.")
         .unwrap();
@@ -346,18 +389,25 @@ fn repeat_interviews_two_people_and_clears_the_first_before_the_second() {
                 after_clear.push_str(needle);
             }
         };
-        expect(&mut p, "Question 1 of 6");
+        expect(&mut p, "Question 1 of 9");
         expect(&mut p, "None of these");
         send(&mut p, &format!("{}{ENTER}", DOWN.repeat(7) + " "));
-        expect(&mut p, "Question 2 of 6");
+        expect(&mut p, "Question 2 of 9");
         send(&mut p, ENTER);
-        expect(&mut p, "Question 3 of 6");
+        expect(&mut p, "Question 3 of 9");
         send(&mut p, ENTER);
-        expect(&mut p, "Question 4 of 6");
+        expect(&mut p, "Question 4 of 9");
+        send(&mut p, ENTER);
+        expect(&mut p, "Question 5 of 9");
+        send(&mut p, ENTER);
+        expect(&mut p, "Question 6 of 9");
         send(&mut p, &format!("{age}\r"));
-        expect(&mut p, "Question 5 of 6");
+        expect(&mut p, "Question 7 of 9");
         send(&mut p, &format!("{DOWN}{ENTER}"));
-        expect(&mut p, "Question 6 of 6");
+        expect(&mut p, "Question 8 of 9");
+        expect(&mut p, "None of these");
+        send(&mut p, HEALTH_NONE);
+        expect(&mut p, "Question 9 of 9");
         send(&mut p, &format!(" {ENTER}"));
         expect(&mut p, &format!("\"age\": {age}"));
         expect(&mut p, "Start the next interview?");

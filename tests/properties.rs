@@ -16,7 +16,7 @@ use candidacy::evaluate::{Fallback, evaluate};
 use candidacy::explain::explain;
 use candidacy::level::Level;
 use candidacy::render::{Audience, Report, fhir, html, json, markdown, text};
-use candidacy::ruleset::{OptionSet, QuestionKind, RuleSet};
+use candidacy::ruleset::{Asked, OptionSet, QuestionKind, RuleSet};
 use proptest::prelude::*;
 
 fn rules() -> &'static RuleSet {
@@ -25,7 +25,10 @@ fn rules() -> &'static RuleSet {
 }
 
 /// Any valid answer to each question: one option, any number in range, or
-/// any non-empty combination of options that respects `exclusive`.
+/// any non-empty combination of options that respects `exclusive`; a
+/// question whose `ask_when` fails on the answers before it is left
+/// unasked (`Value::Unasked`) half the time, and answered anyway the other
+/// half (as an answer file or a batch record may).
 fn answer_sets() -> impl Strategy<Value = AnswerSet> {
     answer_sets_of(rules())
 }
@@ -60,10 +63,18 @@ fn answer_sets_of(rules: &'static RuleSet) -> impl Strategy<Value = AnswerSet> {
             }
         })
         .collect();
-    per_question.prop_map(move |values| {
+    let skips = proptest::collection::vec(any::<bool>(), rules.questions.len());
+    (per_question, skips).prop_map(move |(values, skips)| {
         let mut answers = Answers::new(rules);
         for (index, value) in values.into_iter().enumerate() {
             answers.set(index, value);
+        }
+        // In question order: an `ask_when` looks only at earlier answers,
+        // so leaving one out decides for the later ones.
+        for (index, skip) in skips.into_iter().enumerate() {
+            if skip && rules.asked(&answers)[index] == Asked::No {
+                answers.unset(index);
+            }
         }
         answers.complete(rules).unwrap()
     })
@@ -201,6 +212,143 @@ proptest! {
         prop_assert!(words(&summary).contains(&disclaimer));
         let json: serde_json::Value = serde_json::from_str(&json::render(&report)).unwrap();
         prop_assert_eq!(json["disclaimer"].as_str(), Some(rules().meta.disclaimer.as_str()));
+    }
+}
+
+/// `(question, option)` indices of the built-in questionnaire.
+fn options_of(question: &str, ids: &[&str]) -> (usize, Vec<usize>) {
+    let q = rules().question_index(question).unwrap();
+    let options = ids
+        .iter()
+        .map(|id| rules().questions[q].option_index(id).unwrap())
+        .collect();
+    (q, options)
+}
+
+/// Every option id of `question` but `except`.
+fn option_ids_but(question: &str, except: &[&str]) -> Vec<&'static str> {
+    let q = rules().question_index(question).unwrap();
+    rules().questions[q]
+        .options()
+        .iter()
+        .map(|o| o.id.as_str())
+        .filter(|id| !except.contains(id))
+        .collect()
+}
+
+/// An answer to a several-choice question: these options together.
+fn several(question: &str, ids: &[&str]) -> (usize, Value) {
+    let (q, options) = options_of(question, ids);
+    (q, Value::Several(OptionSet::from_indices(options)))
+}
+
+/// A one-choice answer.
+fn choice(question: &str, id: &str) -> (usize, Value) {
+    let (q, options) = options_of(question, &[id]);
+    (q, Value::Choice(options[0]))
+}
+
+/// Answers that must never end in "may be suitable", whatever else is
+/// answered: a health condition trials left out (any answer but "none of
+/// these", "not sure" included), "not sure" how long or what a scan found,
+/// no scan for arthritis or worn cartilage, nothing tried yet, a warning
+/// sign. Each is what it stands for and the answers that make it so.
+fn cautions() -> impl Strategy<Value = (&'static str, Vec<(usize, Value)>)> {
+    let plain_health = option_ids_but("health", &["none", "unsure"]);
+    let signs = option_ids_but("warning_signs", &["none"]);
+    prop_oneof![
+        proptest::sample::subsequence(plain_health.clone(), 1..=plain_health.len())
+            .prop_map(|ids| ("a health condition", vec![several("health", &ids)])),
+        Just(("health not sure", vec![several("health", &["unsure"])])),
+        Just(("duration not sure", vec![choice("duration", "unsure")])),
+        Just(("imaging not sure", vec![choice("imaging", "unsure")])),
+        proptest::sample::select(vec![
+            "knee-arthritis",
+            "hip-arthritis",
+            "shoulder-arthritis",
+            "cartilage-degeneration",
+        ])
+        .prop_map(|condition| (
+            "no scan for arthritis or cartilage",
+            vec![
+                choice("condition", condition),
+                choice("imaging", "not-checked")
+            ]
+        )),
+        Just((
+            "nothing tried yet",
+            vec![several("prior_treatments", &["none"])]
+        )),
+        proptest::sample::subsequence(signs.clone(), 1..=signs.len())
+            .prop_map(|ids| ("a warning sign", vec![several("warning_signs", &ids)])),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(2000))]
+
+    /// The cautions of rules 2.0 never pass, whatever the other answers
+    /// (and whether the questions they open are answered or not).
+    #[test]
+    fn the_new_cautions_are_never_a_pass(
+        answers in answer_sets(),
+        (what, forced) in cautions(),
+    ) {
+        let answers = forced
+            .iter()
+            .fold(answers, |answers, (q, value)| answers.with(*q, *value));
+        let assessment = evaluate(rules(), &answers);
+        prop_assert_ne!(assessment.outcome, Level::MayBeSuitable, "{}: {:?}", what, answers);
+        if what == "a warning sign" {
+            prop_assert_eq!(assessment.outcome, Level::UrgentCare);
+        }
+    }
+}
+
+/// The random answer sets reach the new questions and leave out the ones
+/// not asked: imaging for a fracture, everything after a warning sign.
+#[test]
+fn the_random_answer_sets_answer_the_new_questions_and_leave_some_unasked() {
+    use proptest::strategy::ValueTree;
+    let mut runner = proptest::test_runner::TestRunner::deterministic();
+    let strategy = answer_sets();
+    let sets: Vec<AnswerSet> = (0..2000)
+        .map(|_| strategy.new_tree(&mut runner).unwrap().current())
+        .collect();
+    let index = |id: &str| rules().question_index(id).unwrap();
+    for id in ["duration", "imaging", "health"] {
+        assert!(
+            sets.iter().any(|a| a.value(index(id)).is_given()),
+            "{id} is answered"
+        );
+    }
+    let (condition, fracture) = option("condition", "non-healing-fracture");
+    let (signs, no_sign) = option("warning_signs", "none");
+    let no_sign = Value::Several(OptionSet::from_indices([no_sign]));
+    let fractures = |given: bool| {
+        sets.iter().any(|a| {
+            *a.value(condition) == Value::Choice(fracture)
+                && *a.value(signs) == no_sign
+                && a.value(index("imaging")).is_given() == given
+        })
+    };
+    assert!(fractures(false), "imaging unasked for a fracture");
+    assert!(fractures(true), "imaging answered anyway for a fracture");
+    assert!(
+        sets.iter()
+            .any(|a| *a.value(signs) != no_sign
+                && a.values()[1..].iter().all(|v| *v == Value::Unasked)),
+        "a warning sign alone"
+    );
+    // A question that is asked is always answered.
+    for answers in &sets {
+        let mut given = Answers::new(rules());
+        for (i, value) in answers.values().iter().enumerate() {
+            if value.is_given() {
+                given.set(i, *value);
+            }
+        }
+        assert!(given.missing(rules()).is_empty(), "{answers:?}");
     }
 }
 

@@ -23,9 +23,12 @@ fn the_questionnaire_matches_the_contract() {
         [
             "warning_signs",
             "condition",
+            "duration",
             "severity",
+            "imaging",
             "age",
             "active_infection",
+            "health",
             "prior_treatments"
         ]
     );
@@ -66,7 +69,36 @@ fn the_questionnaire_matches_the_contract() {
         options("severity"),
         ["mild", "moderate", "severe", "unsure"]
     );
+    assert_eq!(
+        options("duration"),
+        [
+            "under-6-weeks",
+            "6-weeks-to-3-months",
+            "3-to-12-months",
+            "over-a-year",
+            "unsure"
+        ]
+    );
+    assert_eq!(
+        options("imaging"),
+        ["early", "moderate", "severe", "not-checked", "unsure"]
+    );
     assert_eq!(options("active_infection"), ["yes", "no", "unsure"]);
+    assert_eq!(
+        options("health"),
+        [
+            "blood-thinner",
+            "bleeding-disorder",
+            "cancer",
+            "pregnant",
+            "immune-medicine",
+            "inflammatory-arthritis",
+            "recent-joint-injection",
+            "joint-replacement",
+            "none",
+            "unsure"
+        ]
+    );
     assert_eq!(
         options("prior_treatments"),
         [
@@ -90,17 +122,58 @@ fn the_questionnaire_matches_the_contract() {
         .collect();
     assert_eq!(
         kinds,
-        ["multi", "choice", "choice", "age 0-120", "choice", "multi"]
+        [
+            "multi",
+            "choice",
+            "choice",
+            "choice",
+            "choice",
+            "age 0-120",
+            "choice",
+            "multi",
+            "multi"
+        ]
     );
-    for several in [0, 5] {
-        let exclusive: Vec<&str> = rules.questions[several]
+    for (several, expected) in [
+        ("warning_signs", &["none"][..]),
+        ("health", &["none", "unsure"][..]),
+        ("prior_treatments", &["none"][..]),
+    ] {
+        let exclusive: Vec<&str> = rules.questions[rules.question_index(several).unwrap()]
             .options()
             .iter()
             .filter(|o| o.exclusive)
             .map(|o| o.id.as_str())
             .collect();
-        assert_eq!(exclusive, ["none"]);
+        assert_eq!(exclusive, expected, "{several}");
     }
+    // A warning sign ends the questions: every question after it is asked
+    // only when none was chosen; imaging only for the joint conditions.
+    for q in &rules.questions[1..] {
+        let signs = q
+            .ask_when
+            .iter()
+            .find(|m| rules.questions[m.question].id == "warning_signs");
+        assert!(signs.is_some(), "{} waits for the warning signs", q.id);
+    }
+    let imaging = &rules.questions[rules.question_index("imaging").unwrap()];
+    let condition = rules.question_index("condition").unwrap();
+    let asked_for: Vec<&str> = rules.questions[condition]
+        .options()
+        .iter()
+        .enumerate()
+        .filter(|&(i, _)| {
+            imaging.ask_when.iter().all(|m| {
+                m.question != condition || m.test.matches(&candidacy::answers::Value::Choice(i))
+            })
+        })
+        .map(|(_, o)| o.id.as_str())
+        .collect();
+    assert!(
+        !asked_for.contains(&"other") && !asked_for.contains(&"non-healing-fracture"),
+        "{asked_for:?}"
+    );
+    assert_eq!(asked_for.len(), 9, "{asked_for:?}");
     for q in &rules.questions {
         assert!(
             !q.prompt.trim().is_empty() && !q.help.trim().is_empty(),

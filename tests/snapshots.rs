@@ -182,9 +182,12 @@ fn the_reason_for_a_fallback_is_rendered_in_text_and_json() {
     for (k, v) in [
         ("warning_signs", "none"),
         ("condition", "knee-arthritis"),
-        ("severity", "unsure"),
+        ("duration", "over-a-year"),
+        ("severity", "moderate"),
+        ("imaging", "unsure"),
         ("age", "50"),
         ("active_infection", "no"),
+        ("health", "none"),
         ("prior_treatments", "rest"),
     ] {
         answers.give(&rules, k, v).unwrap();
@@ -194,17 +197,17 @@ fn the_reason_for_a_fallback_is_rendered_in_text_and_json() {
     let mut info_only = rules.clone();
     info_only.rules.retain(|r| r.level == Level::Info);
     // A pass on a "not sure" answer: the unsure fallback.
-    rules.rules.retain(|r| r.id != "severity-unsure");
-    let severity = rules.question_index("severity").unwrap();
+    rules.rules.retain(|r| r.id != "damage-not-known");
+    let imaging = rules.question_index("imaging").unwrap();
     for m in rules
         .rules
         .iter_mut()
         .filter(|r| r.id == "jmc-advanced-arthritis")
         .flat_map(|r| &mut r.when)
     {
-        if m.question == severity {
+        if m.question == imaging {
             m.test =
-                candidacy::ruleset::Test::OneOf(candidacy::ruleset::OptionSet::from_indices(0..4));
+                candidacy::ruleset::Test::OneOf(candidacy::ruleset::OptionSet::from_indices(0..5));
         }
     }
     for (rules, message, id) in [

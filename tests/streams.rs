@@ -116,13 +116,12 @@ fn an_error_whose_message_cannot_be_written_keeps_its_exit_code() {
 
 #[test]
 fn a_batch_tally_that_cannot_be_written_exits_74_after_the_results() {
-    let record = br#"{"id": "k1", "warning_signs": ["none"], "condition": "knee-arthritis", "severity": "moderate", "age": 54, "active_infection": "no", "prior_treatments": ["rest"]}"#;
+    let record = br#"{"id": "k1", "warning_signs": ["none"], "condition": "knee-arthritis", "duration": "over-a-year", "severity": "moderate", "imaging": "moderate", "age": 54, "active_infection": "no", "health": ["none"], "prior_treatments": ["rest"]}"#;
     let output = stderr_full(&["batch", "-"], record);
     assert_eq!(output.status.code(), Some(74));
-    assert!(
-        String::from_utf8_lossy(&output.stdout).contains("\"k1\""),
-        "the results are written first"
-    );
+    let results = String::from_utf8_lossy(&output.stdout);
+    assert!(results.contains("\"k1\""), "the results are written first");
+    assert!(results.contains("\"outcome\""), "a screening: {results}");
     // An invalid record too: the tally's failure is what is reported.
     let output = stderr_full(&["batch", "-"], b"{\"id\": \"x\", \"age\": \"old\"}\n");
     assert_eq!(output.status.code(), Some(74));
@@ -143,7 +142,7 @@ fn a_saved_summary_whose_notice_cannot_be_written_exits_74_and_is_kept() {
 #[test]
 fn a_reader_that_goes_away_early_leaves_exit_74_and_no_message() {
     // Many records, and a reader that closes the pipe after the first line.
-    let record = r#"{"warning_signs":["none"],"condition":"knee-arthritis","severity":"moderate","age":54,"active_infection":"no","prior_treatments":["rest"]}"#;
+    let record = r#"{"warning_signs":["none"],"condition":"knee-arthritis","duration":"over-a-year","severity":"moderate","imaging":"moderate","age":54,"active_infection":"no","health":["none"],"prior_treatments":["rest"]}"#;
     let input = format!("{record}\n").repeat(200_000);
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_candidacy"))
         .args(["batch", "-"])

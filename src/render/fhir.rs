@@ -540,14 +540,24 @@ fn xml_escape(text: &str) -> String {
 mod tests {
     use super::*;
 
-    /// The built-in rule set with `ask_when` added to question `id`.
+    /// The built-in rule set with the `ask_when` of question `id` (asked
+    /// without a warning sign) replaced by `ask_when`.
     fn asked_when(id: &str, ask_when: &str) -> RuleSet {
+        let built_in = format!(
+            "[[question]]\nid = \"{id}\"\nask_when.warning_signs = {{ any = [\"none\"] }}\n"
+        );
+        assert!(
+            crate::ruleset::EMBEDDED_FILES
+                .iter()
+                .any(|(_, text)| text.contains(&built_in)),
+            "{id} is asked without a warning sign"
+        );
         let files = crate::ruleset::EMBEDDED_FILES
             .iter()
             .map(|(name, text)| crate::ruleset::RuleFile {
                 name: (*name).to_owned(),
                 text: text.replacen(
-                    &format!("[[question]]\nid = \"{id}\"\n"),
+                    &built_in,
                     &format!("[[question]]\nid = \"{id}\"\n{ask_when}\n"),
                     1,
                 ),
@@ -640,8 +650,12 @@ mod tests {
         assert!(infection.get("enableWhen").is_none());
         assert_eq!(infection["required"], false);
         // No ask_when: no enableWhen, required.
-        let age = item(&rules, "age");
-        assert!(age.get("enableWhen").is_none() && age.get("enableBehavior").is_none());
+        let signs = item(&rules, "warning_signs");
+        assert!(signs.get("enableWhen").is_none() && signs.get("enableBehavior").is_none());
+        assert_eq!(signs["required"], true);
+        // The built-in ask_when: asked when no warning sign is chosen.
+        let age = item(&RuleSet::embedded().unwrap(), "age");
+        assert_eq!(conditions(&age), [triple("warning_signs", "=", "none")]);
         assert_eq!(age["required"], true);
     }
 

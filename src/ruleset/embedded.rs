@@ -16,6 +16,7 @@ pub const EMBEDDED_FILES: &[(&str, &str)] = &[
         "conditions.toml",
         include_str!("../../rules/conditions.toml"),
     ),
+    ("health.toml", include_str!("../../rules/health.toml")),
     ("infection.toml", include_str!("../../rules/infection.toml")),
     (
         "questionnaire.toml",

@@ -31,7 +31,13 @@ pub fn on_ci() -> bool {
 /// The "not sure" answers of the built-in questionnaire, by question and
 /// option id, as `rules/questionnaire.toml` writes them: the tests' own
 /// oracle, independent of the evaluator's `has_unsure`.
-pub const NOT_SURE: [(&str, &str); 2] = [("severity", "unsure"), ("active_infection", "unsure")];
+pub const NOT_SURE: [(&str, &str); 5] = [
+    ("duration", "unsure"),
+    ("severity", "unsure"),
+    ("imaging", "unsure"),
+    ("active_infection", "unsure"),
+    ("health", "unsure"),
+];
 
 /// Whether `answers` holds a "not sure" answer, decided from the option ids
 /// in [`NOT_SURE`].
@@ -95,7 +101,10 @@ pub fn passes_widened_to_not_sure() -> &'static candidacy::ruleset::RuleSet {
         rules.rules.retain(|r| {
             !r.when.iter().any(|m| match &m.test {
                 Test::OneOf(set) => set.intersects(unsure[m.question]),
-                _ => false,
+                Test::Several { any, all, .. } => {
+                    any.intersects(unsure[m.question]) || all.intersects(unsure[m.question])
+                }
+                Test::Range { .. } => false,
             })
         });
         for rule in rules
@@ -104,8 +113,16 @@ pub fn passes_widened_to_not_sure() -> &'static candidacy::ruleset::RuleSet {
             .filter(|r| r.level == Level::MayBeSuitable)
         {
             for m in &mut rule.when {
-                if let Test::OneOf(set) = &mut m.test {
-                    *set = OptionSet::from_indices(set.iter().chain(unsure[m.question].iter()));
+                match &mut m.test {
+                    Test::OneOf(set) => {
+                        *set = OptionSet::from_indices(set.iter().chain(unsure[m.question].iter()));
+                    }
+                    // A several-choice test that needs one of some answers
+                    // ("none of these") takes "not sure" as well.
+                    Test::Several { any, .. } if !any.is_empty() => {
+                        *any = OptionSet::from_indices(any.iter().chain(unsure[m.question].iter()));
+                    }
+                    _ => {}
                 }
             }
         }
@@ -117,20 +134,27 @@ pub fn passes_widened_to_not_sure() -> &'static candidacy::ruleset::RuleSet {
     })
 }
 
-/// Every answer of a typical person as `--answer` flags (knee arthritis,
-/// moderate, 54, no infection, rest tried): a screening that needs no
-/// terminal.
+/// Every answer of a typical person as `--answer` flags (knee arthritis for
+/// over a year, moderate, moderate damage on a scan, 54, no infection, none
+/// of the health conditions, rest tried): a screening that needs no
+/// terminal, and one the rules pass.
 pub const KNEE_FLAGS: &[&str] = &[
     "-a",
     "warning_signs=none",
     "-a",
     "condition=knee-arthritis",
     "-a",
+    "duration=over-a-year",
+    "-a",
     "severity=moderate",
+    "-a",
+    "imaging=moderate",
     "-a",
     "age=54",
     "-a",
     "active_infection=no",
+    "-a",
+    "health=none",
     "-a",
     "prior_treatments=rest",
 ];

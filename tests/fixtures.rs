@@ -191,18 +191,22 @@ fn a_quote_missing_from_its_document_is_an_error_naming_the_rule() {
 fn a_gap_is_reported_as_a_compact_box_with_a_count() {
     let (code, stdout, _) = run(&["rules", "check"], fixture("gap").path());
     assert_eq!(code, Some(0), "warnings do not fail the check");
-    // No warning sign, 11 conditions x 4 severities x 1 age band x 32
-    // treatment answers, with the infection answer "no"; of 128 warning-sign
-    // answers x 4224.
+    // No warning sign (a sign decides), the infection answer "no" (asked:
+    // "yes" and "not sure" decide), and anything else: 9 joint conditions x
+    // 5 imaging answers + 2 conditions x 6 (imaging answered or not asked),
+    // x 5 durations x 4 severities x 1 age band x 257 health answers x 32
+    // treatment answers = 9,375,360; of 127 sign combinations x (12 x 6 x 5
+    // x 6 x 2 x 4 x 258 x 33, each question answered anyway or not asked)
+    // + 57 x 5 x 4 x 1 x 3 x 257 x 32 = 18,712,609,920.
     assert!(
         stdout.contains(
-            "warning[gap]: 1408 of 540672 answer combinations match no rule other than `info`"
+            "warning[gap]: 9375360 of 18712609920 answer combinations match no rule other than `info`"
         ),
         "{stdout}"
     );
     assert!(
         stdout.contains(
-            "  e.g. warning_signs=none, condition=*, severity=*, age=0-120, active_infection=no, prior_treatments=*\n"
+            "  e.g. warning_signs=none, condition=*, duration=*, severity=*, imaging=*|(not asked), age=0-120, active_infection=no, health=*, prior_treatments=*\n"
         ),
         "{stdout}"
     );
@@ -363,8 +367,12 @@ fn a_clinic_only_pass_must_say_whose_claim_it_is() {
 fn a_source_cited_for_a_pass_and_a_caution_on_the_same_answers_is_a_contradiction() {
     let (code, stdout, _) = run(&["rules", "check"], fixture("contradiction").path());
     assert_eq!(code, Some(0));
+    // Knee arthritis and an infection answered "yes": with a sign (127),
+    // the 6 other questions answered anyway or not asked (6 x 5 x 6 x 2 x
+    // 258 x 33); with none, all asked (5 x 5 x 4 x 1 x 257 x 32): 389,260,080
+    // + 822,400 = 390,082,480.
     assert!(
-        stdout.contains("warning[contradiction]: the Defiage blog post is cited for may-be-suitable by `knee-pass` and for not-suitable-now by `infection` on the same answers (16384 combinations)"),
+        stdout.contains("warning[contradiction]: the Defiage blog post is cited for may-be-suitable by `knee-pass` and for not-suitable-now by `infection` on the same answers (390082480 combinations)"),
         "{stdout}"
     );
     assert!(stdout.contains("rules.toml:19:6\n"), "{stdout}");

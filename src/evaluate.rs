@@ -124,3 +124,135 @@ fn unasked_could_matter(rules: &RuleSet, answers: &AnswerSet) -> bool {
             })
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::answers::Answers;
+    use crate::ruleset::{EMBEDDED_FILES, RuleFile};
+
+    /// The built-in rule set with `zz-extra.toml` added (loaded last, so its
+    /// questions come after the built-in ones).
+    fn with_extra(extra: &str) -> RuleSet {
+        let mut files: Vec<RuleFile> = EMBEDDED_FILES
+            .iter()
+            .map(|(name, text)| RuleFile {
+                name: (*name).to_owned(),
+                text: (*text).to_owned(),
+            })
+            .collect();
+        files.push(RuleFile {
+            name: "zz-extra.toml".to_owned(),
+            text: extra.to_owned(),
+        });
+        RuleSet::from_files(files).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    /// A several-choice question `extra` (options `a`, and `b` that stands
+    /// alone), asked only for a condition no source lists, and `rules`.
+    fn extra_question(rules: &str) -> RuleSet {
+        with_extra(&format!(
+            "[[question]]\nid = \"extra\"\nkind = \"multi\"\nprompt = \"Which?\"\nhelp = \"Say.\"\n\
+             ask_when.condition = {{ in = [\"other\"] }}\n\
+             [[question.option]]\nid = \"a\"\nlabel = \"A\"\n\
+             [[question.option]]\nid = \"b\"\nlabel = \"B\"\nexclusive = true\n{rules}"
+        ))
+    }
+
+    fn rule(id: &str, level: &str, when: &str) -> String {
+        format!(
+            "[[rule]]\nid = \"{id}\"\nlevel = \"{level}\"\n\
+             message = \"The Defiage blog post says knee osteoarthritis is a common use.\"\n{when}\n\
+             cite = [{{ source = \"defiage\", quote = \"Knee osteoarthritis\" }}]\n"
+        )
+    }
+
+    /// `examples/knee-moderate.toml`, a pass, with `extra` not asked.
+    fn knee(rules: &RuleSet) -> AnswerSet {
+        let mut answers = Answers::new(rules);
+        for (k, v) in [
+            ("warning_signs", "none"),
+            ("condition", "knee-arthritis"),
+            ("duration", "over-a-year"),
+            ("severity", "moderate"),
+            ("imaging", "moderate"),
+            ("age", "54"),
+            ("active_infection", "no"),
+            ("health", "none"),
+            ("prior_treatments", "rest,physical-therapy"),
+        ] {
+            answers.give(rules, k, v).unwrap();
+        }
+        answers.complete(rules).unwrap()
+    }
+
+    fn outcome(rules: &RuleSet) -> (Level, Option<Fallback>) {
+        let assessment = evaluate(rules, &knee(rules));
+        (assessment.outcome, assessment.fallback)
+    }
+
+    #[test]
+    fn a_caution_waiting_only_on_an_unasked_question_stops_the_pass() {
+        let rules = extra_question(&rule(
+            "extra-a",
+            "clinician-review",
+            "when.extra = { any = [\"a\"] }",
+        ));
+        assert_eq!(
+            outcome(&rules),
+            (Level::ClinicianReview, Some(Fallback::UnaskedQuestion))
+        );
+    }
+
+    #[test]
+    fn a_caution_that_fails_on_a_given_answer_does_not() {
+        let rules = extra_question(&rule(
+            "extra-a-for-a-hip",
+            "clinician-review",
+            "when.extra = { any = [\"a\"] }\nwhen.condition = { in = [\"hip-arthritis\"] }",
+        ));
+        assert_eq!(outcome(&rules), (Level::MayBeSuitable, None));
+    }
+
+    #[test]
+    fn a_caution_no_answer_could_satisfy_does_not() {
+        // `b` stands alone, so no answer has both.
+        let rules = extra_question(&rule(
+            "extra-a-and-b",
+            "clinician-review",
+            "when.extra = { all = [\"a\", \"b\"] }",
+        ));
+        assert_eq!(outcome(&rules), (Level::MayBeSuitable, None));
+    }
+
+    #[test]
+    fn another_pass_waiting_on_an_unasked_question_does_not() {
+        let rules = extra_question(&format!(
+            "{}{}",
+            rule(
+                "extra-a-pass",
+                "may-be-suitable",
+                "when.extra = { any = [\"a\"] }"
+            ),
+            rule("extra-a-note", "info", "when.extra = { any = [\"a\"] }"),
+        ));
+        assert_eq!(outcome(&rules), (Level::MayBeSuitable, None));
+    }
+
+    #[test]
+    fn an_unasked_question_with_no_rule_on_it_leaves_the_pass() {
+        let rules = extra_question("");
+        assert_eq!(outcome(&rules), (Level::MayBeSuitable, None));
+        // And a given answer to it counts like any other.
+        let mut answers = Answers::new(&rules);
+        for (i, value) in knee(&rules).values().iter().enumerate() {
+            if value.is_given() {
+                answers.set(i, *value);
+            }
+        }
+        answers.give(&rules, "extra", "a").unwrap();
+        let answers = answers.complete(&rules).unwrap();
+        assert!(!answers.has_unasked());
+        assert_eq!(evaluate(&rules, &answers).outcome, Level::MayBeSuitable);
+    }
+}

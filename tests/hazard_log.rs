@@ -76,7 +76,8 @@ fn every_test_the_hazard_log_names_exists() {
     assert_eq!(
         ids,
         [
-            "H1", "H2", "H3", "H4", "H5", "H6", "H7", "H8", "H9", "H10", "H11", "H12", "H13", "H14", "H15"
+            "H1", "H2", "H3", "H4", "H5", "H6", "H7", "H8", "H9", "H10", "H11", "H12", "H13",
+            "H14", "H15"
         ],
         "the hazards the log must cover"
     );

@@ -1376,7 +1376,7 @@ mod tests {
                 ));
             }
         }
-        assert!(511 * 511 > MAX_STATES);
+        const { assert!(511 * 511 > MAX_STATES) };
         assert!(
             builtin_combinations()
                 .checked_mul(511usize.pow(3))

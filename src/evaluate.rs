@@ -256,3 +256,135 @@ mod tests {
         assert_eq!(evaluate(&rules, &answers).outcome, Level::MayBeSuitable);
     }
 }
+
+#[cfg(test)]
+mod mutation_tests {
+    use super::*;
+    use crate::answers::Answers;
+    use crate::ruleset::{EMBEDDED_FILES, RuleFile};
+
+    /// The built-in rule files and one more, `zz-extra.toml` (after them).
+    fn loaded(extra: &str) -> RuleSet {
+        let mut files: Vec<RuleFile> = EMBEDDED_FILES
+            .iter()
+            .map(|(name, text)| RuleFile {
+                name: (*name).to_owned(),
+                text: (*text).to_owned(),
+            })
+            .collect();
+        files.push(RuleFile {
+            name: "zz-extra.toml".to_owned(),
+            text: extra.to_owned(),
+        });
+        RuleSet::from_files(files).unwrap_or_else(|e| panic!("{e}\n{extra}"))
+    }
+
+    /// A question `q` asked only for a condition neither source lists, of
+    /// `kind`, with the lines `body` (options or bounds).
+    fn unasked(kind: &str, body: &str) -> String {
+        format!(
+            "[[question]]\nid = \"q\"\nkind = \"{kind}\"\nprompt = \"P?\"\nhelp = \"H.\"\n\
+             ask_when.condition = {{ in = [\"other\"] }}\n{body}"
+        )
+    }
+
+    /// `count` options `o1`, `o2`, ..., then `none` (exclusive) if asked.
+    fn options(count: usize, none: bool) -> String {
+        let mut text: String = (1..=count)
+            .map(|i| format!("[[question.option]]\nid = \"o{i}\"\nlabel = \"O{i}\"\n"))
+            .collect();
+        if none {
+            text.push_str(
+                "[[question.option]]\nid = \"none\"\nlabel = \"None\"\nexclusive = true\n",
+            );
+        }
+        text
+    }
+
+    /// A rule of `level` on `q` alone, with the message and citation a
+    /// pass on the Defiage post needs.
+    fn rule(level: &str, test: &str) -> String {
+        format!(
+            "[[rule]]\nid = \"r\"\nlevel = \"{level}\"\n\
+             message = \"The Defiage blog post says knee arthritis is a common use.\"\n\
+             when.q = {test}\n\
+             cite = [{{ source = \"defiage\", quote = \"Knee osteoarthritis\" }}]\n"
+        )
+    }
+
+    /// The outcome and fallback for the knee answers of
+    /// `examples/knee-moderate.toml` (a pass), `q` not asked.
+    fn knee(rules: &RuleSet) -> (Level, Option<Fallback>) {
+        let mut answers = Answers::new(rules);
+        for (key, value) in [
+            ("warning_signs", "none"),
+            ("condition", "knee-arthritis"),
+            ("duration", "over-a-year"),
+            ("severity", "moderate"),
+            ("imaging", "moderate"),
+            ("age", "54"),
+            ("active_infection", "no"),
+            ("health", "none"),
+            ("prior_treatments", "rest,physical-therapy"),
+        ] {
+            answers.give(rules, key, value).expect("a valid answer");
+        }
+        let answers = answers.complete(rules).expect("complete");
+        let assessment = evaluate(rules, &answers);
+        (assessment.outcome, assessment.fallback)
+    }
+
+    const RAISED: (Level, Option<Fallback>) =
+        (Level::ClinicianReview, Some(Fallback::UnaskedQuestion));
+    const PASS: (Level, Option<Fallback>) = (Level::MayBeSuitable, None);
+
+    #[test]
+    fn only_a_more_serious_rule_waiting_on_an_unasked_question_stops_a_pass() {
+        let body = options(2, false);
+        let caution =
+            |level| loaded(&(unasked("choice", &body) + &rule(level, "{ in = [\"o1\"] }")));
+        assert_eq!(knee(&caution("not-suitable-now")), RAISED);
+        // Another pass, or information, waiting on it changes nothing.
+        assert_eq!(knee(&caution("may-be-suitable")), PASS);
+        assert_eq!(knee(&caution("info")), PASS);
+    }
+
+    #[test]
+    fn an_unasked_number_question_matters_when_its_range_can_be_answered() {
+        let rules = loaded(
+            &(unasked("number", "min = 0\nmax = 10\n")
+                + &rule("clinician-review", "{ min = 5, max = 10 }")),
+        );
+        assert_eq!(knee(&rules), RAISED);
+    }
+
+    #[test]
+    fn an_unasked_several_choice_question_matters_when_some_answer_passes_its_test() {
+        // Each of these is passed by exactly one answer: o1 alone, or all three.
+        for test in [
+            "{ none = [\"o2\", \"o3\"] }",
+            "{ all = [\"o1\", \"o2\", \"o3\"] }",
+        ] {
+            let rules =
+                loaded(&(unasked("multi", &options(3, false)) + &rule("clinician-review", test)));
+            assert_eq!(knee(&rules), RAISED, "{test}");
+        }
+        // No answer has `none` with another option: a pass stands.
+        let rules = loaded(
+            &(unasked("multi", &options(3, true))
+                + &rule("clinician-review", "{ all = [\"o1\", \"none\"] }")),
+        );
+        assert_eq!(knee(&rules), PASS);
+    }
+
+    #[test]
+    fn a_several_choice_question_too_large_to_try_is_taken_to_have_a_passing_answer() {
+        // 17 options and `none`: too many combinations to try one by one, so
+        // even a test no answer passes is taken to matter (the cautious side).
+        let rules = loaded(
+            &(unasked("multi", &options(17, true))
+                + &rule("clinician-review", "{ all = [\"o1\", \"none\"] }")),
+        );
+        assert_eq!(knee(&rules), RAISED);
+    }
+}

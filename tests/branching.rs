@@ -253,20 +253,8 @@ fn a_pass_that_an_unasked_question_could_have_stopped_goes_to_a_clinician() {
     let assessment = evaluate(&rules, &answers);
     assert_eq!(assessment.outcome, Level::MayBeSuitable);
     assert_eq!(assessment.fallback, None);
-
-    // A caution whose test on the unasked question no answer can satisfy
-    // (an age band outside the question's range) cannot matter either.
-    let extra = "[[question]]\nid = \"years\"\nkind = \"number\"\nprompt = \"How many?\"\n\
-                 help = \"Say.\"\nmin = 0\nmax = 10\n\
-                 ask_when.condition = { in = [\"other\"] }\n"
-        .to_owned()
-        + &caution("many-years", "when.years = { min = 11 }");
-    let Ok(rules) = with_extra(&extra) else {
-        // A loader that refuses an unsatisfiable range guards this too.
-        return;
-    };
-    let answers = knee(&rules, &[]).complete(&rules).unwrap();
-    assert_eq!(evaluate(&rules, &answers).outcome, Level::MayBeSuitable);
+    // A caution no answer could satisfy: the evaluator's unit tests
+    // (`a_caution_no_answer_could_satisfy_does_not`).
 }
 
 /// `rules/` copied into `dir`.

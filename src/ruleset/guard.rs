@@ -573,8 +573,9 @@ fn holds_whenever_chosen(question: &super::Question, test: &Test, o: usize) -> b
 }
 
 /// Whether `test` holds for every valid answer to `question`. For a
-/// several-choice question: for every single option (the smallest answers)
-/// and for every largest answer (all options that are not exclusive).
+/// several-choice question: when it holds for every single option. Then
+/// its `all` and `none` are empty and its `any` is empty or has every
+/// option (a question has at least two), so it holds for every answer.
 fn holds_always(question: &super::Question, test: &Test) -> bool {
     match (&question.kind, test) {
         (QuestionKind::Choice(options), Test::OneOf(set)) => {
@@ -588,11 +589,7 @@ fn holds_always(question: &super::Question, test: &Test) -> bool {
             },
         ) => low <= min && high >= max,
         (QuestionKind::Multi(options), Test::Several { .. }) => {
-            let singles = (0..options.len())
-                .all(|i| test.matches(&Value::Several(OptionSet::from_indices([i]))));
-            let shared =
-                OptionSet::from_indices((0..options.len()).filter(|&i| !options[i].exclusive));
-            singles && (shared.is_empty() || test.matches(&Value::Several(shared)))
+            (0..options.len()).all(|i| test.matches(&Value::Several(OptionSet::from_indices([i]))))
         }
         _ => false,
     }
@@ -693,5 +690,135 @@ mod tests {
         let span = value_span(text, &["text", "title"]).unwrap();
         assert_eq!(&text[span], "\"T\"");
         assert_eq!(value_span(text, &["text", "nope"]), None);
+    }
+}
+
+#[cfg(test)]
+mod mutation_tests {
+    use crate::ruleset::{EMBEDDED_FILES, LoadError, RuleFile, RuleSet};
+
+    /// The built-in files, with `from` replaced by `to` in the file named
+    /// `name` (which must hold it), and one more file `extra.toml`.
+    fn load(edit: Option<(&str, &str, &str)>, extra: &str) -> Result<RuleSet, LoadError> {
+        let mut files: Vec<RuleFile> = EMBEDDED_FILES
+            .iter()
+            .map(|(file, text)| {
+                let mut text = (*text).to_owned();
+                if let Some((name, from, to)) = edit
+                    && name == *file
+                {
+                    assert!(text.contains(from), "{name} holds {from}");
+                    text = text.replacen(from, to, 1);
+                }
+                RuleFile {
+                    name: (*file).to_owned(),
+                    text,
+                }
+            })
+            .collect();
+        files.push(RuleFile {
+            name: "extra.toml".to_owned(),
+            text: extra.to_owned(),
+        });
+        RuleSet::from_files(files)
+    }
+
+    /// Each problem as shown, or nothing when the rule set loads.
+    fn errors(edit: Option<(&str, &str, &str)>, extra: &str) -> Vec<String> {
+        match load(edit, extra) {
+            Ok(_) => Vec::new(),
+            Err(LoadError::Invalid(diagnostics)) => {
+                diagnostics.iter().map(ToString::to_string).collect()
+            }
+            Err(other) => panic!("not a rule set error: {other}"),
+        }
+    }
+
+    /// The built-in `fever` rule, with `more` lines added to its `when`.
+    fn fever_rule_also(more: &str) -> Vec<String> {
+        let when = "when.warning_signs = { any = [\"fever\"] }\n";
+        errors(Some(("safety.toml", when, &format!("{when}{more}\n"))), "")
+    }
+
+    const FEVER_NOT_URGENT: &str = "warning sign `fever` of question `warning_signs` has no \
+                                    `urgent-care` rule that fires whenever it is chosen";
+
+    fn refused_for_fever(errors: &[String]) -> bool {
+        errors.len() == 1 && errors[0].starts_with(FEVER_NOT_URGENT)
+    }
+
+    #[test]
+    fn an_urgent_rule_may_also_test_a_choice_question_on_every_option() {
+        assert_eq!(
+            fever_rule_also("when.active_infection = { in = [\"yes\", \"no\", \"unsure\"] }"),
+            Vec::<String>::new()
+        );
+        let errors = fever_rule_also("when.active_infection = { in = [\"yes\", \"unsure\"] }");
+        assert!(refused_for_fever(&errors), "{errors:#?}");
+    }
+
+    #[test]
+    fn an_urgent_rule_may_also_test_a_several_choice_question_that_every_answer_passes() {
+        let every =
+            "\"rest\", \"physical-therapy\", \"medication\", \"injections\", \"surgery\", \"none\"";
+        assert_eq!(
+            fever_rule_also(&format!("when.prior_treatments = {{ any = [{every}] }}")),
+            Vec::<String>::new()
+        );
+        // Every answer with more than one treatment has one of these, but
+        // `none` alone, or one other treatment alone, does not.
+        for test in [
+            "{ any = [\"rest\", \"physical-therapy\", \"medication\", \"injections\", \"surgery\"] }",
+            "{ any = [\"rest\"] }",
+            "{ none = [\"none\"] }",
+        ] {
+            let errors = fever_rule_also(&format!("when.prior_treatments = {test}"));
+            assert!(refused_for_fever(&errors), "{test}: {errors:#?}");
+        }
+    }
+
+    #[test]
+    fn a_conflict_topic_may_say_approved_only_when_its_rule_cites_a_regulator() {
+        let rule = |cite: &str| {
+            format!(
+                "[[rule]]\nid = \"r\"\nlevel = \"info\"\nmessage = \"M.\"\n\
+                 conflict = \"What the FDA has approved\"\nalways = true\ncite = [{cite}]\n"
+            )
+        };
+        let defiage = "{ source = \"defiage\", quote = \"Knee osteoarthritis\" }";
+        let johnson = "{ source = \"johnson-medical-center\", quote = \"knee\" }";
+        let fda = "{ source = \"fda-stem-cell-consumer-info\", quote = \"FDA\" }";
+        assert_eq!(
+            errors(None, &rule(&format!("{defiage}, {fda}"))),
+            Vec::<String>::new()
+        );
+        let errors = errors(None, &rule(&format!("{defiage}, {johnson}")));
+        assert_eq!(errors.len(), 1, "{errors:#?}");
+        assert!(
+            errors[0].starts_with("rule `r` conflict uses “approved”")
+                && errors[0].contains("--> extra.toml:5:30\n"),
+            "{errors:#?}"
+        );
+    }
+
+    /// The caret line under a banned word covers the word itself: its
+    /// first letter to its last.
+    #[test]
+    fn a_banned_word_is_underlined_from_its_first_to_its_last_letter() {
+        let extra = "[[rule]]\nid = \"r\"\nlevel = \"info\"\n\
+                     message = \"The Defiage blog post says a fix is guaranteed here.\"\n\
+                     always = true\n\
+                     cite = [{ source = \"defiage\", quote = \"Knee osteoarthritis\" }]\n";
+        let errors = errors(None, extra);
+        assert_eq!(errors.len(), 1, "{errors:#?}");
+        let lines: Vec<&str> = errors[0].lines().collect();
+        let (shown, carets) = (lines[lines.len() - 2], lines[lines.len() - 1]);
+        let start = carets.find('^').expect("a caret");
+        let underlined: String = shown
+            .chars()
+            .skip(start)
+            .take(carets.len() - start)
+            .collect();
+        assert_eq!(underlined, "guaranteed", "{}", errors[0]);
     }
 }

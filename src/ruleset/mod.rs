@@ -614,9 +614,8 @@ impl Test {
     /// that errs on the side of caution where it is used.
     pub fn satisfiable(&self, question: &Question) -> bool {
         match (&question.kind, self) {
-            (QuestionKind::Choice(options), Test::OneOf(set)) => {
-                set.iter().any(|i| i < options.len())
-            }
+            // The loader keeps a set within the question's options.
+            (QuestionKind::Choice(_), Test::OneOf(set)) => !set.is_empty(),
             (
                 QuestionKind::Number {
                     min: low,

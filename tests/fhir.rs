@@ -127,7 +127,16 @@ fn the_validator_rejects_what_r4_does_not_allow() {
     ]))
     .unwrap();
     type Mutation = fn(&mut serde_json::Value);
-    let mutations: [(&str, Mutation); 4] = [
+    /// The response item answering question `id`.
+    fn item<'a>(r: &'a mut serde_json::Value, id: &str) -> &'a mut serde_json::Value {
+        r["item"]
+            .as_array_mut()
+            .unwrap()
+            .iter_mut()
+            .find(|i| i["linkId"] == id)
+            .unwrap()
+    }
+    let mutations: [(&str, Mutation); 5] = [
         ("an unknown field", |r| {
             r["contained"][0]["verdict"] = "x".into()
         }),
@@ -135,10 +144,16 @@ fn the_validator_rejects_what_r4_does_not_allow() {
             r["status"] = "done".into()
         }),
         ("an answer that is not an option", |r| {
-            r["item"][1]["answer"][0]["valueCoding"]["code"] = "elbow".into();
+            item(r, "condition")["answer"][0]["valueCoding"]["code"] = "elbow".into();
         }),
         ("an age outside the bounds", |r| {
-            r["item"][3]["answer"][0]["valueInteger"] = 130.into();
+            item(r, "age")["answer"][0]["valueInteger"] = 130.into();
+        }),
+        ("a required item left out where its enableWhen holds", |r| {
+            r["item"]
+                .as_array_mut()
+                .unwrap()
+                .retain(|i| i["linkId"] != "duration");
         }),
     ];
     for (what, mutate) in mutations {

@@ -94,9 +94,49 @@ def check_response(path, response, questionnaire):
                 if not isinstance(value, int) or not (
                         bounds.get(MIN_VALUE, value) <= value <= bounds.get(MAX_VALUE, value)):
                     fail(path, f"{item['linkId']}: {value!r} is outside the bounds {bounds}")
-    missing = [k for k, q in questions.items() if q.get("required") and k not in answered]
+    given = {item["linkId"]: item.get("answer", []) for item in response.get("item", [])}
+    missing = [k for k, q in questions.items()
+               if q.get("required") and enabled(q, given) and k not in answered]
     if missing:
         fail(path, f"required items not answered: {missing}")
+
+
+def enabled(question, given):
+    """Whether an item is enabled (R4 enableWhen): with no condition, always;
+    otherwise all (or, with enableBehavior "any", some) conditions hold. "="
+    holds when an answer equals the value, "!=" when none does (so it holds
+    for an item not answered), ">=" and "<=" when an answer compares so."""
+    conditions = question.get("enableWhen", [])
+    if not conditions:
+        return True
+
+    def value(answer):
+        if "valueCoding" in answer:
+            return (answer["valueCoding"]["system"], answer["valueCoding"]["code"])
+        return answer.get("valueInteger")
+
+    def holds(condition):
+        answers = [value(a) for a in given.get(condition["question"], [])]
+        if "answerCoding" in condition:
+            wanted = (condition["answerCoding"]["system"], condition["answerCoding"]["code"])
+        else:
+            wanted = condition.get("answerInteger")
+        op = condition["operator"]
+        if op == "=":
+            return wanted in answers
+        if op == "!=":
+            return wanted not in answers
+        if op == ">=":
+            return any(a is not None and a >= wanted for a in answers)
+        if op == "<=":
+            return any(a is not None and a <= wanted for a in answers)
+        if op == "exists":
+            return bool(answers) == condition.get("answerBoolean", True)
+        raise ValueError(f"operator {op!r} is not handled here")
+
+    results = [holds(c) for c in conditions]
+    behavior = question.get("enableBehavior", "all")
+    return any(results) if behavior == "any" else all(results)
 
 
 resources = []

@@ -1293,13 +1293,7 @@ mod tests {
 
     /// The built-in rule files and one more, `name`.
     fn with_file(name: &str, extra: &str) -> RuleSet {
-        let mut files: Vec<crate::ruleset::RuleFile> = crate::ruleset::EMBEDDED_FILES
-            .iter()
-            .map(|(name, text)| crate::ruleset::RuleFile {
-                name: (*name).to_owned(),
-                text: (*text).to_owned(),
-            })
-            .collect();
+        let mut files = RuleSet::embedded_files();
         files.push(crate::ruleset::RuleFile {
             name: name.to_owned(),
             text: extra.to_owned(),

@@ -129,18 +129,12 @@ fn unasked_could_matter(rules: &RuleSet, answers: &AnswerSet) -> bool {
 mod tests {
     use super::*;
     use crate::answers::Answers;
-    use crate::ruleset::{EMBEDDED_FILES, RuleFile};
+    use crate::ruleset::RuleFile;
 
     /// The built-in rule set with `zz-extra.toml` added (loaded last, so its
     /// questions come after the built-in ones).
     fn with_extra(extra: &str) -> RuleSet {
-        let mut files: Vec<RuleFile> = EMBEDDED_FILES
-            .iter()
-            .map(|(name, text)| RuleFile {
-                name: (*name).to_owned(),
-                text: (*text).to_owned(),
-            })
-            .collect();
+        let mut files = RuleSet::embedded_files();
         files.push(RuleFile {
             name: "zz-extra.toml".to_owned(),
             text: extra.to_owned(),
@@ -261,17 +255,11 @@ mod tests {
 mod mutation_tests {
     use super::*;
     use crate::answers::Answers;
-    use crate::ruleset::{EMBEDDED_FILES, RuleFile};
+    use crate::ruleset::RuleFile;
 
     /// The built-in rule files and one more, `zz-extra.toml` (after them).
     fn loaded(extra: &str) -> RuleSet {
-        let mut files: Vec<RuleFile> = EMBEDDED_FILES
-            .iter()
-            .map(|(name, text)| RuleFile {
-                name: (*name).to_owned(),
-                text: (*text).to_owned(),
-            })
-            .collect();
+        let mut files = RuleSet::embedded_files();
         files.push(RuleFile {
             name: "zz-extra.toml".to_owned(),
             text: extra.to_owned(),

@@ -12,18 +12,12 @@ use assert_cmd::cargo::cargo_bin_cmd;
 use candidacy::answers::{Answers, Value};
 use candidacy::evaluate::{Fallback, evaluate};
 use candidacy::level::Level;
-use candidacy::ruleset::{Asked, EMBEDDED_FILES, LoadError, RuleFile, RuleSet};
+use candidacy::ruleset::{Asked, LoadError, RuleFile, RuleSet};
 
 /// The built-in rule files and one more, `zz-extra.toml` (files load in
 /// name order, so its questions come after the built-in ones).
 fn with_extra(extra: &str) -> Result<RuleSet, LoadError> {
-    let mut files: Vec<RuleFile> = EMBEDDED_FILES
-        .iter()
-        .map(|(name, text)| RuleFile {
-            name: (*name).to_owned(),
-            text: (*text).to_owned(),
-        })
-        .collect();
+    let mut files = RuleSet::embedded_files();
     files.push(RuleFile {
         name: "zz-extra.toml".to_owned(),
         text: extra.to_owned(),

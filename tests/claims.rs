@@ -9,13 +9,7 @@ use assert_cmd::cargo::cargo_bin_cmd;
 use candidacy::ruleset::{EMBEDDED_FILES, LoadError, RuleFile, RuleSet};
 
 fn with_extra(extra: &str) -> Result<RuleSet, LoadError> {
-    let mut files: Vec<RuleFile> = EMBEDDED_FILES
-        .iter()
-        .map(|(name, text)| RuleFile {
-            name: (*name).to_owned(),
-            text: (*text).to_owned(),
-        })
-        .collect();
+    let mut files = RuleSet::embedded_files();
     files.push(RuleFile {
         name: "zz-extra.toml".to_owned(),
         text: extra.to_owned(),

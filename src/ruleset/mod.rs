@@ -107,6 +107,19 @@ impl RuleSet {
         RuleSet::from_files(files)
     }
 
+    /// The files of the built-in rule set, named as in `rules/` (without
+    /// the folder): for tests and tools that load them with edits or
+    /// additions through [`RuleSet::from_files`].
+    pub fn embedded_files() -> Vec<RuleFile> {
+        EMBEDDED_FILES
+            .iter()
+            .map(|(name, text)| RuleFile {
+                name: (*name).to_owned(),
+                text: (*text).to_owned(),
+            })
+            .collect()
+    }
+
     /// The case files of the built-in rule set (`rules/tests/`), named as
     /// in the repository.
     pub fn embedded_cases() -> Vec<RuleFile> {

@@ -232,9 +232,10 @@ mod tests {
         assert_eq!(tally.records(), 2000);
         // About one in twenty is invalid, on purpose.
         assert!((50..=150).contains(&tally.errors), "{tally:?}");
-        // Every outcome the built-in rules can give shows up; about one in
-        // ten records has a warning sign.
-        assert!(tally.outcomes.iter().all(|&n| n > 100), "{tally:?}");
+        // Every outcome the built-in rules can give shows up in at least 2%
+        // of the records (a pass needs every answer clear, so it is the
+        // rarest); about one in ten records has a warning sign.
+        assert!(tally.outcomes.iter().all(|&n| n > 40), "{tally:?}");
         assert!((100..=300).contains(&tally.outcomes[0]), "{tally:?}");
     }
 

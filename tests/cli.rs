@@ -113,13 +113,15 @@ fn the_json_summary_has_the_contract_fields() {
             .unwrap()
             .contains("qualified clinician")
     );
-    assert_eq!(summary["ruleset"]["version"], "1.0.0");
+    let built_in = candidacy::ruleset::RuleSet::embedded().unwrap();
+    assert_eq!(summary["ruleset"]["version"], built_in.meta.version.as_str());
     let sha = summary["ruleset"]["sha256"].as_str().unwrap();
     assert!(sha.len() == 64 && sha.chars().all(|c| c.is_ascii_hexdigit()));
 }
 
 #[test]
 fn the_disclaimer_is_printed_in_every_format_whatever_the_outcome() {
+    let version = candidacy::ruleset::RuleSet::embedded().unwrap().meta.version;
     for file in [
         "knee-moderate.toml",
         "active-infection.toml",
@@ -165,7 +167,7 @@ fn the_disclaimer_is_printed_in_every_format_whatever_the_outcome() {
                 "{file} {format}"
             );
             assert!(
-                joined.contains("Rule set 1.0.0, reviewed "),
+                joined.contains(&format!("Rule set {version}, reviewed ")),
                 "{file} {format}"
             );
             assert!(joined.contains("sha256 "), "{file} {format}");
@@ -447,7 +449,7 @@ fn broken_rule_files_exit_78_with_file_line_and_column() {
         ),
         (
             "ruleset.toml",
-            "version = \"1.0.0\"",
+            "version = \"2.0.0\"",
             "version = ",
             "string values must be quoted",
             "version = |\n",

@@ -136,7 +136,7 @@ fn the_validator_rejects_what_r4_does_not_allow() {
             .find(|i| i["linkId"] == id)
             .unwrap()
     }
-    let mutations: [(&str, Mutation); 5] = [
+    let mutations: [(&str, Mutation); 6] = [
         ("an unknown field", |r| {
             r["contained"][0]["verdict"] = "x".into()
         }),
@@ -154,6 +154,9 @@ fn the_validator_rejects_what_r4_does_not_allow() {
                 .as_array_mut()
                 .unwrap()
                 .retain(|i| i["linkId"] != "duration");
+        }),
+        ("an item answered where its enableWhen disables it", |r| {
+            item(r, "warning_signs")["answer"][0]["valueCoding"]["code"] = "fever".into();
         }),
     ];
     for (what, mutate) in mutations {

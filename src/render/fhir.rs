@@ -340,20 +340,42 @@ pub fn questionnaire(rules: &RuleSet) -> String {
     })
 }
 
+/// Which questions have an item in the response: those answered whose
+/// `ask_when` holds on the answers of the items before them. Only an
+/// enabled item may carry answers (R4: enabled means "displayed/allow
+/// answers to be captured"), as in any SDC renderer's response, so a
+/// question not asked has no item even when an answer was given for it;
+/// that answer was still evaluated, and the findings it led to are in the
+/// Observation.
+fn enabled_items(rules: &RuleSet, values: &[Value]) -> Vec<bool> {
+    let mut enabled: Vec<bool> = Vec::with_capacity(values.len());
+    for (question, value) in rules.questions.iter().zip(values) {
+        let holds = question.ask_when.iter().all(|m| {
+            // The loader checks that `m.question` comes before this one.
+            enabled.get(m.question).copied().unwrap_or(false)
+                && values
+                    .get(m.question)
+                    .is_some_and(|earlier| m.test.matches(earlier))
+        });
+        enabled.push(value.is_given() && holds);
+    }
+    enabled
+}
+
 /// A screening as a FHIR R4 `QuestionnaireResponse` (JSON) with the outcome
 /// and findings in a contained `Observation`.
 pub fn response(report: &Report<'_>) -> String {
     let rules = report.rules;
     let view = View::new(report);
     let level = rules.levels.get(report.assessment.outcome);
+    let enabled = enabled_items(rules, report.answers.values());
     let item = rules
         .questions
         .iter()
         .zip(report.answers.values())
-        // A question not asked and not answered has no item, as in any
-        // SDC renderer's response.
-        .filter(|(_, value)| value.is_given())
-        .map(|(question, value)| ResponseItem {
+        .zip(enabled)
+        .filter(|(_, enabled)| *enabled)
+        .map(|((question, value), _)| ResponseItem {
             link_id: &question.id,
             text: &question.prompt,
             answer: match value {
@@ -564,6 +586,91 @@ mod tests {
             })
             .collect();
         RuleSet::from_files(files).unwrap()
+    }
+
+    #[test]
+    fn an_answer_given_for_a_question_not_asked_has_no_item_but_is_evaluated() {
+        use crate::answers::Answers;
+        use crate::render::{Audience, Report};
+        let rules = RuleSet::embedded().unwrap();
+        let mut answers = Answers::new(&rules);
+        // A warning sign, then every other answer too: those questions are
+        // not asked, so their answers are not items, though they count.
+        for (key, text) in [
+            ("warning_signs", "fever"),
+            ("condition", "knee-arthritis"),
+            ("duration", "over-a-year"),
+            ("severity", "moderate"),
+            ("imaging", "moderate"),
+            ("age", "54"),
+            ("active_infection", "no"),
+            ("health", "none"),
+            ("prior_treatments", "rest"),
+        ] {
+            answers.give(&rules, key, text).unwrap();
+        }
+        let answers = answers.complete(&rules).unwrap();
+        let assessment = crate::evaluate::evaluate(&rules, &answers);
+        let fired = |id: &str| assessment.findings.iter().any(|r| r.id == id);
+        assert!(fired("jmc-middle-age"), "the age was evaluated");
+        let response: serde_json::Value = serde_json::from_str(&response(&Report {
+            rules: &rules,
+            answers: &answers,
+            assessment: &assessment,
+            review_overdue: false,
+            explanation: None,
+            audience: Audience::Patient,
+            created: "2026-01-02T03:04:05Z",
+        }))
+        .unwrap();
+        let items: Vec<&str> = response["item"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["linkId"].as_str().unwrap())
+            .collect();
+        assert_eq!(items, ["warning_signs"]);
+        let observation = response["contained"][0].to_string();
+        assert!(observation.contains("jmc-middle-age"), "{observation}");
+
+        // Without the sign, every question is asked and has its item; the
+        // imaging question is not asked for a fracture.
+        let mut answers = Answers::new(&rules);
+        for (key, text) in [
+            ("warning_signs", "none"),
+            ("condition", "non-healing-fracture"),
+            ("duration", "over-a-year"),
+            ("severity", "moderate"),
+            ("imaging", "moderate"),
+            ("age", "54"),
+            ("active_infection", "no"),
+            ("health", "none"),
+            ("prior_treatments", "rest"),
+        ] {
+            answers.give(&rules, key, text).unwrap();
+        }
+        let answers = answers.complete(&rules).unwrap();
+        let enabled = enabled_items(&rules, answers.values());
+        let ids: Vec<&str> = rules
+            .questions
+            .iter()
+            .zip(&enabled)
+            .filter(|(_, e)| **e)
+            .map(|(q, _)| q.id.as_str())
+            .collect();
+        assert_eq!(
+            ids,
+            [
+                "warning_signs",
+                "condition",
+                "duration",
+                "severity",
+                "age",
+                "active_infection",
+                "health",
+                "prior_treatments"
+            ]
+        );
     }
 
     fn item(rules: &RuleSet, id: &str) -> serde_json::Value {

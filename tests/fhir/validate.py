@@ -94,11 +94,21 @@ def check_response(path, response, questionnaire):
                 if not isinstance(value, int) or not (
                         bounds.get(MIN_VALUE, value) <= value <= bounds.get(MAX_VALUE, value)):
                     fail(path, f"{item['linkId']}: {value!r} is outside the bounds {bounds}")
-    given = {item["linkId"]: item.get("answer", []) for item in response.get("item", [])}
-    missing = [k for k, q in questions.items()
-               if q.get("required") and enabled(q, given) and k not in answered]
-    if missing:
-        fail(path, f"required items not answered: {missing}")
+    # In the Questionnaire's order, an item's enableWhen reads the answers
+    # of the enabled items before it: a disabled item has no answers to
+    # give (R4: enabled means "displayed/allow answers to be captured"), so
+    # one that carries answers is refused.
+    response_answers = {item["linkId"]: item.get("answer", [])
+                        for item in response.get("item", [])}
+    given = {}
+    for link_id, question in questions.items():
+        if enabled(question, given):
+            if link_id in response_answers:
+                given[link_id] = response_answers[link_id]
+            elif question.get("required"):
+                fail(path, f"required item {link_id!r} not answered where it is enabled")
+        elif response_answers.get(link_id):
+            fail(path, f"{link_id!r} is answered where its enableWhen disables it")
 
 
 def enabled(question, given):

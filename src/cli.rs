@@ -9,11 +9,15 @@ const EXAMPLES: &str = "\
 Examples:
   Run the interview:
     candidacy
-  Screen without questions (all six answers given):
+  Screen without questions (every answer given):
     candidacy --answer warning_signs=none \\
-      --answer condition=knee-arthritis --answer severity=moderate \\
-      --answer age=54 --answer active_infection=no \\
+      --answer condition=knee-arthritis --answer duration=over-a-year \\
+      --answer severity=moderate --answer imaging=moderate \\
+      --answer age=54 --answer active_infection=no --answer health=none \\
       --answer prior_treatments=rest,physical-therapy
+  A warning sign alone is a whole screening (the other questions are not
+  asked):
+    candidacy --answer warning_signs=fever
   The same for the person running the intake (rule ids, full citations):
     candidacy --answers examples/knee-moderate.toml --audience staff
   Read answers from a file and print JSON:
@@ -23,22 +27,23 @@ Examples:
   A FHIR QuestionnaireResponse for the chart:
     candidacy --answers examples/knee-moderate.toml --format fhir -o response.json
   Ask only what the file does not answer:
-    candidacy --answers partial.toml
+    candidacy --answers examples/partial.toml
   Front desk: no review step, next person after each summary:
     candidacy --no-review --repeat
   Screen-reader friendly: numbered options, typed answers, no redraws:
     candidacy --plain
 
 Exit codes: 0 summary printed or saved, 2 usage, 65 bad answers,
-66 input file missing, 73 cannot create the --output file, 74 output error,
-78 bad rule files, 130 interrupted (Ctrl-C), 129 terminal closed, 143 stopped
-(SIGTERM).";
+66 input file missing, 70 internal error, 73 cannot create the --output file,
+74 output error, 78 bad rule files, 129 terminal closed, 130 interrupted
+(Ctrl-C), 131 stopped (SIGQUIT), 143 stopped (SIGTERM).";
 
 /// An educational first screen for bone marrow-derived stem cell therapy.
 ///
-/// Asks about warning signs first, then five questions (or takes the answers
-/// given), checks them against rule files built from two clinic documents
-/// and clinical guidance, and prints what the sources say about the answers. It is education, not a diagnosis or a decision:
+/// Asks about warning signs first, then up to eight questions (or takes the
+/// answers given), checks them against rule files built from two clinic
+/// documents, clinical guidance and research, and prints what the sources
+/// say about the answers. It is education, not a diagnosis or a decision:
 /// only a clinician can decide after an evaluation.
 #[derive(Debug, Parser)]
 #[command(

@@ -1361,3 +1361,69 @@ fn an_endless_answer_file_is_refused_with_flat_memory() {
             "in `/dev/zero`: the file is larger than 1048576 bytes, the most that is read",
         ));
 }
+
+/// The examples `--help` prints, each with its continuation lines joined.
+fn help_examples() -> Vec<String> {
+    let help = candidacy().arg("--help").output().unwrap();
+    let help = String::from_utf8(help.stdout).unwrap();
+    let examples = help
+        .split_once("Examples:")
+        .and_then(|(_, rest)| rest.split_once("Exit codes:"))
+        .map(|(examples, _)| examples)
+        .expect("--help has an Examples section");
+    let mut commands = Vec::new();
+    let mut current = String::new();
+    for line in examples.lines().map(str::trim) {
+        if current.is_empty() && !line.starts_with("candidacy") {
+            continue;
+        }
+        let (part, more) = match line.strip_suffix('\\') {
+            Some(part) => (part, true),
+            None => (line, false),
+        };
+        current.push_str(part);
+        current.push(' ');
+        if !more {
+            commands.push(current.trim().to_owned());
+            current.clear();
+        }
+    }
+    commands
+}
+
+#[test]
+fn every_help_example_names_real_files_and_those_without_a_terminal_run() {
+    let commands = help_examples();
+    assert!(commands.len() >= 8, "{commands:?}");
+    let mut ran = 0;
+    for command in &commands {
+        let words: Vec<&str> = command.split_whitespace().skip(1).collect();
+        for pair in words.windows(2) {
+            if pair[0] == "--answers" {
+                let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(pair[1]);
+                assert!(path.is_file(), "{command}: {} is missing", pair[1]);
+            }
+        }
+        // Those that need a terminal (an interview, whole or in part) or
+        // write a file are left to the interview and saving tests.
+        let complete = words.iter().any(|w| w.starts_with("--answer"))
+            && !command.contains("partial")
+            && !words.contains(&"-o")
+            && !words.contains(&"--output");
+        if complete {
+            let output = candidacy()
+                .args(&words)
+                .write_stdin("")
+                .output()
+                .unwrap();
+            assert_eq!(
+                output.status.code(),
+                Some(0),
+                "{command}: {}",
+                String::from_utf8_lossy(&output.stderr)
+            );
+            ran += 1;
+        }
+    }
+    assert!(ran >= 4, "{commands:?}");
+}

@@ -479,6 +479,111 @@ fn labels(options: &[AnswerOption]) -> Vec<String> {
         .collect()
 }
 
+/// dialoguer's colorful theme, with the row the cursor is on in a
+/// several-choice list marked by `❯` (as in a one-choice list) instead of
+/// by color alone, so it shows with `NO_COLOR`, on a monochrome terminal
+/// and to a person who does not see the color.
+struct MarkedTheme(ColorfulTheme);
+
+impl MarkedTheme {
+    /// The marker before a several-choice row: `❯` on the cursor's row,
+    /// a space elsewhere, so the rows stay aligned.
+    fn cursor_mark(&self, active: bool) -> &dyn std::fmt::Display {
+        if active {
+            &self.0.active_item_prefix
+        } else {
+            &self.0.inactive_item_prefix
+        }
+    }
+}
+
+impl dialoguer::theme::Theme for MarkedTheme {
+    fn format_prompt(&self, f: &mut dyn std::fmt::Write, prompt: &str) -> std::fmt::Result {
+        self.0.format_prompt(f, prompt)
+    }
+
+    fn format_error(&self, f: &mut dyn std::fmt::Write, err: &str) -> std::fmt::Result {
+        self.0.format_error(f, err)
+    }
+
+    fn format_confirm_prompt(
+        &self,
+        f: &mut dyn std::fmt::Write,
+        prompt: &str,
+        default: Option<bool>,
+    ) -> std::fmt::Result {
+        self.0.format_confirm_prompt(f, prompt, default)
+    }
+
+    fn format_confirm_prompt_selection(
+        &self,
+        f: &mut dyn std::fmt::Write,
+        prompt: &str,
+        selection: Option<bool>,
+    ) -> std::fmt::Result {
+        self.0.format_confirm_prompt_selection(f, prompt, selection)
+    }
+
+    fn format_input_prompt(
+        &self,
+        f: &mut dyn std::fmt::Write,
+        prompt: &str,
+        default: Option<&str>,
+    ) -> std::fmt::Result {
+        self.0.format_input_prompt(f, prompt, default)
+    }
+
+    fn format_input_prompt_selection(
+        &self,
+        f: &mut dyn std::fmt::Write,
+        prompt: &str,
+        sel: &str,
+    ) -> std::fmt::Result {
+        self.0.format_input_prompt_selection(f, prompt, sel)
+    }
+
+    fn format_multi_select_prompt_selection(
+        &self,
+        f: &mut dyn std::fmt::Write,
+        prompt: &str,
+        selections: &[&str],
+    ) -> std::fmt::Result {
+        self.0
+            .format_multi_select_prompt_selection(f, prompt, selections)
+    }
+
+    fn format_select_prompt_item(
+        &self,
+        f: &mut dyn std::fmt::Write,
+        text: &str,
+        active: bool,
+    ) -> std::fmt::Result {
+        self.0.format_select_prompt_item(f, text, active)
+    }
+
+    fn format_multi_select_prompt_item(
+        &self,
+        f: &mut dyn std::fmt::Write,
+        text: &str,
+        checked: bool,
+        active: bool,
+    ) -> std::fmt::Result {
+        write!(f, "{} ", self.cursor_mark(active))?;
+        self.0
+            .format_multi_select_prompt_item(f, text, checked, active)
+    }
+
+    fn format_sort_prompt_item(
+        &self,
+        f: &mut dyn std::fmt::Write,
+        text: &str,
+        picked: bool,
+        active: bool,
+    ) -> std::fmt::Result {
+        self.0.format_sort_prompt_item(f, text, picked, active)
+    }
+}
+
 /// The dialoguer prompter, drawing on standard error.
 ///
 /// It counts the lines it leaves on the screen for each question, so that
@@ -486,7 +591,7 @@ fn labels(options: &[AnswerOption]) -> Vec<String> {
 /// replace instead of piling up.
 pub struct Terminal {
     term: Term,
-    theme: ColorfulTheme,
+    theme: MarkedTheme,
     text: Text,
     /// Lines drawn for the question on screen now (its header, notices).
     current: usize,
@@ -507,7 +612,7 @@ impl Terminal {
     pub fn new(text: &Text) -> Terminal {
         Terminal {
             term: Term::stderr(),
-            theme: ColorfulTheme::default(),
+            theme: MarkedTheme(ColorfulTheme::default()),
             text: text.clone(),
             current: 0,
             answered: Vec::new(),

@@ -114,14 +114,20 @@ fn the_json_summary_has_the_contract_fields() {
             .contains("qualified clinician")
     );
     let built_in = candidacy::ruleset::RuleSet::embedded().unwrap();
-    assert_eq!(summary["ruleset"]["version"], built_in.meta.version.as_str());
+    assert_eq!(
+        summary["ruleset"]["version"],
+        built_in.meta.version.as_str()
+    );
     let sha = summary["ruleset"]["sha256"].as_str().unwrap();
     assert!(sha.len() == 64 && sha.chars().all(|c| c.is_ascii_hexdigit()));
 }
 
 #[test]
 fn the_disclaimer_is_printed_in_every_format_whatever_the_outcome() {
-    let version = candidacy::ruleset::RuleSet::embedded().unwrap().meta.version;
+    let version = candidacy::ruleset::RuleSet::embedded()
+        .unwrap()
+        .meta
+        .version;
     for file in [
         "knee-moderate.toml",
         "active-infection.toml",
@@ -1411,11 +1417,7 @@ fn every_help_example_names_real_files_and_those_without_a_terminal_run() {
             && !words.contains(&"-o")
             && !words.contains(&"--output");
         if complete {
-            let output = candidacy()
-                .args(&words)
-                .write_stdin("")
-                .output()
-                .unwrap();
+            let output = candidacy().args(&words).write_stdin("").output().unwrap();
             assert_eq!(
                 output.status.code(),
                 Some(0),

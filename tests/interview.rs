@@ -439,3 +439,31 @@ fn repeat_interviews_two_people_and_clears_the_first_before_the_second() {
     );
     assert_eq!(exit_code(&p), 0);
 }
+
+/// `text` as rexpect reads it: a character per byte.
+fn bytes(text: &str) -> String {
+    text.bytes().map(char::from).collect()
+}
+
+#[test]
+fn with_no_color_the_several_choice_cursor_row_is_marked() {
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_candidacy"));
+    command.env("TERM", "xterm-256color").env("NO_COLOR", "1");
+    let mut p = spawn_command(command, Some(15_000)).unwrap();
+    p.exp_string("Do you have any of these signs right now?")
+        .unwrap();
+    // Without color, only the marker shows where Space would act: on the
+    // first row at first, then on the row Down moved to.
+    p.exp_string(&bytes("❯ ⬚ A hot, swollen, painful joint"))
+        .unwrap();
+    p.exp_string(&bytes("  ⬚ A fever")).unwrap();
+    send(&mut p, &format!("{DOWN}{DOWN}"));
+    p.exp_string(&bytes("❯ ⬚ New trouble holding or passing pee"))
+        .unwrap();
+    send(&mut p, " ");
+    p.exp_string(&bytes("❯ ✔ New trouble holding or passing pee"))
+        .unwrap();
+    send(&mut p, "\x03");
+    p.exp_eof().unwrap();
+    assert_eq!(exit_code(&p), 130);
+}

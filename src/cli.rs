@@ -22,7 +22,7 @@ Examples:
     candidacy --answers examples/knee-moderate.toml --audience staff
   Read answers from a file and print JSON:
     candidacy --answers examples/knee-moderate.toml --format json
-  Save a printable handout (readable by you only):
+  Save a printable handout (readable by your user account only):
     candidacy --format html --output handout.html
   A FHIR QuestionnaireResponse for the chart:
     candidacy --answers examples/knee-moderate.toml --format fhir -o response.json
@@ -267,7 +267,7 @@ pub struct ScreenArgs {
     #[arg(short = 'f', long, value_enum, default_value_t = SummaryFormat::Text)]
     pub format: SummaryFormat,
 
-    /// Save the summary to FILE (readable by you only) instead of printing it; "-" prints it
+    /// Save the summary to FILE (readable by your user account only) instead of printing it; "-" prints it
     #[arg(short = 'o', long, value_name = "FILE", conflicts_with = "repeat")]
     pub output: Option<PathBuf>,
 

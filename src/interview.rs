@@ -74,12 +74,15 @@ pub trait Prompter {
         default: Option<usize>,
     ) -> Result<Reply<usize>, Error>;
 
-    /// Any options out of `options`; `checked` are preselected.
+    /// Any options out of `options`; `checked` are preselected. `keep` says
+    /// whether `checked` is an earlier answer that may be kept as it is;
+    /// after a refused answer its marks are shown to be fixed, not kept.
     fn choose_several(
         &mut self,
         ask: &Ask<'_>,
         options: &[AnswerOption],
         checked: &[bool],
+        keep: bool,
     ) -> Result<Reply<Vec<usize>>, Error>;
 
     /// A whole number; `check` turns the typed text into the number or the
@@ -286,8 +289,10 @@ fn ask_one(
                 Some(Value::Several(set)) => (0..options.len()).map(|i| set.contains(i)).collect(),
                 _ => vec![false; options.len()],
             };
+            // An earlier answer may be kept; marks just refused may not.
+            let mut keep = true;
             loop {
-                let chosen = match prompter.choose_several(ask, options, &checked)? {
+                let chosen = match prompter.choose_several(ask, options, &checked, keep)? {
                     Reply::Answer(chosen) => chosen,
                     Reply::Back if ask.can_go_back => return Ok(Reply::Back),
                     Reply::Back => continue,
@@ -304,6 +309,7 @@ fn ask_one(
                     Err(_) => prompter.notice(&text.choose_at_least_one)?,
                 }
                 checked = (0..options.len()).map(|i| set.contains(i)).collect();
+                keep = false;
             }
         }
         QuestionKind::Number { min, max } => {
@@ -729,6 +735,7 @@ impl Prompter for Terminal {
         ask: &Ask<'_>,
         options: &[AnswerOption],
         checked: &[bool],
+        _keep: bool,
     ) -> Result<Reply<Vec<usize>>, Error> {
         if self.current == 0 {
             let hint = self.text.multi_hint.clone();
@@ -1099,10 +1106,13 @@ impl<R: BufRead, W: Write> Prompter for Plain<R, W> {
         ask: &Ask<'_>,
         options: &[AnswerOption],
         checked: &[bool],
+        keep: bool,
     ) -> Result<Reply<Vec<usize>>, Error> {
         let how = self.text.plain_several.clone();
+        // After a refused answer there is nothing to keep: Enter alone is
+        // then an empty answer, refused with its message.
         let now: Vec<usize> = (0..options.len())
-            .filter(|&i| checked.get(i).copied().unwrap_or(false))
+            .filter(|&i| keep && checked.get(i).copied().unwrap_or(false))
             .collect();
         let keep = (!now.is_empty()).then(|| {
             now.iter()
@@ -1151,7 +1161,15 @@ impl<R: BufRead, W: Write> Prompter for Plain<R, W> {
         self.write(&heading)?;
         for (i, row) in rows.iter().enumerate() {
             let answer = row.answer.replace('\n', ", ");
-            self.write(&format!("{}. {}: {}", i + 1, row.question, answer))?;
+            // "How old are you? 40", not "How old are you? 40", which a
+            // screen reader reads out as stray punctuation.
+            let question = row.question.trim_end();
+            let between = if question.ends_with(['?', ':', '.']) {
+                " "
+            } else {
+                ": "
+            };
+            self.write(&format!("{}. {question}{between}{answer}", i + 1))?;
         }
         let mut hints = vec![self.text.plain_review.clone()];
         if can_go_back {
@@ -1236,6 +1254,7 @@ mod tests {
             ask: &Ask<'_>,
             _: &[AnswerOption],
             _: &[bool],
+            _: bool,
         ) -> Result<Reply<Vec<usize>>, Error> {
             self.asked.push(format!("{} {}", ask.progress, ask.prompt));
             match self.replies.pop_front() {
@@ -1740,11 +1759,34 @@ mod tests {
     }
 
     #[test]
+    fn plain_mode_never_offers_to_keep_an_answer_it_refused() {
+        // "A fever" with "None of these" is refused; Enter alone is then
+        // not a way to keep it but an empty answer; "2" is taken.
+        let (answers, screen) = plain(&["warning_signs"], "2,8\n\n2\n", NO_REVIEW);
+        let rules = RuleSet::embedded().unwrap();
+        let fever = rules.questions[0]
+            .options()
+            .iter()
+            .position(|o| o.id == "fever")
+            .unwrap();
+        assert_eq!(
+            answers.unwrap().values()[0],
+            Value::Several(OptionSet::from_indices([fever]))
+        );
+        assert!(screen.contains("cannot be combined"), "{screen}");
+        assert!(!screen.contains("Press Enter alone to keep"), "{screen}");
+        assert!(
+            screen.contains("Please choose at least one answer."),
+            "{screen}"
+        );
+    }
+
+    #[test]
     fn plain_mode_reviews_and_changes_by_number() {
         let (answers, screen) = plain(&["age"], "40\n6\n47\n\n", REVIEW);
         assert_eq!(answers.unwrap().values()[5], Value::Number(47));
-        assert!(screen.contains("\n6. How old are you?: 40\n"), "{screen}");
-        assert!(screen.contains("\n6. How old are you?: 47\n"), "{screen}");
+        assert!(screen.contains("\n6. How old are you? 40\n"), "{screen}");
+        assert!(screen.contains("\n6. How old are you? 47\n"), "{screen}");
     }
 
     #[test]

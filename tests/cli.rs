@@ -978,7 +978,7 @@ fn plain_mode_runs_the_interview_on_typed_lines_without_a_terminal() {
     let summary = String::from_utf8(output.stdout).unwrap();
     assert!(screen.contains("Question 9 of 9: What have you already tried"));
     assert!(
-        screen.contains("\n6. How old are you?: 54\n"),
+        screen.contains("\n6. How old are you? 54\n"),
         "the review: {screen}"
     );
     assert!(summary.contains("Outcome: May be suitable"), "{summary}");

@@ -95,7 +95,7 @@ fn the_notice_after_saving_is_the_rule_sets_saved_text() {
     // rules/text.toml: saved = "The summary is saved in {path}. ..."
     assert_eq!(
         stderr,
-        "The summary is saved in summary.txt. Only you can open it.\n"
+        "The summary is saved in summary.txt. Only your user account can open it.\n"
     );
     assert!(dir.path().join("summary.txt").is_file());
 }

@@ -366,12 +366,19 @@ mod mutation_tests {
     }
 
     #[test]
-    fn a_several_choice_question_too_large_to_try_is_taken_to_have_a_passing_answer() {
-        // 17 options and `none`: too many combinations to try one by one, so
-        // even a test no answer passes is taken to matter (the cautious side).
+    fn a_several_choice_question_of_many_options_is_decided_exactly() {
+        // 40 options and `none`: far too many answers to try one by one,
+        // decided all the same: no answer has `none` with another option,
+        // so the pass stands; one with `o1` and `o39` could exist, so it
+        // goes to a clinician.
         let rules = loaded(
-            &(unasked("multi", &options(17, true))
+            &(unasked("multi", &options(40, true))
                 + &rule("clinician-review", "{ all = [\"o1\", \"none\"] }")),
+        );
+        assert_eq!(knee(&rules), PASS);
+        let rules = loaded(
+            &(unasked("multi", &options(40, true))
+                + &rule("clinician-review", "{ all = [\"o1\", \"o39\"] }")),
         );
         assert_eq!(knee(&rules), RAISED);
     }

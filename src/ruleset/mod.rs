@@ -621,10 +621,9 @@ pub enum Test {
 }
 
 impl Test {
-    /// Whether some valid answer to `question` satisfies the test. A
-    /// several-choice question with more options than can be tried one
-    /// combination at a time (over 16) is taken to have one: the answer
-    /// that errs on the side of caution where it is used.
+    /// Whether some valid answer to `question` satisfies the test, in time
+    /// that does not grow with the number of answers (the evaluator asks
+    /// this for every screening).
     pub fn satisfiable(&self, question: &Question) -> bool {
         match (&question.kind, self) {
             // The loader keeps a set within the question's options.
@@ -636,16 +635,9 @@ impl Test {
                 },
                 Test::Range { min, max },
             ) => (*min).max(*low) <= (*max).min(*high),
-            (QuestionKind::Multi(options), Test::Several { .. }) if options.len() <= 16 => {
-                (1u64..(1 << options.len())).any(|bits| {
-                    let set = OptionSet::from_indices(
-                        (0..options.len()).filter(|i| bits & (1 << i) != 0),
-                    );
-                    crate::answers::check_several(question, set)
-                        .is_ok_and(|value| self.matches(&value))
-                })
+            (QuestionKind::Multi(options), Test::Several { any, all, none }) => {
+                several_satisfiable(options, *any, *all, *none)
             }
-            (QuestionKind::Multi(_), Test::Several { .. }) => true,
             // A test of another kind of question: the loader allows none.
             _ => false,
         }
@@ -665,6 +657,42 @@ impl Test {
             }
             _ => false,
         }
+    }
+}
+
+/// Whether some valid answer to a several-choice question with `options`
+/// has an option of `any` (when `any` is not empty), every option of `all`
+/// and none of `none`. A valid answer (`crate::answers::check_several`) is
+/// one option, or several options none of which is exclusive; adding an
+/// option never helps meet `all` or `any` beyond the one it adds, so the
+/// smallest candidates decide.
+fn several_satisfiable(
+    options: &[AnswerOption],
+    any: OptionSet,
+    all: OptionSet,
+    none: OptionSet,
+) -> bool {
+    let every = OptionSet::from_indices(0..options.len());
+    let exclusive = OptionSet::from_indices((0..options.len()).filter(|&i| options[i].exclusive));
+    let (any, all, none) = (any.0 & every.0, all.0 & every.0, none.0 & every.0);
+    let plain = every.0 & !exclusive.0;
+    if all & none != 0 {
+        return false;
+    }
+    if all & exclusive.0 != 0 {
+        // An exclusive option stands alone: the answer is that option.
+        return all.count_ones() == 1 && (any == 0 || any & all != 0);
+    }
+    match (any == 0, all == 0) {
+        // Any one option not ruled out.
+        (true, true) => every.0 & !none != 0,
+        // `all` itself: plain options, or one option alone.
+        (true, false) => true,
+        (false, _) if any & all != 0 => true,
+        // One option of `any`, alone.
+        (false, true) => any & !none != 0,
+        // `all` and one more plain option of `any`.
+        (false, false) => any & plain & !none != 0,
     }
 }
 
@@ -776,6 +804,89 @@ mod tests {
         assert_eq!(a.len(), 2);
         assert!(OptionSet::default().is_empty());
         assert!(!a.contains(200), "out-of-range indices are never members");
+    }
+
+    #[test]
+    fn a_several_choice_test_is_satisfiable_exactly_when_some_valid_answer_passes_it() {
+        // Every question of up to 4 options, every choice of exclusive
+        // options, every test: the closed form against trying every answer
+        // the answer parser accepts.
+        for n in 1..=4usize {
+            let subsets = 1u64 << n;
+            for exclusive in 0..subsets {
+                let options: Vec<AnswerOption> = (0..n)
+                    .map(|i| AnswerOption {
+                        id: format!("o{i}"),
+                        label: format!("o{i}"),
+                        unsure: false,
+                        exclusive: exclusive & (1 << i) != 0,
+                    })
+                    .collect();
+                let question = Question {
+                    id: "q".to_owned(),
+                    kind: QuestionKind::Multi(options),
+                    prompt: String::new(),
+                    help: String::new(),
+                    usual: None,
+                    asked_first: false,
+                    ask_when: Vec::new(),
+                };
+                let set =
+                    |bits: u64| OptionSet::from_indices((0..n).filter(|i| bits & (1 << i) != 0));
+                for any in 0..subsets {
+                    for all in 0..subsets {
+                        for none in 0..subsets {
+                            let test = Test::Several {
+                                any: set(any),
+                                all: set(all),
+                                none: set(none),
+                            };
+                            let tried = (1..subsets).any(|answer| {
+                                crate::answers::check_several(&question, set(answer))
+                                    .is_ok_and(|value| test.matches(&value))
+                            });
+                            assert_eq!(
+                                test.satisfiable(&question),
+                                tried,
+                                "{n} options, exclusive {exclusive:b}, {test:?}"
+                            );
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn satisfiable_takes_the_same_time_for_a_question_of_64_options() {
+        // Trying every answer of 64 options would never end; the closed
+        // form answers at once: `none` of every plain option leaves only
+        // the exclusive one, which `any` names.
+        let options: Vec<AnswerOption> = (0..64)
+            .map(|i| AnswerOption {
+                id: format!("o{i}"),
+                label: format!("o{i}"),
+                unsure: false,
+                exclusive: i == 63,
+            })
+            .collect();
+        let question = Question {
+            id: "q".to_owned(),
+            kind: QuestionKind::Multi(options),
+            prompt: String::new(),
+            help: String::new(),
+            usual: None,
+            asked_first: false,
+            ask_when: Vec::new(),
+        };
+        let test = |any: &[usize], none: std::ops::Range<usize>| Test::Several {
+            any: OptionSet::from_indices(any.iter().copied()),
+            all: OptionSet::default(),
+            none: OptionSet::from_indices(none),
+        };
+        assert!(test(&[63], 0..63).satisfiable(&question));
+        assert!(!test(&[62], 0..63).satisfiable(&question));
+        assert!(!test(&[], 0..64).satisfiable(&question));
     }
 
     #[test]

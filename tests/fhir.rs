@@ -173,3 +173,67 @@ fn the_validator_rejects_what_r4_does_not_allow() {
         }
     }
 }
+
+#[test]
+fn a_question_asked_after_one_that_may_not_be_asked_is_disabled_when_that_one_is_not() {
+    let Some(python) = validator() else { return };
+    // A question asked only for knee arthritis: after a warning sign the
+    // problem is not asked, and in R4 a bare `!=` would then enable (and
+    // require) it.
+    let dir = tempfile::tempdir().unwrap();
+    let rules = dir.path().join("rules");
+    std::fs::create_dir(&rules).unwrap();
+    for (name, text) in candidacy::ruleset::EMBEDDED_FILES {
+        std::fs::write(rules.join(name), text).unwrap();
+    }
+    std::fs::write(
+        rules.join("zz-knee-side.toml"),
+        "[[question]]\nid = \"knee_side\"\nkind = \"choice\"\nprompt = \"Which knee is it?\"\n\
+         help = \"Pick one.\"\nask_when.condition = { in = [\"knee-arthritis\"] }\n\
+         [[question.option]]\nid = \"left\"\nlabel = \"Left\"\n\
+         [[question.option]]\nid = \"right\"\nlabel = \"Right\"\n",
+    )
+    .unwrap();
+    let rules = rules.to_str().unwrap();
+    let mut files = vec![dir.path().join("questionnaire.json")];
+    std::fs::write(
+        &files[0],
+        run(&["questionnaire", "--format", "fhir", "--rules", rules]),
+    )
+    .unwrap();
+    let every = [
+        "condition=knee-arthritis",
+        "duration=over-a-year",
+        "severity=moderate",
+        "imaging=moderate",
+        "age=54",
+        "active_infection=no",
+        "health=none",
+        "prior_treatments=rest",
+    ];
+    let cases: [(&str, Vec<&str>); 3] = [
+        ("sign", vec!["warning_signs=fever"]),
+        ("knee", {
+            let mut a = vec!["warning_signs=none", "knee_side=left"];
+            a.extend(every);
+            a
+        }),
+        ("hip", {
+            let mut a = vec!["warning_signs=none"];
+            a.extend(every);
+            a[1] = "condition=hip-arthritis";
+            a
+        }),
+    ];
+    for (name, answers) in &cases {
+        let mut args = vec!["--rules", rules, "--format", "fhir"];
+        for answer in answers {
+            args.extend(["--answer", answer]);
+        }
+        let path = dir.path().join(format!("{name}.json"));
+        std::fs::write(&path, run(&args)).unwrap();
+        files.push(path);
+    }
+    let report = validate(&python, &files).unwrap_or_else(|report| panic!("{report}"));
+    assert_eq!(report.matches(": valid ").count(), 4, "{report}");
+}

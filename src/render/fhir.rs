@@ -90,6 +90,8 @@ struct EnableWhen<'a> {
     answer_coding: Option<Coding<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     answer_integer: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    answer_boolean: Option<bool>,
 }
 
 /// A question's `ask_when` as FHIR `enableWhen` conditions and their
@@ -102,6 +104,10 @@ struct EnableWhen<'a> {
 /// a several-choice "all of" is `=` for each and "none of" `!=` for each.
 /// A several-choice "any of" with more than one option holds only as the
 /// one condition, with the behavior "any".
+///
+/// In R4 `!=` also holds when the question has no answer (it may itself
+/// not be asked), where `ask_when` fails; so each question tested with
+/// `!=` also gets an `exists` condition.
 fn enable_when<'a>(
     rules: &'a RuleSet,
     question: &Question,
@@ -115,6 +121,7 @@ fn enable_when<'a>(
             operator,
             answer_coding: Some(coding(on, i)),
             answer_integer: None,
+            answer_boolean: None,
         };
         match &m.test {
             Test::OneOf(set) => conditions.extend(
@@ -129,6 +136,7 @@ fn enable_when<'a>(
                         operator,
                         answer_coding: None,
                         answer_integer: Some(n),
+                        answer_boolean: None,
                     });
                 }
             }
@@ -146,6 +154,19 @@ fn enable_when<'a>(
             }
         }
     }
+    let mut answered: Vec<&'a str> = Vec::new();
+    for condition in &conditions {
+        if condition.operator == "!=" && !answered.contains(&condition.question) {
+            answered.push(condition.question);
+        }
+    }
+    conditions.extend(answered.into_iter().map(|question| EnableWhen {
+        question,
+        operator: "exists",
+        answer_coding: None,
+        answer_integer: None,
+        answer_boolean: Some(true),
+    }));
     match any_of {
         None => {
             let behavior = (conditions.len() > 1).then_some("all");
@@ -691,9 +712,13 @@ mod tests {
             .map(|all| {
                 all.iter()
                     .map(|c| {
-                        let value = c["answerCoding"]["code"]
-                            .as_str()
-                            .map_or_else(|| c["answerInteger"].to_string(), str::to_owned);
+                        let value = c["answerCoding"]["code"].as_str().map_or_else(
+                            || match c.get("answerBoolean") {
+                                Some(b) => b.to_string(),
+                                None => c["answerInteger"].to_string(),
+                            },
+                            str::to_owned,
+                        );
                         (
                             c["question"].as_str().unwrap().to_owned(),
                             c["operator"].as_str().unwrap().to_owned(),
@@ -737,6 +762,8 @@ mod tests {
             [
                 triple("condition", "!=", "cartilage-degeneration"),
                 triple("condition", "!=", "other"),
+                // `!=` holds with no answer at all; ask_when does not.
+                triple("condition", "exists", "true"),
             ]
         );
         // One "any of" several options alone: the behavior is "any".

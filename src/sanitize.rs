@@ -24,7 +24,11 @@
 //!   showing: U+00AD (soft hyphen), U+200B–U+200D (zero width space,
 //!   non-joiner, joiner), U+2060–U+2064 (word joiner and the invisible
 //!   operators), U+FEFF (zero width no-break space) and U+180E (Mongolian
-//!   vowel separator). `cand\u{200b}idate` reads as "candidate"; removing
+//!   vowel separator), and the rest of Unicode's Default_Ignorable_Code_Point
+//!   characters, which a reader draws as nothing: U+034F (combining
+//!   grapheme joiner), the Hangul fillers, the variation selectors, the tag
+//!   characters U+E0000–U+E0FFF and the others of that property.
+//!   `cand\u{200b}idate` reads as "candidate"; removing
 //!   them makes what is checked and what is shown the same text. The price
 //!   is that scripts which need a joiner (some Indic and Arabic spellings,
 //!   emoji sequences) are shown without it.
@@ -55,6 +59,21 @@ pub fn is_unsafe(c: char) -> bool {
         '\u{ad}' | '\u{180e}' | '\u{200b}'..='\u{200d}' | '\u{2060}'..='\u{2064}' | '\u{feff}' => {
             true
         }
+        // The rest of Unicode's Default_Ignorable_Code_Point: drawn as
+        // nothing, so they too can hide inside a word.
+        '\u{34f}'
+        | '\u{115f}'..='\u{1160}'
+        | '\u{17b4}'..='\u{17b5}'
+        | '\u{180b}'..='\u{180f}'
+        | '\u{2065}'
+        | '\u{206a}'..='\u{206f}'
+        | '\u{3164}'
+        | '\u{fe00}'..='\u{fe0f}'
+        | '\u{ffa0}'
+        | '\u{fff0}'..='\u{fff8}'
+        | '\u{1bca0}'..='\u{1bca3}'
+        | '\u{1d173}'..='\u{1d17a}'
+        | '\u{e0000}'..='\u{e0fff}' => true,
         '\u{2028}' | '\u{2029}' => true,
         _ => false,
     }
@@ -224,17 +243,47 @@ mod tests {
         }
         assert_eq!(sanitize("\u{202e}live\u{202c}"), "live");
         // Neighbours that are ordinary text stay.
-        assert_eq!(
-            sanitize("\u{200a}\u{2065}\u{206a}\u{2070}"),
-            "\u{200a}\u{2065}\u{206a}\u{2070}"
-        );
+        assert_eq!(sanitize("\u{200a}\u{2070}"), "\u{200a}\u{2070}");
     }
 
     #[test]
     fn invisible_characters_inside_a_word_are_removed() {
         for c in [
-            '\u{ad}', '\u{200b}', '\u{200c}', '\u{200d}', '\u{2060}', '\u{2061}', '\u{2062}',
-            '\u{2063}', '\u{2064}', '\u{feff}', '\u{180e}',
+            '\u{ad}',
+            '\u{200b}',
+            '\u{200c}',
+            '\u{200d}',
+            '\u{2060}',
+            '\u{2061}',
+            '\u{2062}',
+            '\u{2063}',
+            '\u{2064}',
+            '\u{feff}',
+            '\u{180e}',
+            '\u{34f}',
+            '\u{115f}',
+            '\u{1160}',
+            '\u{17b4}',
+            '\u{17b5}',
+            '\u{180b}',
+            '\u{180f}',
+            '\u{2065}',
+            '\u{206a}',
+            '\u{206f}',
+            '\u{3164}',
+            '\u{fe00}',
+            '\u{fe0f}',
+            '\u{ffa0}',
+            '\u{fff0}',
+            '\u{fff8}',
+            '\u{1bca0}',
+            '\u{1bca3}',
+            '\u{1d173}',
+            '\u{1d17a}',
+            '\u{e0000}',
+            '\u{e0061}',
+            '\u{e0100}',
+            '\u{e0fff}',
         ] {
             assert_eq!(
                 sanitize(&format!("cand{c}idate")),
@@ -246,10 +295,12 @@ mod tests {
         }
         // Line and paragraph separators keep the words apart, on one line.
         assert_eq!(sanitize("safe\u{2028}and\u{2029}x"), "safe and x");
-        // Neighbours stay: a hair space, the character after the isolates.
+        // Neighbours stay: a hair space, the character after the invisible
+        // operators' block, one before the zero width no-break space, and
+        // the first character after the tags.
         assert_eq!(
-            sanitize("a\u{200a}b\u{2065}c\u{fefe}"),
-            "a\u{200a}b\u{2065}c\u{fefe}"
+            sanitize("a\u{200a}b\u{2070}c\u{fefe}d\u{e1000}"),
+            "a\u{200a}b\u{2070}c\u{fefe}d\u{e1000}"
         );
     }
 

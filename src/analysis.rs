@@ -28,14 +28,26 @@ use crate::ruleset::{OptionSet, QuestionKind, RuleSet, Test};
 
 /// The most distinct states the analysis keeps after any question: sets of
 /// rules still able to match (with the `ask_when`s still holding and the
-/// flags a check needs). A state costs about a hundred bytes, so this bounds
-/// a pass's memory to tens of megabytes. The built-in rules need a few
-/// hundred (3,712 final classes when every rule is kept apart).
+/// flags a check needs). The built-in rules need a few hundred (3,712
+/// final classes when every rule is kept apart).
 pub const MAX_STATES: usize = 100_000;
 
-/// The most steps (a state meeting one answer) of one pass over the
-/// questions: about a second of work.
-pub const MAX_STEPS: usize = 20_000_000;
+/// The most 64-bit words the states after one question may take: a state
+/// has a bit per rule it tracks, so with many rules fewer states fit. With
+/// the maps that index them, a pass's memory stays under about 100 MB.
+pub const MAX_STATE_WORDS: usize = 4_000_000;
+
+/// The most work of a whole analysis, every pass of `rules check` together
+/// (counting rules, gap examples and each pair of rules a contradiction
+/// check compares): a state meeting one answer costs one unit per 64-bit
+/// word of its key. About two seconds on one core; the built-in rules take
+/// about 200,000.
+pub const MAX_WORK: u64 = 100_000_000;
+
+/// The most pairs of a `may-be-suitable` rule and a more serious one citing
+/// the same source that the contradiction check compares, one pass each.
+/// The built-in rules have about a hundred.
+pub const MAX_PAIRS: usize = 10_000;
 
 /// The most options of a several-choice question whose combinations are
 /// enumerated (2^16 subsets).
@@ -97,7 +109,7 @@ struct Answered {
 
 /// The answers the rules can tell apart, question by question, with what
 /// each lets through; see the module documentation.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct AnswerSpace {
     questions: Vec<Answered>,
     /// The questions with an `ask_when`, in order.
@@ -110,6 +122,10 @@ pub struct AnswerSpace {
     ask_words: usize,
     /// How many valid answer sets the space holds.
     combinations: usize,
+    /// The work its passes have done so far, against `budget`.
+    work: std::sync::atomic::AtomicU64,
+    /// The most work all its passes may do together: [`MAX_WORK`].
+    budget: u64,
 }
 
 /// One class of answer sets that every rule, the "not sure" check and the
@@ -316,9 +332,16 @@ impl Run {
 impl AnswerSpace {
     /// The space of `rules`, or why it is too large to analyse: a
     /// several-choice question with more than [`MAX_SEVERAL_OPTIONS`]
-    /// options, more than [`MAX_STATES`] states or [`MAX_STEPS`] steps, or
-    /// a number of valid answer sets too large to count.
+    /// options, more than [`MAX_STATES`] states (or [`MAX_STATE_WORDS`]
+    /// words of them), more than [`MAX_WORK`], or a number of valid answer
+    /// sets too large to count. Every later pass over the space counts
+    /// against the same [`MAX_WORK`].
     pub fn new(rules: &RuleSet) -> Result<AnswerSpace, TooLarge> {
+        AnswerSpace::within(rules, MAX_WORK)
+    }
+
+    /// [`AnswerSpace::new`] with `budget` in place of [`MAX_WORK`].
+    fn within(rules: &RuleSet, budget: u64) -> Result<AnswerSpace, TooLarge> {
         let count = rules.questions.len();
         let mut asking = Vec::new();
         let mut ask_slot = vec![None; count];
@@ -417,6 +440,8 @@ impl AnswerSpace {
             rule_words,
             ask_words,
             combinations: 0,
+            work: std::sync::atomic::AtomicU64::new(0),
+            budget,
         };
         let run = space.run(rules, &Query::new(&[], Fold::Keep))?;
         space.combinations = run.states.iter().try_fold(0usize, |sum, s| {
@@ -437,6 +462,11 @@ impl AnswerSpace {
     }
 
     /// The representative answers of question `question`, then
+    /// The work its passes have done so far (see [`MAX_WORK`]).
+    pub fn work(&self) -> u64 {
+        self.work.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
     /// [`Value::Unasked`] if it has an `ask_when`.
     pub fn values(&self, question: usize) -> &[Value] {
         &self.questions[question].values
@@ -656,7 +686,14 @@ impl AnswerSpace {
         let mut weights: Vec<usize> = vec![1];
         // For each question, each state's (previous state, value index).
         let mut back: Vec<Vec<(usize, usize)>> = Vec::with_capacity(count);
-        let mut steps = 0usize;
+        // Work is counted in key words: a step costs `n`, and so does each
+        // answer's mask made for the pass.
+        let cost = n as u64;
+        let values: usize = self.questions.iter().map(|q| q.values.len()).sum();
+        let mut work = self
+            .work
+            .load(std::sync::atomic::Ordering::Relaxed)
+            .saturating_add(cost.saturating_mul(values as u64));
         let mut scratch = vec![0u64; n];
         for (q, question) in self.questions.iter().enumerate() {
             let all: Vec<usize>;
@@ -679,9 +716,14 @@ impl AnswerSpace {
             };
             for (s, key) in keys.iter().enumerate() {
                 for &v in picks {
-                    steps += 1;
-                    if steps > MAX_STEPS {
-                        return Err(too_many(&format!("{MAX_STEPS} steps")));
+                    work += cost;
+                    if work > self.budget {
+                        self.work.store(work, std::sync::atomic::Ordering::Relaxed);
+                        return Err(too_many(&format!(
+                            "{} units of work in all (a state meeting an answer, per 64 \
+                             rules, `ask_when`s and flags it keeps)",
+                            self.budget
+                        )));
                     }
                     // Unasked only where the `ask_when` fails.
                     if question.values[v] == Value::Unasked && ask.is_some_and(|a| bit(key, a)) {
@@ -708,6 +750,11 @@ impl AnswerSpace {
                             if index.len() == MAX_STATES {
                                 return Err(too_many(&format!("{MAX_STATES} states")));
                             }
+                            if (index.len() + 1) * n > MAX_STATE_WORDS {
+                                return Err(too_many(&format!(
+                                    "{MAX_STATE_WORDS} words of states ({n} a state)"
+                                )));
+                            }
                             index.insert(scratch.clone().into_boxed_slice(), next_weights.len());
                             next_weights.push(weight);
                             next_back.push((s, v));
@@ -723,6 +770,7 @@ impl AnswerSpace {
             weights = next_weights;
             back.push(next_back);
         }
+        self.work.store(work, std::sync::atomic::Ordering::Relaxed);
         // States are numbered in order of their first example, and each
         // state's first example extends its predecessor's first.
         let states = keys
@@ -1062,6 +1110,8 @@ pub struct Analysis {
     /// Rules reporting a disagreement between sources that some answer set
     /// fires: expected, listed as notes.
     pub disagreements: Vec<usize>,
+    /// The work all its passes took (see [`MAX_WORK`]).
+    pub work: u64,
 }
 
 /// How many gap examples to keep.
@@ -1069,7 +1119,12 @@ pub const GAP_EXAMPLES: usize = 5;
 
 /// Analyses `rules` over its whole answer space.
 pub fn analyse(rules: &RuleSet) -> Result<Analysis, TooLarge> {
-    let space = AnswerSpace::new(rules)?;
+    analyse_within(rules, MAX_WORK)
+}
+
+/// [`analyse`] with `budget` in place of [`MAX_WORK`].
+fn analyse_within(rules: &RuleSet, budget: u64) -> Result<Analysis, TooLarge> {
+    let space = AnswerSpace::within(rules, budget)?;
     let all: Vec<usize> = (0..rules.rules.len()).collect();
     let fired = space.run(rules, &Query::new(&all, Fold::Retire))?.fired;
     let deciding: Vec<usize> = all
@@ -1088,16 +1143,22 @@ pub fn analyse(rules: &RuleSet) -> Result<Analysis, TooLarge> {
         .map(|r| r.citations.iter().map(|c| c.source).collect())
         .collect();
     let mut contradictions: BTreeMap<(usize, usize, usize), Contradiction> = BTreeMap::new();
-    let passes = all
+    let passes: Vec<usize> = all
         .iter()
         .copied()
-        .filter(|&i| fired[i] && rules.rules[i].level == Level::MayBeSuitable);
-    for pass in passes {
-        let cautions = all.iter().copied().filter(|&i| {
+        .filter(|&i| fired[i] && rules.rules[i].level == Level::MayBeSuitable)
+        .collect();
+    let cautions: Vec<usize> = all
+        .iter()
+        .copied()
+        .filter(|&i| {
             let r = &rules.rules[i];
             fired[i] && r.level < Level::MayBeSuitable && r.conflict.is_none()
-        });
-        for caution in cautions {
+        })
+        .collect();
+    let mut pairs: Vec<(usize, usize, Vec<usize>)> = Vec::new();
+    for &pass in &passes {
+        for &caution in &cautions {
             let shared: Vec<usize> = sources_of[caution]
                 .intersection(&sources_of[pass])
                 .copied()
@@ -1105,30 +1166,39 @@ pub fn analyse(rules: &RuleSet) -> Result<Analysis, TooLarge> {
             if shared.is_empty() {
                 continue;
             }
-            let run = space.run(rules, &Query::new(&[pass, caution], Fold::Keep))?;
-            let both: Vec<&State> = run
-                .states
-                .iter()
-                .filter(|s| run.has(s, 0) && run.has(s, 1))
-                .collect();
-            let Some(first) = both.first() else { continue };
-            let count = both
-                .iter()
-                .try_fold(0usize, |sum, s| sum.checked_add(s.weight))
-                .ok_or_else(too_large_to_count)?;
-            let example = space.describe(rules, &first.example);
-            for source in shared {
-                contradictions.insert(
-                    (source, pass, caution),
-                    Contradiction {
-                        source,
-                        pass_rule: pass,
-                        caution_rule: caution,
-                        count,
-                        example: example.clone(),
-                    },
-                );
+            if pairs.len() == MAX_PAIRS {
+                return Err(TooLarge(format!(
+                    "more than {MAX_PAIRS} pairs of a `may-be-suitable` rule and a more \
+                     serious one citing the same source to compare"
+                )));
             }
+            pairs.push((pass, caution, shared));
+        }
+    }
+    for (pass, caution, shared) in pairs {
+        let run = space.run(rules, &Query::new(&[pass, caution], Fold::Keep))?;
+        let both: Vec<&State> = run
+            .states
+            .iter()
+            .filter(|s| run.has(s, 0) && run.has(s, 1))
+            .collect();
+        let Some(first) = both.first() else { continue };
+        let count = both
+            .iter()
+            .try_fold(0usize, |sum, s| sum.checked_add(s.weight))
+            .ok_or_else(too_large_to_count)?;
+        let example = space.describe(rules, &first.example);
+        for source in shared {
+            contradictions.insert(
+                (source, pass, caution),
+                Contradiction {
+                    source,
+                    pass_rule: pass,
+                    caution_rule: caution,
+                    count,
+                    example: example.clone(),
+                },
+            );
         }
     }
     let mut masked = Vec::new();
@@ -1153,6 +1223,7 @@ pub fn analyse(rules: &RuleSet) -> Result<Analysis, TooLarge> {
         disagreements: (0..rules.rules.len())
             .filter(|&i| fired[i] && rules.rules[i].conflict.is_some())
             .collect(),
+        work: space.work(),
     })
 }
 #[cfg(test)]
@@ -1198,6 +1269,86 @@ mod tests {
         let sign = 127 * (12 * 6 * 5 * 6 * 5 * 4 * 258 * 33);
         assert_eq!((none, sign), (112_504_320, 46_711_209_600));
         (none, sign)
+    }
+
+    /// The built-in rules with `condition-not-listed` left out: gaps, so
+    /// the check also grows its gap examples.
+    fn with_gaps() -> RuleSet {
+        let files = crate::ruleset::RuleSet::embedded_files()
+            .into_iter()
+            .map(|mut file| {
+                if let Some(start) = file.text.find("[[rule]]\nid = \"condition-not-listed\"") {
+                    let end = file.text[start + 1..]
+                        .find("[[rule]]")
+                        .map_or(file.text.len(), |e| start + 1 + e);
+                    file.text.replace_range(start..end, "");
+                }
+                file
+            })
+            .collect();
+        RuleSet::from_files(files).unwrap()
+    }
+
+    #[test]
+    fn the_built_in_rules_take_a_small_part_of_the_work_budget() {
+        let analysis = analyse(&rules()).unwrap();
+        assert!(analysis.work > 0);
+        assert!(analysis.work * 20 < MAX_WORK, "{}", analysis.work);
+        let analysis = analyse(&with_gaps()).unwrap();
+        assert_eq!(
+            analysis.gap_examples.len(),
+            1,
+            "{:?}",
+            analysis.gap_examples
+        );
+        assert!(analysis.work * 20 < MAX_WORK, "{}", analysis.work);
+    }
+
+    #[test]
+    fn one_work_budget_covers_every_pass_of_the_check() {
+        // The whole check's work, then one unit less: the space itself is
+        // built (its pass is well within), but a later pass runs out.
+        let rules = with_gaps();
+        let whole = analyse(&rules).unwrap().work;
+        assert_eq!(analyse_within(&rules, whole).unwrap().work, whole);
+        let first = AnswerSpace::new(&rules).unwrap().work();
+        assert!(first < whole / 2, "{first} of {whole}");
+        let error = analyse_within(&rules, whole - 1).unwrap_err();
+        assert!(
+            error
+                .0
+                .starts_with(&format!("more than {} units of work in all", whole - 1)),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn too_many_pairs_to_compare_for_contradictions_is_too_large() {
+        // 101 passes and 100 cautions citing the same source: 10,100 pairs.
+        let mut extra = String::new();
+        for (level, count) in [("may-be-suitable", 101), ("clinician-review", 100)] {
+            for i in 0..count {
+                extra.push_str(&format!(
+                    "[[rule]]\nid = \"{level}-{i}\"\nlevel = \"{level}\"\n\
+                     message = \"The Johnson Medical Center page says {i}.\"\n\
+                     when.condition = {{ in = [\"disc-degeneration\"] }}\n\
+                     when.age = {{ min = {} }}\n\
+                     cite = [{{ source = \"johnson-medical-center\", quote = \"Disc degeneration in the spine\" }}]\n\n",
+                    18 + i % 50
+                ));
+            }
+        }
+        let mut files = crate::ruleset::RuleSet::embedded_files();
+        files.push(crate::ruleset::RuleFile {
+            name: "zz-pairs.toml".to_owned(),
+            text: extra,
+        });
+        let rules = RuleSet::from_files(files).unwrap();
+        let error = analyse(&rules).unwrap_err();
+        assert!(
+            error.0.starts_with(&format!("more than {MAX_PAIRS} pairs")),
+            "{error}"
+        );
     }
 
     #[test]

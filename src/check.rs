@@ -181,8 +181,11 @@ pub fn check(rules: &RuleSet, sources: Option<&Path>, today: &str) -> CheckRepor
     let analysis = match analyse(rules) {
         Ok(analysis) => analysis,
         Err(too_large) => {
+            // Nothing about gaps, unreachable rules or contradictions can be
+            // said of a rule set the check cannot cover: an error, so that
+            // a CI step relying on the exit code does not pass it.
             items.push(Item::new(
-                Severity::Warning,
+                Severity::Error,
                 "too-large",
                 too_large.to_string(),
             ));

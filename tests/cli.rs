@@ -1429,3 +1429,30 @@ fn every_help_example_names_real_files_and_those_without_a_terminal_run() {
     }
     assert!(ran >= 4, "{commands:?}");
 }
+
+#[test]
+fn rules_check_fails_on_a_rule_set_too_large_to_analyse() {
+    // A several-choice question of 17 options: more than the analysis
+    // enumerates, so nothing about gaps or contradictions can be said.
+    let mut question = String::from(
+        "[[question]]\nid = \"many\"\nkind = \"multi\"\nprompt = \"Which?\"\nhelp = \"Any.\"\n",
+    );
+    for i in 0..17 {
+        question.push_str(&format!(
+            "[[question.option]]\nid = \"o{i}\"\nlabel = \"O{i}\"\n"
+        ));
+    }
+    question.push_str("\n[[rule]]\nid = \"nothing-tried-yet\"");
+    let dir = broken_rules(
+        "treatments.toml",
+        "[[rule]]\nid = \"nothing-tried-yet\"",
+        &question,
+    );
+    let output = rules_check(dir.path(), &[]);
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    assert_eq!(output.status.code(), Some(78), "{stdout}");
+    assert!(
+        stdout.contains("error[too-large]: the answer space is too large to analyse exhaustively"),
+        "{stdout}"
+    );
+}

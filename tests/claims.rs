@@ -59,6 +59,26 @@ fn a_promise_cites_clinic_marketing_and_the_evidence_never_does() {
 }
 
 #[test]
+fn a_citation_of_the_wrong_kind_is_pointed_at_even_after_an_undeclared_source() {
+    // The undeclared source resolves to nothing; the regulator after it is
+    // the citation of the wrong kind, and the error points at it.
+    let line = "promise_cite = [{ source = \"nosuch\", quote = \"x\" }, { source = \"fda-consumer-alert\", quote = \"x\" }]";
+    let extra = format!(
+        "[[claim]]\nid = \"x\"\ntopic = \"Cost\"\npromise = \"The Defiage blog post says so.\"\n{line}\n\
+         evidence = \"The FDA says otherwise.\"\n\
+         evidence_cite = [{{ source = \"fda-stem-cell-consumer-info\", quote = \"FDA has not approved any stem cell-based products for use\" }}]\n"
+    );
+    let message = refused(&extra);
+    let column = line.find("\"fda-consumer-alert\"").unwrap() + 1;
+    assert!(
+        message.contains(&format!(
+            "cites clinic marketing only, not `fda-consumer-alert`\n  --> zz-extra.toml:5:{column}"
+        )),
+        "{message}"
+    );
+}
+
+#[test]
 fn a_claim_needs_both_sides_cited_and_worded_and_a_unique_id() {
     let no_evidence = "[[claim]]\nid = \"z\"\ntopic = \" \"\npromise = \"The Defiage blog post says so.\"\n\
                        promise_cite = [{ source = \"defiage\", quote = \"Knee osteoarthritis\" }]\n\

@@ -774,26 +774,37 @@ impl Builder<'_> {
                 span,
                 sources,
             );
-            for (cite, citation) in c.promise_cite.iter().zip(&promise_citations) {
-                if sources[citation.source].kind != SourceKind::ClinicMarketing {
+            // Each citation's kind is checked at its own place: by its
+            // source's id, not by position among the citations that
+            // resolved (an undeclared source leaves none).
+            let declared = |cite: &Spanned<RawCitation>| {
+                let name = cite.get_ref().source.get_ref();
+                sources.iter().find(|s| &s.id == name)
+            };
+            for cite in &c.promise_cite {
+                if let Some(source) = declared(cite)
+                    && source.kind != SourceKind::ClinicMarketing
+                {
                     self.error(
                         file,
                         cite.get_ref().source.span(),
                         format!(
                             "claim `{id}`: a promise is a clinic's words, so `promise_cite` cites clinic marketing only, not `{}`",
-                            sources[citation.source].id
+                            source.id
                         ),
                     );
                 }
             }
-            for (cite, citation) in c.evidence_cite.iter().zip(&evidence_citations) {
-                if sources[citation.source].kind == SourceKind::ClinicMarketing {
+            for cite in &c.evidence_cite {
+                if let Some(source) = declared(cite)
+                    && source.kind == SourceKind::ClinicMarketing
+                {
                     self.error(
                         file,
                         cite.get_ref().source.span(),
                         format!(
                             "claim `{id}`: clinic marketing is not evidence, so `evidence_cite` cannot cite `{}`",
-                            sources[citation.source].id
+                            source.id
                         ),
                     );
                 }

@@ -1941,4 +1941,75 @@ mod mutation_tests {
             "bad\n  --> f.toml:2:6\n  |\n2 | bb = xyz\n  |      ^^^"
         );
     }
+
+    #[test]
+    fn a_matcher_for_another_kind_of_question_is_refused_at_each_wrong_key() {
+        // One problem per wrong key, each pointing at its key's value.
+        let cases = [
+            (
+                "when.condition = { any = [\"knee-arthritis\"], min = 1 }",
+                "wrong matcher for question `condition`: a one-choice question takes `in = [...]`",
+                ["[\"knee-arthritis\"]", "1"].as_slice(),
+            ),
+            (
+                "when.warning_signs = { in = [\"fever\"] }",
+                "wrong matcher for question `warning_signs`: a several-choice question takes `any`, `all` and `none`",
+                ["[\"fever\"]"].as_slice(),
+            ),
+            (
+                "when.age = { none = [\"x\"] }",
+                "wrong matcher for question `age`: a number question takes `min` and `max`",
+                ["[\"x\"]"].as_slice(),
+            ),
+        ];
+        for (when, message, values) in cases {
+            let extra = rule(when);
+            let found = errors(None, &extra);
+            let wrong: Vec<&String> = found.iter().filter(|e| e.starts_with(message)).collect();
+            assert_eq!(wrong.len(), values.len(), "{when}: {found:?}");
+            for (error, value) in wrong.iter().zip(values) {
+                // The caret is under the value of the wrong key.
+                let line = extra.lines().position(|l| l.starts_with("when.")).unwrap() + 1;
+                let column = extra.lines().nth(line - 1).unwrap().find(value).unwrap() + 1;
+                assert!(
+                    error.contains(&format!("--> extra.toml:{line}:{column}")),
+                    "{when}: {error}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_location_inside_a_character_is_that_character_s_column() {
+        // Byte 2 is inside "é" (bytes 1 and 2 of "aé b"): its column is the
+        // column of "é", never the next character's.
+        let file = RuleFile {
+            name: "f.toml".to_owned(),
+            text: "aé b\nsecond".to_owned(),
+        };
+        let at = locate(&file, 2);
+        assert_eq!((at.line, at.column), (1, 2));
+        let at = locate(&file, 1);
+        assert_eq!((at.line, at.column), (1, 2));
+        let at = locate(&file, 3);
+        assert_eq!((at.line, at.column), (1, 3));
+    }
+
+    #[test]
+    fn the_built_in_disclaimer_keeps_its_citation() {
+        let rules = RuleSet::embedded().unwrap();
+        let cited: Vec<(&str, &str)> = rules
+            .meta
+            .disclaimer_citations
+            .iter()
+            .map(|c| (rules.sources[c.source].id.as_str(), c.quote.as_str()))
+            .collect();
+        assert_eq!(
+            cited,
+            [(
+                "defiage",
+                "A detailed evaluation is always necessary to determine candidacy"
+            )]
+        );
+    }
 }

@@ -524,7 +524,8 @@ fn text_from_rule_files_cannot_drive_the_terminal() {
     assert_eq!(output.status.code(), Some(0));
     let text = String::from_utf8(output.stdout).unwrap();
     assert!(!text.contains('\u{1b}'));
-    assert!(text.starts_with("[2J[31mBone marrow"));
+    // The title, after the action and the outcome, with the escapes gone.
+    assert!(text.contains("\n\n[2J[31mBone marrow"), "{text}");
 }
 
 /// The folders a run could write to: a working folder, TMPDIR, HOME (with
@@ -1454,5 +1455,74 @@ fn rules_check_fails_on_a_rule_set_too_large_to_analyse() {
     assert!(
         stdout.contains("error[too-large]: the answer space is too large to analyse exhaustively"),
         "{stdout}"
+    );
+}
+
+#[test]
+fn every_summary_opens_with_the_action_then_the_outcome() {
+    for (file, action) in [
+        (
+            "back-pain-warning-signs.toml",
+            "Go to an emergency department now, or call emergency services.",
+        ),
+        (
+            "knee-moderate.toml",
+            "If you want to go ahead, book an evaluation with a clinician.",
+        ),
+        (
+            "unsure-severity.toml",
+            "Talk to a clinician before you book anything.",
+        ),
+        (
+            "active-infection.toml",
+            "Hold off on booking for now. Talk to a clinician about your answers.",
+        ),
+    ] {
+        let path = example(file);
+        let path = path.to_str().unwrap();
+        let summary = json(&["--answers", path]);
+        assert_eq!(summary["action"], action, "{file}");
+        let run = |format: &str| {
+            let output = candidacy()
+                .args(["--answers", path, "--format", format])
+                .output()
+                .unwrap();
+            String::from_utf8(output.stdout).unwrap()
+        };
+        let text = run("text");
+        let mut lines = text.lines();
+        assert_eq!(lines.next(), Some(action), "{file}");
+        assert!(lines.next().unwrap().starts_with("Outcome: "), "{file}");
+        // In the documents too, the action comes before the outcome.
+        for format in ["markdown", "html", "fhir"] {
+            let out = run(format);
+            let at = out
+                .find(action)
+                .unwrap_or_else(|| panic!("{file} {format}"));
+            let outcome = out.find("Outcome: ").unwrap();
+            assert!(at < outcome, "{file} {format}");
+        }
+    }
+    // With a sign of an emergency and a fever, the emergency decides the
+    // first line: the rules put the most urgent first.
+    let output = candidacy()
+        .args(["--answer", "warning_signs=fever,saddle-numbness"])
+        .write_stdin("")
+        .output()
+        .unwrap();
+    let text = String::from_utf8(output.stdout).unwrap();
+    assert!(
+        text.starts_with("Go to an emergency department now"),
+        "{text}"
+    );
+    let output = candidacy()
+        .args(["--answer", "warning_signs=fever"])
+        .write_stdin("")
+        .output()
+        .unwrap();
+    let text = String::from_utf8(output.stdout).unwrap();
+    assert!(
+        text.starts_with("See a doctor today about your fever."),
+        "{text}"
     );
 }

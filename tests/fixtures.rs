@@ -307,8 +307,8 @@ fn verdict_and_promise_words_are_errors_naming_the_rule() {
         ),
         (
             "level `may-be-suitable` label uses “eligible”",
-            "text.toml:90:10",
-            "90 | label = \"Eligible, ",
+            "text.toml:93:10",
+            "93 | label = \"Eligible, ",
         ),
     ] {
         let at = stderr

@@ -517,6 +517,7 @@ fn narrative(view: &View) -> String {
         div.push_str(&xml_escape(text));
         div.push_str("</p>");
     };
+    p(&mut div, &view.action);
     p(
         &mut div,
         &format!("{}: {}", view.outcome_heading, view.outcome_label),

@@ -22,6 +22,7 @@ struct Summary<'a> {
     tool: Tool,
     outcome: Level,
     outcome_label: &'a str,
+    action: &'a str,
     fallback: Option<&'static str>,
     findings: Vec<Finding<'a>>,
     conflicts: Vec<Conflict<'a>>,
@@ -221,6 +222,7 @@ pub fn render(report: &Report<'_>) -> String {
         },
         outcome: assessment.outcome,
         outcome_label: &rules.levels.get(assessment.outcome).label,
+        action: report.action(),
         fallback: assessment.fallback.map(|f| f.id()),
         findings: assessment
             .findings

@@ -13,18 +13,21 @@ pub fn render(report: &Report<'_>) -> String {
         out.push_str(text);
         out.push('\n');
     };
-    line(&format!("# {}", escape(&view.title)));
+    // The action first, then the outcome in words, then the title.
+    line(&format!("**{}**", escape(&view.action)));
     line("");
-    if let Some(overdue) = &view.overdue {
-        line(&format!("> **{}**", escape(overdue)));
-        line("");
-    }
     line(&format!(
         "**{}: {}**",
         escape(&view.outcome_heading),
         escape(&view.outcome_label)
     ));
     line("");
+    line(&format!("# {}", escape(&view.title)));
+    line("");
+    if let Some(overdue) = &view.overdue {
+        line(&format!("> **{}**", escape(overdue)));
+        line("");
+    }
     line(&escape(&view.outcome_explanation));
     line("");
     for urgent in &view.urgent {

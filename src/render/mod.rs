@@ -82,6 +82,20 @@ impl Report<'_> {
         }
     }
 
+    /// What to do, with its time frame: the action of the first finding at
+    /// the outcome's level that has one (findings come in rule order, and
+    /// the rule files put the most urgent first), else the level's own.
+    /// The first line of every summary.
+    pub fn action(&self) -> &str {
+        let outcome = self.assessment.outcome;
+        self.assessment
+            .findings
+            .iter()
+            .filter(|r| r.level == outcome)
+            .find_map(|r| r.action.as_deref())
+            .unwrap_or(&self.rules.levels.get(outcome).action)
+    }
+
     /// "Rule fever, level urgent-care": a finding's rule for staff.
     pub fn rule_reference(&self, rule: &crate::ruleset::Rule) -> String {
         fill(

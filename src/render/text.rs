@@ -60,16 +60,19 @@ pub fn render(report: &Report<'_>, options: TextOptions) -> String {
         plain: options.plain,
     };
 
+    // The action first, with its time frame; the outcome in words next;
+    // then the title and the rest.
+    let level = rules.levels.get(assessment.outcome);
+    out.styled(report.action(), outcome_style(assessment.outcome));
+    out.styled(
+        &format!("{}: {}", text.outcome_heading, level.label),
+        console::Style::new().bold(),
+    );
+    out.blank();
     out.heading(&text.title, '=');
     if let Some(warning) = report.overdue_line() {
         out.paragraph(&warning);
     }
-    let level = rules.levels.get(assessment.outcome);
-    out.styled(
-        &format!("{}: {}", text.outcome_heading, level.label),
-        outcome_style(assessment.outcome),
-    );
-    out.blank();
     out.paragraph(&level.explanation);
     // Warning signs open the summary as plain instructions; the rest is
     // secondary.

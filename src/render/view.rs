@@ -73,6 +73,8 @@ pub struct View {
     pub title: String,
     /// Shown at the top and the end once the rules are overdue for review.
     pub overdue: Option<String>,
+    /// What to do, with its time frame: the first thing a summary says.
+    pub action: String,
     pub outcome_heading: String,
     /// The outcome's id (`urgent-care`, ...), for styling only.
     pub outcome_id: &'static str,
@@ -154,6 +156,7 @@ impl View {
             language: clean(&rules.meta.language),
             title: clean(&text.title),
             overdue: report.overdue_line().map(|l| clean(&l)),
+            action: clean(report.action()),
             outcome_heading: clean(&text.outcome_heading),
             outcome_id: assessment.outcome.id(),
             outcome_label: clean(&level.label),

@@ -83,6 +83,7 @@ pub(super) struct RulePlace {
     pub file: usize,
     pub message: Range<usize>,
     pub conflict: Option<Range<usize>>,
+    pub action: Option<Range<usize>>,
 }
 
 /// What a string is, for messages ("rule `fever` message"); put in words
@@ -283,7 +284,11 @@ fn strings<'a>(set: &'a RuleSet, places: &Places) -> Vec<Written<'a>> {
     }
     for level in Level::ALL {
         let words = set.levels.get(level);
-        for (part, text) in [("label", &words.label), ("explanation", &words.explanation)] {
+        for (part, text) in [
+            ("label", &words.label),
+            ("explanation", &words.explanation),
+            ("action", &words.action),
+        ] {
             out.push(Written {
                 path: places
                     .levels
@@ -322,6 +327,16 @@ fn strings<'a>(set: &'a RuleSet, places: &Places) -> Vec<Written<'a>> {
                     What::Rule(&rule.id, "conflict"),
                     Cow::Borrowed(topic),
                     place.conflict.clone().map(|span| (place.file, span)),
+                )
+            });
+        }
+        if let Some(action) = &rule.action {
+            out.push(Written {
+                allow_approved,
+                ..plain(
+                    What::Rule(&rule.id, "action"),
+                    Cow::Borrowed(action),
+                    place.action.clone().map(|span| (place.file, span)),
                 )
             });
         }
@@ -368,6 +383,27 @@ fn strings<'a>(set: &'a RuleSet, places: &Places) -> Vec<Written<'a>> {
 /// that an `urgent-care` outcome cannot be shown under the words of a pass.
 /// A partial control: it compares words, not meaning.
 fn level_labels(builder: &mut Builder<'_>, set: &RuleSet, places: &Places) {
+    // The action is a summary's first line: it may not be blank.
+    for level in Level::ALL {
+        if !sanitize(&set.levels.get(level).action).trim().is_empty() {
+            continue;
+        }
+        let message = format!(
+            "level `{level}` action is empty: it is the first line of every summary with this outcome"
+        );
+        let at = places.levels.and_then(|file| {
+            let level = level.to_string();
+            let span = value_span(
+                &builder.file(file).text,
+                &["levels", level.as_str(), "action"],
+            )?;
+            Some((file, span))
+        });
+        match at {
+            Some((file, span)) => builder.error_of("level-action", file, span, message),
+            None => builder.general_of("level-action", message),
+        }
+    }
     let read: Vec<(Level, String)> = Level::ALL
         .into_iter()
         .map(|level| (level, wording::reading(&set.levels.get(level).label)))

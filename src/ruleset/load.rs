@@ -1045,16 +1045,27 @@ impl Builder<'_> {
             let when = self.when(file, &r, rule_span.clone(), questions);
             let citations = self.citations(file, "rule", &id, &r.cite, rule_span, sources);
             let conflict = self.conflict(file, &r, &citations);
+            if let Some(action) = &r.action
+                && action.get_ref().trim().is_empty()
+            {
+                self.error(
+                    file,
+                    action.span(),
+                    format!("rule `{id}` has an empty action; give the words, or remove it"),
+                );
+            }
             places.push(RulePlace {
                 file,
                 message: r.message.span(),
                 conflict: r.conflict.as_ref().map(Spanned::span),
+                action: r.action.as_ref().map(Spanned::span),
             });
             rules.push(Rule {
                 id,
                 level: r.level,
                 message: r.message.into_inner(),
                 conflict,
+                action: r.action.map(Spanned::into_inner),
                 when,
                 citations,
                 origin,

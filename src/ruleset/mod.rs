@@ -349,6 +349,9 @@ pub struct LevelText {
     pub label: String,
     /// A sentence or two on what the outcome means.
     pub explanation: String,
+    /// What to do, with its time frame: the first line of a summary with
+    /// this outcome, unless a finding at this level has its own.
+    pub action: String,
 }
 
 /// The words for every level.
@@ -510,6 +513,10 @@ pub struct Rule {
     pub message: String,
     /// Set when the rule reports a disagreement between sources: its topic.
     pub conflict: Option<String>,
+    /// What to do, with its time frame ("See a doctor today."): the first
+    /// line of a summary whose outcome is this rule's level, in place of
+    /// the level's own action.
+    pub action: Option<String>,
     /// All must hold; sorted by question order. Empty only for `always`.
     pub when: Vec<Matcher>,
     /// At least one.

@@ -135,6 +135,7 @@ pub(crate) struct RawRule {
     #[serde(default)]
     pub always: Option<Spanned<bool>>,
     pub conflict: Option<Spanned<String>>,
+    pub action: Option<Spanned<String>>,
     #[serde(default)]
     pub cite: Vec<Spanned<RawCitation>>,
 }

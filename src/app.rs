@@ -381,6 +381,9 @@ fn summary(
                 },
                 color,
                 plain: args.plain,
+                // On a terminal the top has scrolled away by the end.
+                repeat_action: args.output_file().is_none()
+                    && std::io::IsTerminal::is_terminal(&std::io::stdout()),
             },
         ),
         SummaryFormat::Json => json::render(&report),

@@ -34,6 +34,9 @@ pub struct TextOptions {
     /// Tables as plain lines (`Question: answer`) instead of box drawing,
     /// for screen readers (`--plain`).
     pub plain: bool,
+    /// The action and the outcome again at the end, so that on a terminal
+    /// they are on screen when the summary has scrolled past its top.
+    pub repeat_action: bool,
 }
 
 impl TextOptions {
@@ -43,6 +46,7 @@ impl TextOptions {
             width,
             color: false,
             plain: false,
+            repeat_action: false,
         }
     }
 }
@@ -247,6 +251,14 @@ pub fn render(report: &Report<'_>, options: TextOptions) -> String {
     out.paragraph(&report.ruleset_line());
     if let Some(warning) = report.overdue_line() {
         out.paragraph(&warning);
+    }
+    if options.repeat_action {
+        // The last lines on the screen: what to do, and the outcome.
+        out.styled(report.action(), outcome_style(assessment.outcome));
+        out.styled(
+            &format!("{}: {}", text.outcome_heading, level.label),
+            console::Style::new().bold(),
+        );
     }
     out.finish()
 }

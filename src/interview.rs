@@ -1057,6 +1057,15 @@ impl<R: BufRead, W: Write> Plain<R, W> {
         loop {
             match self.read(&mut line)? {
                 Typed::Back(_) if ask.can_go_back => return Ok(Reply::Back),
+                // Nothing before the first question: say so, unless the
+                // word is an answer here.
+                Typed::Back(word) => match answer(Typed::Back(word)) {
+                    Ok(value) => return Ok(Reply::Answer(value)),
+                    Err(_) => {
+                        let message = self.text.plain_no_back.clone();
+                        self.write(&message)?;
+                    }
+                },
                 Typed::Help => self.show(ask, options, how, None)?,
                 typed => match answer(typed) {
                     Ok(value) => return Ok(Reply::Answer(value)),
@@ -1742,9 +1751,18 @@ mod tests {
         let answers = answers.unwrap();
         assert_eq!(answers.values()[1], Value::Choice(0), "kept with Enter");
         assert_eq!(answers.values()[3], Value::Choice(0));
+        // "99" and "maybe" are not answers; "back" at the first question
+        // says there is none before it.
         assert_eq!(
             screen.matches("Please type a number from 1 to 11.").count(),
-            3
+            2
+        );
+        assert_eq!(
+            screen
+                .matches("This is the first question: there is none before it.")
+                .count(),
+            1,
+            "{screen}"
         );
         assert_eq!(
             screen

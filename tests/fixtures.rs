@@ -307,8 +307,8 @@ fn verdict_and_promise_words_are_errors_naming_the_rule() {
         ),
         (
             "level `may-be-suitable` label uses “eligible”",
-            "text.toml:93:10",
-            "93 | label = \"Eligible, ",
+            "text.toml:94:10",
+            "94 | label = \"Eligible, ",
         ),
     ] {
         let at = stderr

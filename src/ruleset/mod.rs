@@ -279,6 +279,8 @@ pub struct Text {
     pub plain_back: String,
     /// The word typed to go back (compared ignoring case).
     pub plain_back_word: String,
+    /// The back word typed at the first question.
+    pub plain_no_back: String,
     pub plain_review: String,
     /// `{count}`: the number of options.
     pub plain_not_understood: String,

@@ -1534,3 +1534,30 @@ fn every_summary_opens_with_the_action_then_the_outcome() {
         "{text}"
     );
 }
+
+#[test]
+fn the_plain_summary_puts_each_statement_and_citation_on_its_own_line() {
+    let path = example("knee-moderate.toml");
+    let output = candidacy()
+        .args(["--plain", "--answers", path.to_str().unwrap()])
+        .write_stdin("")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    let text = String::from_utf8(output.stdout).unwrap();
+    // Nothing joined by stray punctuation for a screen reader to read out.
+    assert!(!text.contains("; ;") && !text.contains(".;"), "{text}");
+    let lines: Vec<&str> = text.lines().collect();
+    let quote = lines
+        .iter()
+        .position(|l| {
+            l.starts_with(
+                "Defiage blog post (clinic marketing, not evidence): “Knee osteoarthritis”",
+            )
+        })
+        .unwrap_or_else(|| panic!("{text}"));
+    assert!(
+        lines[quote - 1].ends_with("found moderate damage."),
+        "{text}"
+    );
+}

@@ -416,11 +416,31 @@ impl Out {
             .unwrap_or_default();
         for row in table.row_iter() {
             for (i, cell) in row.cell_iter().enumerate() {
-                let content = cell.content().replace('\n', "; ");
+                // Each paragraph of the cell (a statement; its citations;
+                // split at blank lines) on a line of its own, the lines
+                // within one joined with "; " (several answers, several
+                // citations): read aloud, no stray punctuation.
+                let content = cell.content();
+                let paragraphs: Vec<String> = content
+                    .split("\n\n")
+                    .map(|p| {
+                        p.lines()
+                            .map(str::trim)
+                            .filter(|l| !l.is_empty())
+                            .collect::<Vec<_>>()
+                            .join("; ")
+                    })
+                    .filter(|p| !p.is_empty())
+                    .collect();
+                let mut lines = paragraphs.iter().map(String::as_str);
+                let first = lines.next().unwrap_or_default();
                 match headers.get(i) {
-                    Some(header) => self.wrapped(&format!("{header}: {content}"), 0),
-                    None => self.wrapped(&content, 0),
+                    Some(header) => self.wrapped(&format!("{header}: {first}"), 0),
+                    None => self.wrapped(first, 0),
                 };
+                for line in lines {
+                    self.wrapped(line, 0);
+                }
             }
             self.blank();
         }

@@ -447,9 +447,16 @@ mod signals {
     }
 }
 
+/// After a signal stops the interview: the answers given so far are
+/// cleared from the screen and its scrollback (as `--repeat` does between
+/// people), so the next person at the desk does not see them, and the
+/// cursor is shown again.
 fn restore_terminal() {
     let term = Term::stderr();
     // Best effort: the terminal may already be gone.
+    if term.is_term() {
+        let _ = term.write_str("\x1b[H\x1b[2J\x1b[3J");
+    }
     let _ = term.show_cursor();
     let _ = term.write_line("");
 }

@@ -142,7 +142,7 @@ fn rules_check(args: &CheckArgs) -> anyhow::Result<()> {
         .into());
     }
     let report = match read_rules(args.dir.as_deref()) {
-        Ok(rules) => check(&rules, args.sources.as_deref(), &crate::date::today_utc()),
+        Ok(rules) => check(&rules, args.sources.as_deref(), &crate::date::today()),
         Err(LoadError::Invalid(diagnostics)) if args.format == Format::Json => {
             CheckReport::load_failed(&diagnostics)
         }
@@ -355,7 +355,7 @@ fn summary(
     complete: &crate::answers::AnswerSet,
     color: bool,
 ) -> anyhow::Result<String> {
-    let created = crate::date::now_utc();
+    let made = crate::date::now();
     let assessment = evaluate(rules, complete);
     let explanation = args
         .explain
@@ -364,10 +364,11 @@ fn summary(
         rules,
         answers: complete,
         assessment: &assessment,
-        review_overdue: rules.meta.review_overdue(&crate::date::today_utc()),
+        review_overdue: rules.meta.review_overdue(&crate::date::today()),
         explanation: explanation.as_ref(),
         audience: args.audience.into(),
-        created: &created,
+        created: &made.rfc3339,
+        zone: &made.zone,
     };
     Ok(match args.format {
         SummaryFormat::Text => text::render(

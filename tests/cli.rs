@@ -15,7 +15,9 @@ use common::example;
 
 fn candidacy() -> Command {
     let mut cmd = cargo_bin_cmd!("candidacy");
-    cmd.env_remove("NO_COLOR").env("TERM", "dumb");
+    cmd.env_remove("NO_COLOR")
+        .env("TERM", "dumb")
+        .env("TZ", "UTC");
     cmd
 }
 
@@ -1559,5 +1561,39 @@ fn the_plain_summary_puts_each_statement_and_citation_on_its_own_line() {
     assert!(
         lines[quote - 1].ends_with("found moderate damage."),
         "{text}"
+    );
+}
+
+#[test]
+fn the_time_made_is_in_the_local_time_zone() {
+    // A Houston front desk: the summary says CST (or CDT), and JSON keeps
+    // the offset.
+    let path = example("knee-moderate.toml");
+    let run = |format: &str| {
+        let output = candidacy()
+            .env("TZ", "America/Chicago")
+            .args(["--answers", path.to_str().unwrap(), "--format", format])
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(0));
+        String::from_utf8(output.stdout).unwrap()
+    };
+    let text = run("text");
+    assert!(
+        text.contains(" CST by candidacy") || text.contains(" CDT by candidacy"),
+        "{text}"
+    );
+    assert!(!text.contains(" UTC by candidacy"), "{text}");
+    let summary: serde_json::Value = serde_json::from_str(&run("json")).unwrap();
+    let created = summary["created"].as_str().unwrap();
+    assert!(
+        created.ends_with("-06:00") || created.ends_with("-05:00"),
+        "{created}"
+    );
+    // The made line shows the same local date and time as `created`.
+    let (date, time) = (&created[..10], &created[11..16]);
+    assert!(
+        text.contains(&format!("Made on {date} at {time} C")),
+        "{created}: {text}"
     );
 }

@@ -209,6 +209,7 @@ proptest! {
             explanation: None,
             audience: if staff { Audience::Staff } else { Audience::Patient },
             created: "2026-01-02T03:04:05Z",
+            zone: "UTC",
         };
         let words = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
         let disclaimer = words(&rules().meta.disclaimer);
@@ -453,6 +454,7 @@ proptest! {
             explanation: explained.then_some(&explanation),
             audience: if staff { Audience::Staff } else { Audience::Patient },
             created: "2026-01-02T03:04:05Z",
+            zone: "UTC",
         };
         let regulator = rules
             .rules
@@ -503,6 +505,7 @@ fn the_made_line_shows_hours_and_minutes_in_every_format_that_shows_it() {
             explanation: None,
             audience,
             created: "2026-01-02T03:04:05Z",
+            zone: "UTC",
         };
         let line = report.made_line();
         assert!(

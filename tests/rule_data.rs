@@ -432,7 +432,7 @@ fn the_disclaimer_refers_the_decision_to_a_clinician() {
 #[test]
 fn the_built_in_rules_are_not_overdue_for_review() {
     let rules = rules();
-    let today = candidacy::date::today_utc();
+    let today = candidacy::date::today();
     assert!(
         !rules.meta.review_overdue(&today),
         "the built-in rules were due for review by {} (today is {today}): review \

@@ -17,8 +17,10 @@ use candidacy::ruleset::RuleSet;
 /// placeholders; the rule set's review dates stay.
 fn redact(text: &str) -> String {
     // `d` is any ASCII digit; every other character must match itself.
-    const MASKS: [(&str, &str); 2] = [
+    const MASKS: [(&str, &str); 4] = [
         ("dddd-dd-ddTdd:dd:ddZ", "[created]"),
+        ("dddd-dd-ddTdd:dd:dd+dd:dd", "[created]"),
+        ("dddd-dd-ddTdd:dd:dd-dd:dd", "[created]"),
         ("dddd-dd-dd at dd:dd", "[date] at [time]"),
     ];
     let bytes = text.as_bytes();
@@ -52,11 +54,17 @@ fn redaction_replaces_the_time_made_and_nothing_else() {
         ),
         "“created”: \"[created]\", Made on [date] at [time] UTC; reviewed 2026-11-21"
     );
+    assert_eq!(
+        redact("\"2026-11-21T08:05:09-06:00\" \"2026-11-21T19:35:09+05:30\""),
+        "\"[created]\" \"[created]\""
+    );
 }
 
 /// The summary of an example answer file with `args`, its time redacted.
 fn summary(name: &str, args: &[&str]) -> String {
+    // Made in UTC, so the zone in the snapshots is the same everywhere.
     let output = cargo_bin_cmd!("candidacy")
+        .env("TZ", "UTC")
         .args(args)
         .arg("--answers")
         .arg(example(name))
@@ -159,6 +167,7 @@ fn the_text_summary_fits_60_columns() {
         explanation: None,
         audience: Audience::Patient,
         created: "2026-01-02T03:04:05Z",
+        zone: "UTC",
     };
     let summary = text::render(&report, text::TextOptions::new(60));
     for line in summary.lines() {
@@ -227,6 +236,7 @@ fn the_reason_for_a_fallback_is_rendered_in_text_and_json() {
             explanation: None,
             audience: Audience::Patient,
             created: "2026-01-02T03:04:05Z",
+            zone: "UTC",
         };
         let text = text::render(&report, text::TextOptions::new(200));
         assert!(text.contains(&message), "{id}:\n{text}");

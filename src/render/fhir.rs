@@ -643,6 +643,7 @@ mod tests {
             explanation: None,
             audience: Audience::Patient,
             created: "2026-01-02T03:04:05Z",
+            zone: "UTC",
         }))
         .unwrap();
         let items: Vec<&str> = response["item"]

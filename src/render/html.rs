@@ -66,6 +66,7 @@ mod tests {
             explanation: None,
             audience: Audience::Patient,
             created: "2026-01-02T03:04:05Z",
+            zone: "UTC",
         })
         .unwrap();
         // A saved page ends with one line end, like every other format.

@@ -41,9 +41,12 @@ pub struct Report<'a> {
     pub explanation: Option<&'a Explanation<'a>>,
     /// Who reads it.
     pub audience: Audience,
-    /// When the summary was made: RFC 3339 in UTC (`2026-11-21T14:05:09Z`),
-    /// from the caller's clock, so rendering stays pure.
+    /// When the summary was made: RFC 3339 with the local offset
+    /// (`2026-11-21T08:04:05-06:00`), from the caller's clock, so rendering
+    /// stays pure.
     pub created: &'a str,
+    /// The time zone of `created` as people write it (`CST`).
+    pub zone: &'a str,
 }
 
 impl Report<'_> {
@@ -173,7 +176,7 @@ impl Report<'_> {
         }
     }
 
-    /// "Made on 2026-11-21 at 14:05 UTC by candidacy 0.1.0."
+    /// "Made on 2026-11-21 at 08:05 CST by candidacy 0.1.0.": local time.
     pub fn made_line(&self) -> String {
         let date = self.created.get(..10).unwrap_or(self.created);
         let time = self.created.get(11..16).unwrap_or_default();
@@ -182,6 +185,7 @@ impl Report<'_> {
             &[
                 ("date", date),
                 ("time", time),
+                ("zone", self.zone),
                 ("tool", env!("CARGO_PKG_NAME")),
                 ("version", env!("CARGO_PKG_VERSION")),
             ],

@@ -128,6 +128,7 @@ pub fn every_output(
         explanation: Some(&explanation),
         audience,
         created: "2026-01-02T03:04:05Z",
+        zone: "UTC",
     };
     let mut plain = text::TextOptions::new(60);
     plain.plain = true;

@@ -105,6 +105,10 @@ pub trait Prompter {
     /// is asked again next.
     fn notice(&mut self, message: &str) -> Result<(), Error>;
 
+    /// Before the first question: what this is, how long it takes, that
+    /// nothing is saved and how to stop.
+    fn intro(&mut self, text: &str) -> Result<(), Error>;
+
     /// After a summary (`--repeat`): whether to interview the next person.
     fn next_person(&mut self) -> Result<bool, Error>;
 
@@ -155,6 +159,22 @@ pub fn collect(
             .collect()
     };
     let mut step = 0;
+    let first = to_ask(&answers);
+    // A first screen when there is an interview to speak of (not for one
+    // question the front desk left open). Every question still open could
+    // be asked: the most there are, about 20 seconds each, said as at least
+    // 2 minutes.
+    if first.len() > 1 {
+        let count = first.len();
+        let minutes = count.div_ceil(3).max(2);
+        prompter.intro(&fill(
+            &rules.text.intro,
+            &[
+                ("count", &count.to_string()),
+                ("minutes", &minutes.to_string()),
+            ],
+        ))?;
+    }
     loop {
         let mut asking = to_ask(&answers);
         while let Some(&index) = asking.get(step) {
@@ -893,6 +913,16 @@ impl Prompter for Terminal {
         Ok(())
     }
 
+    fn intro(&mut self, text: &str) -> Result<(), Error> {
+        // Above the questions and never erased with them (not counted),
+        // wrapped at word boundaries to the terminal, at most 100 columns.
+        let columns = usize::from(self.term.size().1.clamp(20, 100));
+        for line in crate::render::text::wrap(&sanitize(text), columns) {
+            self.term.write_line(&line).map_err(terminal_error)?;
+        }
+        Ok(())
+    }
+
     fn next_person(&mut self) -> Result<bool, Error> {
         let items = [
             sanitize(&self.text.next_yes).into_owned(),
@@ -1212,6 +1242,10 @@ impl<R: BufRead, W: Write> Prompter for Plain<R, W> {
         self.write(message)
     }
 
+    fn intro(&mut self, text: &str) -> Result<(), Error> {
+        self.write(text)
+    }
+
     fn next_person(&mut self) -> Result<bool, Error> {
         self.write("")?;
         let (prompt, yes, no) = (
@@ -1238,6 +1272,7 @@ mod tests {
         asked: Vec<String>,
         defaults: Vec<Option<usize>>,
         notices: Vec<String>,
+        intros: Vec<String>,
         reviews: Vec<Vec<String>>,
     }
 
@@ -1324,6 +1359,11 @@ mod tests {
             Ok(())
         }
 
+        fn intro(&mut self, text: &str) -> Result<(), Error> {
+            self.intros.push(text.to_owned());
+            Ok(())
+        }
+
         fn next_person(&mut self) -> Result<bool, Error> {
             panic!("collect never asks for the next person")
         }
@@ -1368,6 +1408,47 @@ mod tests {
                 "Question 8 of 9 Do any of these apply to you?",
                 "Question 9 of 9 What have you already tried for this problem?",
             ]
+        );
+    }
+
+    #[test]
+    fn the_interview_opens_with_what_it_is_how_long_and_how_to_stop() {
+        let rules = RuleSet::embedded().unwrap();
+        // Nothing given: every question could be asked (a fever then ends
+        // the questions).
+        let fever = rules.questions[0].option_index("fever").unwrap();
+        let mut prompter = script(vec![Step::Several(Reply::Answer(vec![fever]))]);
+        collect(&rules, Answers::new(&rules), &mut prompter, NO_REVIEW).unwrap();
+        assert_eq!(prompter.intros.len(), 1);
+        let intro = &prompter.intros[0];
+        assert!(
+            intro.contains("up to 9 short questions, about 3 minutes"),
+            "{intro}"
+        );
+        assert!(intro.contains("Nothing you answer is saved"), "{intro}");
+        assert!(intro.contains("Ctrl-C"), "{intro}");
+        // One question left open: no first screen.
+        let mut prompter = script(vec![Step::Number("54")]);
+        collect(
+            &rules,
+            given_all_but(&rules, &["age"]),
+            &mut prompter,
+            NO_REVIEW,
+        )
+        .unwrap();
+        assert!(prompter.intros.is_empty());
+        // Two left open: the shortest estimate.
+        let mut prompter = script(vec![Step::Number("54"), Step::Choose(Reply::Answer(0))]);
+        let _ = collect(
+            &rules,
+            given_all_but(&rules, &["age", "active_infection"]),
+            &mut prompter,
+            NO_REVIEW,
+        );
+        assert!(
+            prompter.intros[0].contains("up to 2 short questions, about 2 minutes"),
+            "{:?}",
+            prompter.intros
         );
     }
 

@@ -302,13 +302,13 @@ fn verdict_and_promise_words_are_errors_naming_the_rule() {
         ),
         (
             "text `title` uses “candidacy”",
-            "text.toml:7:10",
-            "7 | title = \"Candidacy: ",
+            "text.toml:8:10",
+            "8 | title = \"Candidacy: ",
         ),
         (
             "level `may-be-suitable` label uses “eligible”",
-            "text.toml:94:10",
-            "94 | label = \"Eligible, ",
+            "text.toml:95:10",
+            "95 | label = \"Eligible, ",
         ),
     ] {
         let at = stderr

@@ -456,7 +456,7 @@ impl Out {
 
 /// Greedy word wrap by characters. A word longer than the width (a hash,
 /// a URL) is split across lines. Existing line breaks are kept.
-fn wrap(text: &str, width: usize) -> Vec<String> {
+pub(crate) fn wrap(text: &str, width: usize) -> Vec<String> {
     let width = width.max(1);
     let mut lines = Vec::new();
     for paragraph in text.split('\n') {

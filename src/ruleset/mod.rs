@@ -184,6 +184,9 @@ impl Meta {
 #[allow(missing_docs)]
 pub struct Text {
     pub title: String,
+    /// `{count}` questions at most, about `{minutes}` minutes: the first
+    /// screen of an interview.
+    pub intro: String,
     pub outcome_heading: String,
     pub findings_heading: String,
     pub info_heading: String,

@@ -610,17 +610,13 @@ mod tests {
         RuleSet::from_files(files).unwrap()
     }
 
-    #[test]
-    fn an_answer_given_for_a_question_not_asked_has_no_item_but_is_evaluated() {
-        use crate::answers::Answers;
-        use crate::render::{Audience, Report};
-        let rules = RuleSet::embedded().unwrap();
-        let mut answers = Answers::new(&rules);
-        // A warning sign, then every other answer too: those questions are
-        // not asked, so their answers are not items, though they count.
+    /// Every question answered: the warning signs and problem given, the
+    /// rest as for a typical knee.
+    fn every_answer(rules: &RuleSet, signs: &str, condition: &str) -> crate::answers::AnswerSet {
+        let mut answers = crate::answers::Answers::new(rules);
         for (key, text) in [
-            ("warning_signs", "fever"),
-            ("condition", "knee-arthritis"),
+            ("warning_signs", signs),
+            ("condition", condition),
             ("duration", "over-a-year"),
             ("severity", "moderate"),
             ("imaging", "moderate"),
@@ -629,9 +625,29 @@ mod tests {
             ("health", "none"),
             ("prior_treatments", "rest"),
         ] {
-            answers.give(&rules, key, text).unwrap();
+            answers.give(rules, key, text).unwrap();
         }
-        let answers = answers.complete(&rules).unwrap();
+        answers.complete(rules).unwrap()
+    }
+
+    /// The ids of the questions with an item.
+    fn items_of(rules: &RuleSet, answers: &crate::answers::AnswerSet) -> Vec<String> {
+        rules
+            .questions
+            .iter()
+            .zip(enabled_items(rules, answers.values()))
+            .filter(|(_, enabled)| *enabled)
+            .map(|(q, _)| q.id.clone())
+            .collect()
+    }
+
+    #[test]
+    fn an_answer_given_for_a_question_not_asked_has_no_item_but_is_evaluated() {
+        use crate::render::{Audience, Report};
+        let rules = RuleSet::embedded().unwrap();
+        // A warning sign, then every other answer too: those questions are
+        // not asked, so their answers are not items, though they count.
+        let answers = every_answer(&rules, "fever", "knee-arthritis");
         let assessment = crate::evaluate::evaluate(&rules, &answers);
         let fired = |id: &str| assessment.findings.iter().any(|r| r.id == id);
         assert!(fired("jmc-middle-age"), "the age was evaluated");
@@ -653,36 +669,15 @@ mod tests {
             .map(|i| i["linkId"].as_str().unwrap())
             .collect();
         assert_eq!(items, ["warning_signs"]);
+        assert_eq!(items_of(&rules, &answers), items);
         let observation = response["contained"][0].to_string();
         assert!(observation.contains("jmc-middle-age"), "{observation}");
 
         // Without the sign, every question is asked and has its item; the
         // imaging question is not asked for a fracture.
-        let mut answers = Answers::new(&rules);
-        for (key, text) in [
-            ("warning_signs", "none"),
-            ("condition", "non-healing-fracture"),
-            ("duration", "over-a-year"),
-            ("severity", "moderate"),
-            ("imaging", "moderate"),
-            ("age", "54"),
-            ("active_infection", "no"),
-            ("health", "none"),
-            ("prior_treatments", "rest"),
-        ] {
-            answers.give(&rules, key, text).unwrap();
-        }
-        let answers = answers.complete(&rules).unwrap();
-        let enabled = enabled_items(&rules, answers.values());
-        let ids: Vec<&str> = rules
-            .questions
-            .iter()
-            .zip(&enabled)
-            .filter(|(_, e)| **e)
-            .map(|(q, _)| q.id.as_str())
-            .collect();
+        let answers = every_answer(&rules, "none", "non-healing-fracture");
         assert_eq!(
-            ids,
+            items_of(&rules, &answers),
             [
                 "warning_signs",
                 "condition",
@@ -694,6 +689,8 @@ mod tests {
                 "prior_treatments"
             ]
         );
+        let answers = every_answer(&rules, "none", "knee-arthritis");
+        assert_eq!(items_of(&rules, &answers).len(), rules.questions.len());
     }
 
     fn item(rules: &RuleSet, id: &str) -> serde_json::Value {

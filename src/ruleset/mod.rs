@@ -818,6 +818,29 @@ mod tests {
         assert!(!a.contains(200), "out-of-range indices are never members");
     }
 
+    /// A several-choice question of `n` options `o0`, `o1`, ..., those for
+    /// which `exclusive` holds standing alone.
+    fn several(n: usize, exclusive: impl Fn(usize) -> bool) -> Question {
+        Question {
+            id: "q".to_owned(),
+            kind: QuestionKind::Multi(
+                (0..n)
+                    .map(|i| AnswerOption {
+                        id: format!("o{i}"),
+                        label: format!("o{i}"),
+                        unsure: false,
+                        exclusive: exclusive(i),
+                    })
+                    .collect(),
+            ),
+            prompt: String::new(),
+            help: String::new(),
+            usual: None,
+            asked_first: false,
+            ask_when: Vec::new(),
+        }
+    }
+
     #[test]
     fn a_several_choice_test_is_satisfiable_exactly_when_some_valid_answer_passes_it() {
         // Every question of up to 4 options, every choice of exclusive
@@ -826,23 +849,7 @@ mod tests {
         for n in 1..=4usize {
             let subsets = 1u64 << n;
             for exclusive in 0..subsets {
-                let options: Vec<AnswerOption> = (0..n)
-                    .map(|i| AnswerOption {
-                        id: format!("o{i}"),
-                        label: format!("o{i}"),
-                        unsure: false,
-                        exclusive: exclusive & (1 << i) != 0,
-                    })
-                    .collect();
-                let question = Question {
-                    id: "q".to_owned(),
-                    kind: QuestionKind::Multi(options),
-                    prompt: String::new(),
-                    help: String::new(),
-                    usual: None,
-                    asked_first: false,
-                    ask_when: Vec::new(),
-                };
+                let question = several(n, |i| exclusive & (1 << i) != 0);
                 let set =
                     |bits: u64| OptionSet::from_indices((0..n).filter(|i| bits & (1 << i) != 0));
                 for any in 0..subsets {
@@ -874,23 +881,7 @@ mod tests {
         // Trying every answer of 64 options would never end; the closed
         // form answers at once: `none` of every plain option leaves only
         // the exclusive one, which `any` names.
-        let options: Vec<AnswerOption> = (0..64)
-            .map(|i| AnswerOption {
-                id: format!("o{i}"),
-                label: format!("o{i}"),
-                unsure: false,
-                exclusive: i == 63,
-            })
-            .collect();
-        let question = Question {
-            id: "q".to_owned(),
-            kind: QuestionKind::Multi(options),
-            prompt: String::new(),
-            help: String::new(),
-            usual: None,
-            asked_first: false,
-            ask_when: Vec::new(),
-        };
+        let question = several(64, |i| i == 63);
         let test = |any: &[usize], none: std::ops::Range<usize>| Test::Several {
             any: OptionSet::from_indices(any.iter().copied()),
             all: OptionSet::default(),

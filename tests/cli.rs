@@ -1597,3 +1597,24 @@ fn the_time_made_is_in_the_local_time_zone() {
         "{created}: {text}"
     );
 }
+
+#[test]
+fn the_urgent_handout_puts_where_to_get_care_above_the_disclaimer() {
+    let path = example("back-pain-warning-signs.toml");
+    let output = candidacy()
+        .args(["--answers", path.to_str().unwrap(), "--format", "html"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    let page = String::from_utf8(output.stdout).unwrap();
+    let body = page.split_once("<body>").unwrap().1;
+    let action = body.find("<p class=\"action\">").unwrap();
+    let outcome = body.find("<section class=\"outcome urgent-care\"").unwrap();
+    let urgent = body.find("<div class=\"urgent finding\">").unwrap();
+    let disclaimer = body.find("<p class=\"disclaimer\">").unwrap();
+    assert!(
+        action < outcome && outcome < urgent && urgent < disclaimer,
+        "{body}"
+    );
+    assert!(body[urgent..disclaimer].contains("Go to an emergency department now"));
+}

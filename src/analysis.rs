@@ -461,12 +461,12 @@ impl AnswerSpace {
         self.combinations == 0
     }
 
-    /// The representative answers of question `question`, then
     /// The work its passes have done so far (see [`MAX_WORK`]).
     pub fn work(&self) -> u64 {
         self.work.load(std::sync::atomic::Ordering::Relaxed)
     }
 
+    /// The representative answers of question `question`, then
     /// [`Value::Unasked`] if it has an `ask_when`.
     pub fn values(&self, question: usize) -> &[Value] {
         &self.questions[question].values

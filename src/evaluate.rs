@@ -128,150 +128,20 @@ fn unasked_could_matter(rules: &RuleSet, answers: &AnswerSet) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::answers::Answers;
-    use crate::ruleset::RuleFile;
+    use crate::answers::{Answers, DocumentFormat};
 
-    /// The built-in rule set with `zz-extra.toml` added (loaded last, so its
-    /// questions come after the built-in ones).
+    /// The built-in rule files and one more, `zz-extra.toml` (loaded last,
+    /// so its questions come after the built-in ones).
     fn with_extra(extra: &str) -> RuleSet {
-        let mut files = RuleSet::embedded_files();
-        files.push(RuleFile {
-            name: "zz-extra.toml".to_owned(),
-            text: extra.to_owned(),
-        });
-        RuleSet::from_files(files).unwrap_or_else(|e| panic!("{e}"))
+        RuleSet::built_in_with(None, &[("zz-extra.toml", extra)])
+            .unwrap_or_else(|e| panic!("{e}\n{extra}"))
     }
 
-    /// A several-choice question `extra` (options `a`, and `b` that stands
-    /// alone), asked only for a condition no source lists, and `rules`.
-    fn extra_question(rules: &str) -> RuleSet {
-        with_extra(&format!(
-            "[[question]]\nid = \"extra\"\nkind = \"multi\"\nprompt = \"Which?\"\nhelp = \"Say.\"\n\
-             ask_when.condition = {{ in = [\"other\"] }}\n\
-             [[question.option]]\nid = \"a\"\nlabel = \"A\"\n\
-             [[question.option]]\nid = \"b\"\nlabel = \"B\"\nexclusive = true\n{rules}"
-        ))
-    }
-
-    fn rule(id: &str, level: &str, when: &str) -> String {
+    /// A question `id` of `kind`, asked only for a condition no source
+    /// lists, with the lines `body` (options or bounds).
+    fn unasked(id: &str, kind: &str, body: &str) -> String {
         format!(
-            "[[rule]]\nid = \"{id}\"\nlevel = \"{level}\"\n\
-             message = \"The Defiage blog post says knee osteoarthritis is a common use.\"\n{when}\n\
-             cite = [{{ source = \"defiage\", quote = \"Knee osteoarthritis\" }}]\n"
-        )
-    }
-
-    /// `examples/knee-moderate.toml`, a pass, with `extra` not asked.
-    fn knee(rules: &RuleSet) -> AnswerSet {
-        let mut answers = Answers::new(rules);
-        for (k, v) in [
-            ("warning_signs", "none"),
-            ("condition", "knee-arthritis"),
-            ("duration", "over-a-year"),
-            ("severity", "moderate"),
-            ("imaging", "moderate"),
-            ("age", "54"),
-            ("active_infection", "no"),
-            ("health", "none"),
-            ("prior_treatments", "rest,physical-therapy"),
-        ] {
-            answers.give(rules, k, v).unwrap();
-        }
-        answers.complete(rules).unwrap()
-    }
-
-    fn outcome(rules: &RuleSet) -> (Level, Option<Fallback>) {
-        let assessment = evaluate(rules, &knee(rules));
-        (assessment.outcome, assessment.fallback)
-    }
-
-    #[test]
-    fn a_caution_waiting_only_on_an_unasked_question_stops_the_pass() {
-        let rules = extra_question(&rule(
-            "extra-a",
-            "clinician-review",
-            "when.extra = { any = [\"a\"] }",
-        ));
-        assert_eq!(
-            outcome(&rules),
-            (Level::ClinicianReview, Some(Fallback::UnaskedQuestion))
-        );
-    }
-
-    #[test]
-    fn a_caution_that_fails_on_a_given_answer_does_not() {
-        let rules = extra_question(&rule(
-            "extra-a-for-a-hip",
-            "clinician-review",
-            "when.extra = { any = [\"a\"] }\nwhen.condition = { in = [\"hip-arthritis\"] }",
-        ));
-        assert_eq!(outcome(&rules), (Level::MayBeSuitable, None));
-    }
-
-    #[test]
-    fn a_caution_no_answer_could_satisfy_does_not() {
-        // `b` stands alone, so no answer has both.
-        let rules = extra_question(&rule(
-            "extra-a-and-b",
-            "clinician-review",
-            "when.extra = { all = [\"a\", \"b\"] }",
-        ));
-        assert_eq!(outcome(&rules), (Level::MayBeSuitable, None));
-    }
-
-    #[test]
-    fn another_pass_waiting_on_an_unasked_question_does_not() {
-        let rules = extra_question(&format!(
-            "{}{}",
-            rule(
-                "extra-a-pass",
-                "may-be-suitable",
-                "when.extra = { any = [\"a\"] }"
-            ),
-            rule("extra-a-note", "info", "when.extra = { any = [\"a\"] }"),
-        ));
-        assert_eq!(outcome(&rules), (Level::MayBeSuitable, None));
-    }
-
-    #[test]
-    fn an_unasked_question_with_no_rule_on_it_leaves_the_pass() {
-        let rules = extra_question("");
-        assert_eq!(outcome(&rules), (Level::MayBeSuitable, None));
-        // And a given answer to it counts like any other.
-        let mut answers = Answers::new(&rules);
-        for (i, value) in knee(&rules).values().iter().enumerate() {
-            if value.is_given() {
-                answers.set(i, *value);
-            }
-        }
-        answers.give(&rules, "extra", "a").unwrap();
-        let answers = answers.complete(&rules).unwrap();
-        assert!(!answers.has_unasked());
-        assert_eq!(evaluate(&rules, &answers).outcome, Level::MayBeSuitable);
-    }
-}
-
-#[cfg(test)]
-mod mutation_tests {
-    use super::*;
-    use crate::answers::Answers;
-    use crate::ruleset::RuleFile;
-
-    /// The built-in rule files and one more, `zz-extra.toml` (after them).
-    fn loaded(extra: &str) -> RuleSet {
-        let mut files = RuleSet::embedded_files();
-        files.push(RuleFile {
-            name: "zz-extra.toml".to_owned(),
-            text: extra.to_owned(),
-        });
-        RuleSet::from_files(files).unwrap_or_else(|e| panic!("{e}\n{extra}"))
-    }
-
-    /// A question `q` asked only for a condition neither source lists, of
-    /// `kind`, with the lines `body` (options or bounds).
-    fn unasked(kind: &str, body: &str) -> String {
-        format!(
-            "[[question]]\nid = \"q\"\nkind = \"{kind}\"\nprompt = \"P?\"\nhelp = \"H.\"\n\
+            "[[question]]\nid = \"{id}\"\nkind = \"{kind}\"\nprompt = \"P?\"\nhelp = \"H.\"\n\
              ask_when.condition = {{ in = [\"other\"] }}\n{body}"
         )
     }
@@ -289,36 +159,51 @@ mod mutation_tests {
         text
     }
 
-    /// A rule of `level` on `q` alone, with the message and citation a
-    /// pass on the Defiage post needs.
-    fn rule(level: &str, test: &str) -> String {
+    /// A several-choice question `extra` (options `a`, and `b` that stands
+    /// alone), asked only for a condition no source lists, and `rules`.
+    fn extra_question(rules: &str) -> RuleSet {
+        with_extra(&format!(
+            "{}{rules}",
+            unasked(
+                "extra",
+                "multi",
+                "[[question.option]]\nid = \"a\"\nlabel = \"A\"\n\
+                 [[question.option]]\nid = \"b\"\nlabel = \"B\"\nexclusive = true\n"
+            )
+        ))
+    }
+
+    /// A rule `id` of `level` with the matchers `when`, and the message and
+    /// citation a pass on the Defiage post needs.
+    fn rule(id: &str, level: &str, when: &str) -> String {
         format!(
-            "[[rule]]\nid = \"r\"\nlevel = \"{level}\"\n\
-             message = \"The Defiage blog post says knee arthritis is a common use.\"\n\
-             when.q = {test}\n\
+            "[[rule]]\nid = \"{id}\"\nlevel = \"{level}\"\n\
+             message = \"The Defiage blog post says knee osteoarthritis is a common use.\"\n{when}\n\
              cite = [{{ source = \"defiage\", quote = \"Knee osteoarthritis\" }}]\n"
         )
     }
 
-    /// The outcome and fallback for the knee answers of
-    /// `examples/knee-moderate.toml` (a pass), `q` not asked.
-    fn knee(rules: &RuleSet) -> (Level, Option<Fallback>) {
+    /// A rule of `level` on question `q` alone.
+    fn rule_on_q(level: &str, test: &str) -> String {
+        rule("r", level, &format!("when.q = {test}"))
+    }
+
+    /// `examples/knee-moderate.toml`, a pass; the extra question not asked.
+    fn knee(rules: &RuleSet) -> AnswerSet {
         let mut answers = Answers::new(rules);
-        for (key, value) in [
-            ("warning_signs", "none"),
-            ("condition", "knee-arthritis"),
-            ("duration", "over-a-year"),
-            ("severity", "moderate"),
-            ("imaging", "moderate"),
-            ("age", "54"),
-            ("active_infection", "no"),
-            ("health", "none"),
-            ("prior_treatments", "rest,physical-therapy"),
-        ] {
-            answers.give(rules, key, value).expect("a valid answer");
-        }
-        let answers = answers.complete(rules).expect("complete");
-        let assessment = evaluate(rules, &answers);
+        answers
+            .give_document(
+                rules,
+                include_str!("../examples/knee-moderate.toml"),
+                DocumentFormat::Toml,
+            )
+            .unwrap();
+        answers.complete(rules).unwrap()
+    }
+
+    /// The outcome and fallback for [`knee`].
+    fn outcome(rules: &RuleSet) -> (Level, Option<Fallback>) {
+        let assessment = evaluate(rules, &knee(rules));
         (assessment.outcome, assessment.fallback)
     }
 
@@ -327,23 +212,86 @@ mod mutation_tests {
     const PASS: (Level, Option<Fallback>) = (Level::MayBeSuitable, None);
 
     #[test]
+    fn a_caution_waiting_only_on_an_unasked_question_stops_the_pass() {
+        let rules = extra_question(&rule(
+            "extra-a",
+            "clinician-review",
+            "when.extra = { any = [\"a\"] }",
+        ));
+        assert_eq!(outcome(&rules), RAISED);
+    }
+
+    #[test]
+    fn a_caution_that_fails_on_a_given_answer_does_not() {
+        let rules = extra_question(&rule(
+            "extra-a-for-a-hip",
+            "clinician-review",
+            "when.extra = { any = [\"a\"] }\nwhen.condition = { in = [\"hip-arthritis\"] }",
+        ));
+        assert_eq!(outcome(&rules), PASS);
+    }
+
+    #[test]
+    fn a_caution_no_answer_could_satisfy_does_not() {
+        // `b` stands alone, so no answer has both.
+        let rules = extra_question(&rule(
+            "extra-a-and-b",
+            "clinician-review",
+            "when.extra = { all = [\"a\", \"b\"] }",
+        ));
+        assert_eq!(outcome(&rules), PASS);
+    }
+
+    #[test]
+    fn another_pass_waiting_on_an_unasked_question_does_not() {
+        let rules = extra_question(&format!(
+            "{}{}",
+            rule(
+                "extra-a-pass",
+                "may-be-suitable",
+                "when.extra = { any = [\"a\"] }"
+            ),
+            rule("extra-a-note", "info", "when.extra = { any = [\"a\"] }"),
+        ));
+        assert_eq!(outcome(&rules), PASS);
+    }
+
+    #[test]
+    fn an_unasked_question_with_no_rule_on_it_leaves_the_pass() {
+        let rules = extra_question("");
+        assert_eq!(outcome(&rules), PASS);
+        // And a given answer to it counts like any other.
+        let mut answers = Answers::new(&rules);
+        for (i, value) in knee(&rules).values().iter().enumerate() {
+            if value.is_given() {
+                answers.set(i, *value);
+            }
+        }
+        answers.give(&rules, "extra", "a").unwrap();
+        let answers = answers.complete(&rules).unwrap();
+        assert!(!answers.has_unasked());
+        assert_eq!(evaluate(&rules, &answers).outcome, Level::MayBeSuitable);
+    }
+
+    #[test]
     fn only_a_more_serious_rule_waiting_on_an_unasked_question_stops_a_pass() {
         let body = options(2, false);
-        let caution =
-            |level| loaded(&(unasked("choice", &body) + &rule(level, "{ in = [\"o1\"] }")));
-        assert_eq!(knee(&caution("not-suitable-now")), RAISED);
+        let caution = |level| {
+            with_extra(&(unasked("q", "choice", &body) + &rule_on_q(level, "{ in = [\"o1\"] }")))
+        };
+        assert_eq!(outcome(&caution("not-suitable-now")), RAISED);
         // Another pass, or information, waiting on it changes nothing.
-        assert_eq!(knee(&caution("may-be-suitable")), PASS);
-        assert_eq!(knee(&caution("info")), PASS);
+        assert_eq!(outcome(&caution("may-be-suitable")), PASS);
+        assert_eq!(outcome(&caution("info")), PASS);
     }
 
     #[test]
     fn an_unasked_number_question_matters_when_its_range_can_be_answered() {
-        let rules = loaded(
-            &(unasked("number", "min = 0\nmax = 10\n")
-                + &rule("clinician-review", "{ min = 5, max = 10 }")),
+        let rules = with_extra(
+            &(unasked("q", "number", "min = 0\nmax = 10\n")
+                + &rule_on_q("clinician-review", "{ min = 5, max = 10 }")),
         );
-        assert_eq!(knee(&rules), RAISED);
+        assert_eq!(outcome(&rules), RAISED);
     }
 
     #[test]
@@ -353,16 +301,17 @@ mod mutation_tests {
             "{ none = [\"o2\", \"o3\"] }",
             "{ all = [\"o1\", \"o2\", \"o3\"] }",
         ] {
-            let rules =
-                loaded(&(unasked("multi", &options(3, false)) + &rule("clinician-review", test)));
-            assert_eq!(knee(&rules), RAISED, "{test}");
+            let rules = with_extra(
+                &(unasked("q", "multi", &options(3, false)) + &rule_on_q("clinician-review", test)),
+            );
+            assert_eq!(outcome(&rules), RAISED, "{test}");
         }
         // No answer has `none` with another option: a pass stands.
-        let rules = loaded(
-            &(unasked("multi", &options(3, true))
-                + &rule("clinician-review", "{ all = [\"o1\", \"none\"] }")),
+        let rules = with_extra(
+            &(unasked("q", "multi", &options(3, true))
+                + &rule_on_q("clinician-review", "{ all = [\"o1\", \"none\"] }")),
         );
-        assert_eq!(knee(&rules), PASS);
+        assert_eq!(outcome(&rules), PASS);
     }
 
     #[test]
@@ -371,15 +320,12 @@ mod mutation_tests {
         // decided all the same: no answer has `none` with another option,
         // so the pass stands; one with `o1` and `o39` could exist, so it
         // goes to a clinician.
-        let rules = loaded(
-            &(unasked("multi", &options(40, true))
-                + &rule("clinician-review", "{ all = [\"o1\", \"none\"] }")),
-        );
-        assert_eq!(knee(&rules), PASS);
-        let rules = loaded(
-            &(unasked("multi", &options(40, true))
-                + &rule("clinician-review", "{ all = [\"o1\", \"o39\"] }")),
-        );
-        assert_eq!(knee(&rules), RAISED);
+        let many = |test| {
+            with_extra(
+                &(unasked("q", "multi", &options(40, true)) + &rule_on_q("clinician-review", test)),
+            )
+        };
+        assert_eq!(outcome(&many("{ all = [\"o1\", \"none\"] }")), PASS);
+        assert_eq!(outcome(&many("{ all = [\"o1\", \"o39\"] }")), RAISED);
     }
 }

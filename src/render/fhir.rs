@@ -590,43 +590,24 @@ mod tests {
         let built_in = format!(
             "[[question]]\nid = \"{id}\"\nask_when.warning_signs = {{ any = [\"none\"] }}\n"
         );
-        assert!(
-            crate::ruleset::EMBEDDED_FILES
-                .iter()
-                .any(|(_, text)| text.contains(&built_in)),
-            "{id} is asked without a warning sign"
-        );
-        let files = crate::ruleset::EMBEDDED_FILES
-            .iter()
-            .map(|(name, text)| crate::ruleset::RuleFile {
-                name: (*name).to_owned(),
-                text: text.replacen(
-                    &built_in,
-                    &format!("[[question]]\nid = \"{id}\"\n{ask_when}\n"),
-                    1,
-                ),
-            })
-            .collect();
-        RuleSet::from_files(files).unwrap()
+        let changed = format!("[[question]]\nid = \"{id}\"\n{ask_when}\n");
+        RuleSet::built_in_with(Some(("questionnaire.toml", &built_in, &changed)), &[])
+            .unwrap_or_else(|e| panic!("{e}"))
     }
 
-    /// Every question answered: the warning signs and problem given, the
-    /// rest as for a typical knee.
+    /// Every question answered as in `examples/knee-moderate.toml`, but
+    /// the warning signs and the problem.
     fn every_answer(rules: &RuleSet, signs: &str, condition: &str) -> crate::answers::AnswerSet {
         let mut answers = crate::answers::Answers::new(rules);
-        for (key, text) in [
-            ("warning_signs", signs),
-            ("condition", condition),
-            ("duration", "over-a-year"),
-            ("severity", "moderate"),
-            ("imaging", "moderate"),
-            ("age", "54"),
-            ("active_infection", "no"),
-            ("health", "none"),
-            ("prior_treatments", "rest"),
-        ] {
-            answers.give(rules, key, text).unwrap();
-        }
+        answers
+            .give_document(
+                rules,
+                include_str!("../../examples/knee-moderate.toml"),
+                crate::answers::DocumentFormat::Toml,
+            )
+            .unwrap();
+        answers.give(rules, "warning_signs", signs).unwrap();
+        answers.give(rules, "condition", condition).unwrap();
         answers.complete(rules).unwrap()
     }
 

@@ -731,32 +731,12 @@ mod tests {
 
 #[cfg(test)]
 mod mutation_tests {
-    use crate::ruleset::{EMBEDDED_FILES, LoadError, RuleFile, RuleSet};
+    use crate::ruleset::{LoadError, RuleSet};
 
     /// The built-in files, with `from` replaced by `to` in the file named
     /// `name` (which must hold it), and one more file `extra.toml`.
     fn load(edit: Option<(&str, &str, &str)>, extra: &str) -> Result<RuleSet, LoadError> {
-        let mut files: Vec<RuleFile> = EMBEDDED_FILES
-            .iter()
-            .map(|(file, text)| {
-                let mut text = (*text).to_owned();
-                if let Some((name, from, to)) = edit
-                    && name == *file
-                {
-                    assert!(text.contains(from), "{name} holds {from}");
-                    text = text.replacen(from, to, 1);
-                }
-                RuleFile {
-                    name: (*file).to_owned(),
-                    text,
-                }
-            })
-            .collect();
-        files.push(RuleFile {
-            name: "extra.toml".to_owned(),
-            text: extra.to_owned(),
-        });
-        RuleSet::from_files(files)
+        RuleSet::built_in_with(edit, &[("extra.toml", extra)])
     }
 
     /// Each problem as shown, or nothing when the rule set loads.

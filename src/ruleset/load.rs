@@ -1407,18 +1407,7 @@ mod tests {
 
     /// The built-in files with one more file, `name`, holding `extra`.
     fn with_extra(name: &str, extra: &str) -> Result<RuleSet, LoadError> {
-        let mut files: Vec<RuleFile> = EMBEDDED_FILES
-            .iter()
-            .map(|(name, text)| RuleFile {
-                name: (*name).to_owned(),
-                text: (*text).to_owned(),
-            })
-            .collect();
-        files.push(RuleFile {
-            name: name.to_owned(),
-            text: extra.to_owned(),
-        });
-        RuleSet::from_files(files)
+        RuleSet::built_in_with(None, &[(name, extra)])
     }
 
     #[test]
@@ -1659,32 +1648,11 @@ mod tests {
 #[cfg(test)]
 mod mutation_tests {
     use super::*;
-    use crate::ruleset::EMBEDDED_FILES;
 
     /// The built-in files, with `from` replaced by `to` in the file named
     /// `name` (which must hold it), and one more file `extra.toml`.
     fn load(edit: Option<(&str, &str, &str)>, extra: &str) -> Result<RuleSet, LoadError> {
-        let mut files: Vec<RuleFile> = EMBEDDED_FILES
-            .iter()
-            .map(|(file, text)| {
-                let mut text = (*text).to_owned();
-                if let Some((name, from, to)) = edit
-                    && name == *file
-                {
-                    assert!(text.contains(from), "{name} holds {from}");
-                    text = text.replacen(from, to, 1);
-                }
-                RuleFile {
-                    name: (*file).to_owned(),
-                    text,
-                }
-            })
-            .collect();
-        files.push(RuleFile {
-            name: "extra.toml".to_owned(),
-            text: extra.to_owned(),
-        });
-        RuleSet::from_files(files)
+        RuleSet::built_in_with(edit, &[("extra.toml", extra)])
     }
 
     /// Each problem as shown, for a rule set that must not load.

@@ -120,6 +120,31 @@ impl RuleSet {
             .collect()
     }
 
+    /// For the library's tests: the built-in rule files with `from`
+    /// replaced by `to` once in the file named `name` (which must hold it),
+    /// and the `extra` files added, as `(name, text)` (files load in name
+    /// order, so `zz-extra.toml` comes last).
+    #[cfg(test)]
+    pub(crate) fn built_in_with(
+        edit: Option<(&str, &str, &str)>,
+        extra: &[(&str, &str)],
+    ) -> Result<RuleSet, LoadError> {
+        let mut files = RuleSet::embedded_files();
+        if let Some((name, from, to)) = edit {
+            let file = files
+                .iter_mut()
+                .find(|f| f.name == name)
+                .unwrap_or_else(|| panic!("no built-in file {name}"));
+            assert!(file.text.contains(from), "{name} holds {from}");
+            file.text = file.text.replacen(from, to, 1);
+        }
+        files.extend(extra.iter().map(|(name, text)| RuleFile {
+            name: (*name).to_owned(),
+            text: (*text).to_owned(),
+        }));
+        RuleSet::from_files(files)
+    }
+
     /// The case files of the built-in rule set (`rules/tests/`), named as
     /// in the repository.
     pub fn embedded_cases() -> Vec<RuleFile> {

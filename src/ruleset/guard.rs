@@ -211,6 +211,7 @@ pub(super) fn wording(builder: &mut Builder<'_>, set: &RuleSet, places: &Places)
         }
     }
     level_labels(builder, set, places);
+    level_actions(builder, set, places);
     for i in wording::unattributed_passes(set) {
         let example = fill(&set.text.attribution, &[("source", "the … page")]);
         let message = format!(
@@ -383,27 +384,6 @@ fn strings<'a>(set: &'a RuleSet, places: &Places) -> Vec<Written<'a>> {
 /// that an `urgent-care` outcome cannot be shown under the words of a pass.
 /// A partial control: it compares words, not meaning.
 fn level_labels(builder: &mut Builder<'_>, set: &RuleSet, places: &Places) {
-    // The action is a summary's first line: it may not be blank.
-    for level in Level::ALL {
-        if !sanitize(&set.levels.get(level).action).trim().is_empty() {
-            continue;
-        }
-        let message = format!(
-            "level `{level}` action is empty: it is the first line of every summary with this outcome"
-        );
-        let at = places.levels.and_then(|file| {
-            let level = level.to_string();
-            let span = value_span(
-                &builder.file(file).text,
-                &["levels", level.as_str(), "action"],
-            )?;
-            Some((file, span))
-        });
-        match at {
-            Some((file, span)) => builder.error_of("level-action", file, span, message),
-            None => builder.general_of("level-action", message),
-        }
-    }
     let read: Vec<(Level, String)> = Level::ALL
         .into_iter()
         .map(|level| (level, wording::reading(&set.levels.get(level).label)))
@@ -438,18 +418,41 @@ fn level_labels(builder: &mut Builder<'_>, set: &RuleSet, places: &Places) {
             "level `{level}` label {problem}: each outcome must read as itself, and only \
              `may-be-suitable` as a pass"
         );
-        let at = places.levels.and_then(|file| {
-            let level = level.to_string();
-            let span = value_span(
-                &builder.file(file).text,
-                &["levels", level.as_str(), "label"],
-            )?;
-            Some((file, span))
-        });
-        match at {
-            Some((file, span)) => builder.error_of("level-label", file, span, message),
-            None => builder.general_of("level-label", message),
+        level_error(builder, places, "level-label", *level, "label", message);
+    }
+}
+
+/// Every level's action is a summary's first line: it may not be blank.
+fn level_actions(builder: &mut Builder<'_>, set: &RuleSet, places: &Places) {
+    for level in Level::ALL {
+        if sanitize(&set.levels.get(level).action).trim().is_empty() {
+            let message = format!(
+                "level `{level}` action is empty: it is the first line of every summary with \
+                 this outcome"
+            );
+            level_error(builder, places, "level-action", level, "action", message);
         }
+    }
+}
+
+/// An error of `kind` at `[levels.<level>] <part>`, or without a place
+/// when the levels' file is not known.
+fn level_error(
+    builder: &mut Builder<'_>,
+    places: &Places,
+    kind: &'static str,
+    level: Level,
+    part: &str,
+    message: String,
+) {
+    let at = places.levels.and_then(|file| {
+        let level = level.to_string();
+        let span = value_span(&builder.file(file).text, &["levels", level.as_str(), part])?;
+        Some((file, span))
+    });
+    match at {
+        Some((file, span)) => builder.error_of(kind, file, span, message),
+        None => builder.general_of(kind, message),
     }
 }
 
@@ -836,5 +839,48 @@ mod mutation_tests {
             .take(carets.len() - start)
             .collect();
         assert_eq!(underlined, "guaranteed", "{}", errors[0]);
+    }
+
+    #[test]
+    fn an_empty_action_of_a_level_or_a_rule_is_refused_where_it_is_written() {
+        let found = errors(
+            Some((
+                "text.toml",
+                "action = \"Talk to a clinician before you book anything.\"",
+                "action = \" \"",
+            )),
+            "",
+        );
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(
+            found[0].starts_with("level `clinician-review` action is empty")
+                && found[0].contains("--> text.toml:"),
+            "{found:?}"
+        );
+        let found = errors(
+            None,
+            "[[rule]]\nid = \"r\"\nlevel = \"info\"\naction = \"\"\nmessage = \"M.\"\nalways = true\n\
+             cite = [{ source = \"defiage\", quote = \"Knee osteoarthritis\" }]\n",
+        );
+        assert!(
+            found
+                .iter()
+                .any(|e| e.starts_with("rule `r` has an empty action")
+                    && e.contains("--> extra.toml:4:")),
+            "{found:?}"
+        );
+        // A rule's action is read like every other sentence a person reads.
+        let found = errors(
+            None,
+            "[[rule]]\nid = \"r\"\nlevel = \"info\"\naction = \"You are a candidate.\"\n\
+             message = \"M.\"\nalways = true\n\
+             cite = [{ source = \"defiage\", quote = \"Knee osteoarthritis\" }]\n",
+        );
+        assert!(
+            found
+                .iter()
+                .any(|e| e.starts_with("rule `r` action uses “candidate”")),
+            "{found:?}"
+        );
     }
 }

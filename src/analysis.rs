@@ -44,6 +44,19 @@ pub const MAX_STATE_WORDS: usize = 4_000_000;
 /// about 200,000.
 pub const MAX_WORK: u64 = 100_000_000;
 
+/// What an analysis may spend: [`MAX_WORK`] and [`MAX_STATE_WORDS`]
+/// (smaller in tests, to reach them).
+#[derive(Debug, Clone, Copy)]
+struct Budget {
+    work: u64,
+    state_words: usize,
+}
+
+const BUDGET: Budget = Budget {
+    work: MAX_WORK,
+    state_words: MAX_STATE_WORDS,
+};
+
 /// The most pairs of a `may-be-suitable` rule and a more serious one citing
 /// the same source that the contradiction check compares, one pass each.
 /// The built-in rules have about a hundred.
@@ -122,10 +135,10 @@ pub struct AnswerSpace {
     ask_words: usize,
     /// How many valid answer sets the space holds.
     combinations: usize,
-    /// The work its passes have done so far, against `budget`.
+    /// The work its passes have done so far, against `budget.work`.
     work: std::sync::atomic::AtomicU64,
-    /// The most work all its passes may do together: [`MAX_WORK`].
-    budget: u64,
+    /// What all its passes may spend together.
+    budget: Budget,
 }
 
 /// One class of answer sets that every rule, the "not sure" check and the
@@ -337,11 +350,11 @@ impl AnswerSpace {
     /// sets too large to count. Every later pass over the space counts
     /// against the same [`MAX_WORK`].
     pub fn new(rules: &RuleSet) -> Result<AnswerSpace, TooLarge> {
-        AnswerSpace::within(rules, MAX_WORK)
+        AnswerSpace::within(rules, BUDGET)
     }
 
-    /// [`AnswerSpace::new`] with `budget` in place of [`MAX_WORK`].
-    fn within(rules: &RuleSet, budget: u64) -> Result<AnswerSpace, TooLarge> {
+    /// [`AnswerSpace::new`] with `budget` in place of the limits.
+    fn within(rules: &RuleSet, budget: Budget) -> Result<AnswerSpace, TooLarge> {
         let count = rules.questions.len();
         let mut asking = Vec::new();
         let mut ask_slot = vec![None; count];
@@ -717,12 +730,12 @@ impl AnswerSpace {
             for (s, key) in keys.iter().enumerate() {
                 for &v in picks {
                     work += cost;
-                    if work > self.budget {
+                    if work > self.budget.work {
                         self.work.store(work, std::sync::atomic::Ordering::Relaxed);
                         return Err(too_many(&format!(
                             "{} units of work in all (a state meeting an answer, per 64 \
                              rules, `ask_when`s and flags it keeps)",
-                            self.budget
+                            self.budget.work
                         )));
                     }
                     // Unasked only where the `ask_when` fails.
@@ -750,9 +763,10 @@ impl AnswerSpace {
                             if index.len() == MAX_STATES {
                                 return Err(too_many(&format!("{MAX_STATES} states")));
                             }
-                            if (index.len() + 1) * n > MAX_STATE_WORDS {
+                            if (index.len() + 1) * n > self.budget.state_words {
                                 return Err(too_many(&format!(
-                                    "{MAX_STATE_WORDS} words of states ({n} a state)"
+                                    "{} words of states ({n} a state)",
+                                    self.budget.state_words
                                 )));
                             }
                             index.insert(scratch.clone().into_boxed_slice(), next_weights.len());
@@ -1119,11 +1133,11 @@ pub const GAP_EXAMPLES: usize = 5;
 
 /// Analyses `rules` over its whole answer space.
 pub fn analyse(rules: &RuleSet) -> Result<Analysis, TooLarge> {
-    analyse_within(rules, MAX_WORK)
+    analyse_within(rules, BUDGET)
 }
 
-/// [`analyse`] with `budget` in place of [`MAX_WORK`].
-fn analyse_within(rules: &RuleSet, budget: u64) -> Result<Analysis, TooLarge> {
+/// [`analyse`] with `budget` in place of the limits.
+fn analyse_within(rules: &RuleSet, budget: Budget) -> Result<Analysis, TooLarge> {
     let space = AnswerSpace::within(rules, budget)?;
     let all: Vec<usize> = (0..rules.rules.len()).collect();
     let fired = space.run(rules, &Query::new(&all, Fold::Retire))?.fired;
@@ -1307,16 +1321,38 @@ mod tests {
         // built (its pass is well within), but a later pass runs out.
         let rules = with_gaps();
         let whole = analyse(&rules).unwrap().work;
-        assert_eq!(analyse_within(&rules, whole).unwrap().work, whole);
+        let work = |work| Budget { work, ..BUDGET };
+        assert_eq!(analyse_within(&rules, work(whole)).unwrap().work, whole);
         let first = AnswerSpace::new(&rules).unwrap().work();
         assert!(first < whole / 2, "{first} of {whole}");
-        let error = analyse_within(&rules, whole - 1).unwrap_err();
+        let error = analyse_within(&rules, work(whole - 1)).unwrap_err();
         assert!(
             error
                 .0
                 .starts_with(&format!("more than {} units of work in all", whole - 1)),
             "{error}"
         );
+    }
+
+    #[test]
+    fn the_states_after_a_question_are_bounded_in_words() {
+        // The built-in rules keep more than a few states of a word or more
+        // after some question: with room for 4 words, that is too many.
+        let rules = rules();
+        let tight = Budget {
+            state_words: 4,
+            ..BUDGET
+        };
+        let Err(error) = analyse_within(&rules, tight) else {
+            panic!("analysed within 4 words of states");
+        };
+        assert!(
+            error.0.starts_with("more than 4 words of states (")
+                && error.0.contains(" a state) at question `"),
+            "{error}"
+        );
+        // With the real limit they fit.
+        assert!(analyse_within(&rules, BUDGET).is_ok());
     }
 
     #[test]

@@ -364,7 +364,8 @@ fn summary(
         rules,
         answers: complete,
         assessment: &assessment,
-        review_overdue: rules.meta.review_overdue(&crate::date::today()),
+        // The clock is read once: the review date is checked on the day made.
+        review_overdue: rules.meta.review_overdue(made.date()),
         explanation: explanation.as_ref(),
         audience: args.audience.into(),
         created: &made.rfc3339,

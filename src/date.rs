@@ -15,6 +15,11 @@ pub struct Made {
 }
 
 impl Made {
+    /// Its local date, `YYYY-MM-DD`.
+    pub fn date(&self) -> &str {
+        self.rfc3339.get(..10).unwrap_or(&self.rfc3339)
+    }
+
     /// `at`, as [`Made`].
     pub fn at(at: &Zoned) -> Made {
         Made {
@@ -48,6 +53,7 @@ mod tests {
                 zone: "CST".to_owned(),
             }
         );
+        assert_eq!(Made::at(&at).date(), "2026-11-21");
         let at: Zoned = "2026-07-01T12:00:00Z[America/Chicago]".parse().unwrap();
         assert_eq!(Made::at(&at).zone, "CDT");
         let at: Zoned = "2026-11-21T14:04:05Z[UTC]".parse().unwrap();

@@ -67,11 +67,13 @@ pub fn render(report: &Report<'_>, options: TextOptions) -> String {
     // The action first, with its time frame; the outcome in words next;
     // then the title and the rest.
     let level = rules.levels.get(assessment.outcome);
-    out.styled(report.action(), outcome_style(assessment.outcome));
-    out.styled(
-        &format!("{}: {}", text.outcome_heading, level.label),
-        console::Style::new().bold(),
-    );
+    let action = report.action();
+    let outcome = format!("{}: {}", text.outcome_heading, level.label);
+    let head = |out: &mut Out| {
+        out.styled(action, outcome_style(assessment.outcome));
+        out.styled(&outcome, console::Style::new().bold());
+    };
+    head(&mut out);
     out.blank();
     out.heading(&text.title, '=');
     if let Some(warning) = report.overdue_line() {
@@ -254,11 +256,7 @@ pub fn render(report: &Report<'_>, options: TextOptions) -> String {
     }
     if options.repeat_action {
         // The last lines on the screen: what to do, and the outcome.
-        out.styled(report.action(), outcome_style(assessment.outcome));
-        out.styled(
-            &format!("{}: {}", text.outcome_heading, level.label),
-            console::Style::new().bold(),
-        );
+        head(&mut out);
     }
     out.finish()
 }

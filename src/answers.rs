@@ -385,14 +385,22 @@ impl AnswerSet {
 
     /// Whether any answer is an option marked `unsure`.
     pub fn has_unsure(&self, rules: &RuleSet) -> bool {
+        self.unsure_questions(rules).next().is_some()
+    }
+
+    /// The indices of the questions answered "not sure" (an option marked
+    /// `unsure`), in order.
+    pub fn unsure_questions<'a>(&'a self, rules: &'a RuleSet) -> impl Iterator<Item = usize> + 'a {
         self.values
             .iter()
             .zip(&rules.questions)
-            .any(|(v, q)| match v {
+            .enumerate()
+            .filter(|(_, (v, q))| match v {
                 Value::Choice(i) => q.unsure_options().contains(*i),
                 Value::Several(set) => q.unsure_options().intersects(*set),
                 Value::Number(_) | Value::Unasked => false,
             })
+            .map(|(i, _)| i)
     }
 
     /// Whether any question was not asked and not answered.

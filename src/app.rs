@@ -368,6 +368,7 @@ fn summary(
         review_overdue: rules.meta.review_overdue(made.date()),
         explanation: explanation.as_ref(),
         audience: args.audience.into(),
+        details: args.details,
         created: &made.rfc3339,
         zone: &made.zone,
     };

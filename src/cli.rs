@@ -283,6 +283,10 @@ pub struct ScreenArgs {
     #[arg(long, value_enum, default_value_t = AudienceArg::Patient)]
     pub audience: AudienceArg,
 
+    /// A patient's text or Markdown summary in full: every quote, note, answer and source (the short one names its sources without quoting them; staff and the HTML handout always get the details)
+    #[arg(long)]
+    pub details: bool,
+
     /// Use the rule files in DIR instead of the built-in rule set
     #[arg(long, value_name = "DIR")]
     pub rules: Option<PathBuf>,

@@ -167,7 +167,14 @@ pub fn readable(rules: &RuleSet) -> Vec<Readable<'_>> {
             ("topic", &claim.topic, &claim.promise_citations),
             ("promise", &claim.promise, &claim.promise_citations),
             ("evidence", &claim.evidence, &claim.evidence_citations),
-        ] {
+        ]
+        .into_iter()
+        .chain(
+            claim
+                .brief
+                .as_ref()
+                .map(|brief| ("brief", brief, &claim.promise_citations)),
+        ) {
             out.push(Readable {
                 what: format!("claim `{}` {part}", claim.id),
                 text: text.clone(),

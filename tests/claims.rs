@@ -123,14 +123,27 @@ fn every_format_shows_each_promise_beside_its_evidence() {
         rules.claims.len() >= 3,
         "the built-in set pairs the clinic promises"
     );
-    for format in ["text", "markdown", "html", "json", "fhir"] {
+    // A patient's short text and Markdown summaries say each pair in
+    // short; with --details, and in the handout (under the short summary)
+    // and the machine formats, in full.
+    for (format, details) in [
+        ("text", false),
+        ("text", true),
+        ("markdown", false),
+        ("markdown", true),
+        ("html", false),
+        ("json", false),
+        ("fhir", false),
+    ] {
         let output = cargo_bin_cmd!("candidacy")
             .args(common::KNEE_FLAGS)
             .args(["--format", format])
+            .args(details.then_some("--details"))
             .output()
             .unwrap();
         assert_eq!(output.status.code(), Some(0), "{format}");
         let out = String::from_utf8(output.stdout).unwrap();
+        let brief = matches!(format, "text" | "markdown") && !details;
         // HTML and the FHIR narrative escape quote marks and ampersands.
         let plain = |s: &str| s.replace('\'', "&#x27;").replace('"', "&quot;");
         for claim in &rules.claims {
@@ -141,6 +154,12 @@ fn every_format_shows_each_promise_beside_its_evidence() {
                     || (format == "text" && words_in_order(&out, s))
             };
             assert!(shown(&claim.topic), "{format}: topic {}", claim.topic);
+            if brief {
+                let both = claim.brief.as_deref().unwrap();
+                assert!(shown(both), "{format}: brief of {}", claim.id);
+                assert!(!shown(&claim.promise), "{format}: promise of {}", claim.id);
+                continue;
+            }
             assert!(shown(&claim.promise), "{format}: promise of {}", claim.id);
             assert!(shown(&claim.evidence), "{format}: evidence of {}", claim.id);
             if format != "fhir" {
@@ -192,13 +211,30 @@ fn the_disclaimer_cites_the_defiage_post_saying_an_evaluation_is_always_needed()
             .iter()
             .any(|c| c.quote == quote && rules.sources[c.source].id == "defiage")
     );
-    for format in ["text", "markdown", "html", "json"] {
+    for (format, details) in [
+        ("text", false),
+        ("text", true),
+        ("markdown", false),
+        ("markdown", true),
+        ("html", false),
+        ("json", false),
+    ] {
         let output = cargo_bin_cmd!("candidacy")
             .args(common::KNEE_FLAGS)
             .args(["--format", format])
+            .args(details.then_some("--details"))
             .output()
             .unwrap();
         let out = String::from_utf8(output.stdout).unwrap();
+        if matches!(format, "text" | "markdown") && !details {
+            // The short summary names the source under the disclaimer.
+            let disclaimer = out.find("This summary is education").unwrap();
+            assert!(
+                out[disclaimer..].contains("From: Defiage blog post (clinic marketing"),
+                "{format}: {out}"
+            );
+            continue;
+        }
         assert!(
             out.contains(quote) || words_in_order(&out, quote),
             "{format}: {out}"

@@ -522,7 +522,7 @@ fn the_rules_folder_gives_the_same_result_and_hash_as_the_built_in_set() {
 #[test]
 fn text_from_rule_files_cannot_drive_the_terminal() {
     let dir = broken_rules("text.toml", "title = \"", "title = \"\\u001b[2J\\u001b[31m");
-    let output = with_rules(dir.path()).output().unwrap();
+    let output = with_rules(dir.path()).arg("--details").output().unwrap();
     assert_eq!(output.status.code(), Some(0));
     let text = String::from_utf8(output.stdout).unwrap();
     assert!(!text.contains('\u{1b}'));
@@ -980,7 +980,7 @@ fn color_only_when_asked_or_on_a_terminal_and_never_with_no_color() {
 #[test]
 fn plain_mode_runs_the_interview_on_typed_lines_without_a_terminal() {
     let output = candidacy()
-        .arg("--plain")
+        .args(["--plain", "--details"])
         .write_stdin("8\n1\n4\n2\n2\n54\n2\n9\n1,physical-therapy\n\n")
         .output()
         .unwrap();
@@ -1539,7 +1539,7 @@ fn every_summary_opens_with_the_action_then_the_outcome() {
 fn the_plain_summary_puts_each_statement_and_citation_on_its_own_line() {
     let path = example("knee-moderate.toml");
     let output = candidacy()
-        .args(["--plain", "--answers", path.to_str().unwrap()])
+        .args(["--plain", "--details", "--answers", path.to_str().unwrap()])
         .write_stdin("")
         .output()
         .unwrap();

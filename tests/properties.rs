@@ -208,6 +208,7 @@ proptest! {
             review_overdue: false,
             explanation: None,
             audience: if staff { Audience::Staff } else { Audience::Patient },
+            details: false,
             created: "2026-01-02T03:04:05Z",
             zone: "UTC",
         };
@@ -442,6 +443,7 @@ proptest! {
         staff in any::<bool>(),
         overdue in any::<bool>(),
         explained in any::<bool>(),
+        details in any::<bool>(),
     ) {
         let rules = rules();
         let assessment = evaluate(rules, &answers);
@@ -453,6 +455,7 @@ proptest! {
             review_overdue: overdue,
             explanation: explained.then_some(&explanation),
             audience: if staff { Audience::Staff } else { Audience::Patient },
+            details,
             created: "2026-01-02T03:04:05Z",
             zone: "UTC",
         };
@@ -462,12 +465,17 @@ proptest! {
             .find(|r| r.id == "fda-approval-status")
             .map(|r| words(&r.message));
         prop_assert!(regulator.is_some(), "the rule set has the FDA note");
-        let mut needles = vec![
-            ("disclaimer", words(&rules.meta.disclaimer)),
-            ("regulator", regulator.unwrap()),
-            ("heading", words(&rules.text.before_you_book_heading)),
-        ];
-        needles.extend(rules.before_you_book.iter().map(|a| ("before you book", words(&a.text))));
+        let mut needles = vec![("disclaimer", words(&rules.meta.disclaimer))];
+        // A patient's urgent-care summary speaks of the signs alone: of
+        // the therapy only that it can wait.
+        let therapy = staff || assessment.outcome != candidacy::level::Level::UrgentCare;
+        if therapy {
+            needles.push(("regulator", regulator.unwrap()));
+            needles.push(("heading", words(&rules.text.before_you_book_heading)));
+            needles.extend(rules.before_you_book.iter().map(|a| ("before you book", words(&a.text))));
+        } else {
+            needles.push(("it can wait", words(&rules.text.urgent_then)));
+        }
         let warning = report.overdue_line().map(|w| words(&w));
         prop_assert_eq!(warning.is_some(), overdue);
         let warning = warning.unwrap_or_else(|| {
@@ -479,7 +487,7 @@ proptest! {
         for (format, output) in every_summary(&report) {
             let seen = readable(format, &output);
             for (what, needle) in &needles {
-                if format == "json" && *what == "heading" {
+                if format == "json" && matches!(*what, "heading" | "it can wait") {
                     // JSON is data: the list is under its key, with no heading.
                     prop_assert!(output.contains("\"before_you_book\""), "{}", output);
                     continue;
@@ -504,6 +512,7 @@ fn the_made_line_shows_hours_and_minutes_in_every_format_that_shows_it() {
             review_overdue: false,
             explanation: None,
             audience,
+            details: false,
             created: "2026-01-02T03:04:05Z",
             zone: "UTC",
         };

@@ -83,6 +83,11 @@ fn text_summaries() {
     for example in EXAMPLES {
         insta::assert_snapshot!(format!("text-{example}"), run(example, "text"));
     }
+    // A patient's summary in full.
+    insta::assert_snapshot!(
+        "details-knee-moderate.toml",
+        summary("knee-moderate.toml", &["--details"])
+    );
 }
 
 #[test]
@@ -166,20 +171,121 @@ fn the_text_summary_fits_60_columns() {
         review_overdue: false,
         explanation: None,
         audience: Audience::Patient,
+        details: false,
         created: "2026-01-02T03:04:05Z",
         zone: "UTC",
     };
-    let summary = text::render(&report, text::TextOptions::new(60));
-    for line in summary.lines() {
+    for details in [false, true] {
+        let report = Report { details, ..report };
+        let summary = text::render(&report, text::TextOptions::new(60));
+        for line in summary.lines() {
+            assert!(
+                line.chars().count() <= 60,
+                "{} columns: {line}",
+                line.chars().count()
+            );
+        }
+        let joined = summary.split_whitespace().collect::<Vec<_>>().join(" ");
+        // The disagreement is a reason in the short summary, a section of
+        // its own in the details.
         assert!(
-            line.chars().count() <= 60,
-            "{} columns: {line}",
-            line.chars().count()
+            details || joined.contains("The sources disagree about severe joint damage"),
+            "{summary}"
         );
+        assert_eq!(summary.contains("Where the sources disagree"), details);
+        assert!(joined.contains("Only a qualified clinician can decide"));
     }
-    assert!(summary.contains("Where the sources disagree"));
-    let joined = summary.split_whitespace().collect::<Vec<_>>().join(" ");
-    assert!(joined.contains("Only a qualified clinician can decide"));
+}
+
+/// The lines of a patient's short text summary of an example, as a file or
+/// a pipe gets it (80 columns).
+fn short_lines(name: &str) -> Vec<String> {
+    run(name, "text").lines().map(str::to_owned).collect()
+}
+
+#[test]
+fn the_short_summary_fits_one_screen_with_the_action_first() {
+    let rules = RuleSet::embedded().unwrap();
+    for (name, most) in [
+        // The typical summary and an urgent one.
+        ("knee-moderate.toml", 60),
+        ("back-pain-warning-signs.toml", 30),
+    ] {
+        let lines = short_lines(name);
+        assert!(lines.len() <= most, "{name}: {} lines", lines.len());
+        // The action, then the outcome in words.
+        assert!(
+            candidacy::level::Level::ALL
+                .iter()
+                .any(|&l| lines[0] == rules.levels.get(l).action)
+                || rules
+                    .rules
+                    .iter()
+                    .any(|r| r.action.as_deref() == Some(&lines[0])),
+            "{name}: {}",
+            lines[0]
+        );
+        assert!(lines[1].starts_with("Outcome: "), "{name}");
+        // No box-drawn tables for sentences.
+        assert!(!lines.iter().any(|l| l.contains('│')), "{name}");
+    }
+}
+
+#[test]
+fn a_patients_urgent_summary_says_nothing_about_the_therapy_but_that_it_can_wait() {
+    let rules = RuleSet::embedded().unwrap();
+    for args in [
+        &[][..],
+        &["--details"],
+        &["--format", "markdown"],
+        &["--format", "html"],
+    ] {
+        let out = summary("back-pain-warning-signs.toml", args);
+        assert!(out.contains(&rules.text.urgent_then), "{args:?}");
+        for absent in [
+            rules
+                .levels
+                .get(candidacy::level::Level::MayBeSuitable)
+                .label
+                .as_str(),
+            &rules.text.before_you_book_heading,
+            &rules.text.claims_heading,
+            "bone marrow is taken",
+        ] {
+            assert!(!out.contains(absent), "{args:?}: {absent}\n{out}");
+        }
+    }
+    // Staff see the whole record.
+    let staff = summary("back-pain-warning-signs.toml", &["--audience", "staff"]);
+    assert!(staff.contains(&rules.text.before_you_book_heading));
+}
+
+#[test]
+fn a_not_for_now_summary_carries_no_procedure_or_recovery_notes() {
+    let rules = RuleSet::embedded().unwrap();
+    let notes: Vec<&str> = rules
+        .rules
+        .iter()
+        .filter(|r| r.procedure)
+        .map(|r| r.message.as_str())
+        .collect();
+    assert!(notes.len() >= 5, "the procedure notes are marked");
+    for args in [
+        &[][..],
+        &["--details"],
+        &["--format", "html"],
+        &["--format", "json"],
+    ] {
+        let not_now = summary("active-infection.toml", args);
+        let json = args.contains(&"json");
+        for note in &notes {
+            // JSON lists every finding, for the systems that read it.
+            assert_eq!(not_now.contains(note), json, "{args:?}: {note}");
+        }
+    }
+    // A pass shows them in the details.
+    let pass = summary("knee-moderate.toml", &["--details", "--format", "markdown"]);
+    assert!(notes.iter().all(|n| pass.contains(n)));
 }
 
 #[test]
@@ -219,13 +325,21 @@ fn the_reason_for_a_fallback_is_rendered_in_text_and_json() {
                 candidacy::ruleset::Test::OneOf(candidacy::ruleset::OptionSet::from_indices(0..5));
         }
     }
+    // The reason names the question answered "not sure".
+    let unsure = candidacy::ruleset::fill(
+        &rules.text.unsure_answer,
+        &[(
+            "questions",
+            "“What has a doctor or a scan said about the damage?”",
+        )],
+    );
     for (rules, message, id) in [
         (
             &info_only,
             info_only.text.no_rule_matched.clone(),
             "no-rule-matched",
         ),
-        (&rules, rules.text.unsure_answer.clone(), "unsure-answer"),
+        (&rules, unsure, "unsure-answer"),
     ] {
         let assessment = evaluate(rules, &answers);
         let report = Report {
@@ -235,6 +349,7 @@ fn the_reason_for_a_fallback_is_rendered_in_text_and_json() {
             review_overdue: false,
             explanation: None,
             audience: Audience::Patient,
+            details: false,
             created: "2026-01-02T03:04:05Z",
             zone: "UTC",
         };

@@ -387,7 +387,11 @@ fn enabled_items(rules: &RuleSet, values: &[Value]) -> Vec<bool> {
 /// and findings in a contained `Observation`.
 pub fn response(report: &Report<'_>) -> String {
     let rules = report.rules;
-    let view = View::new(report);
+    // A chart record: the narrative carries every quote.
+    let view = View::new(&Report {
+        details: true,
+        ..*report
+    });
     let level = rules.levels.get(report.assessment.outcome);
     let enabled = enabled_items(rules, report.answers.values());
     let item = rules
@@ -523,6 +527,9 @@ fn narrative(view: &View) -> String {
         &format!("{}: {}", view.outcome_heading, view.outcome_label),
     );
     p(&mut div, &view.disclaimer);
+    if let Some(then) = &view.urgent_then {
+        p(&mut div, then);
+    }
     let findings = view
         .urgent
         .iter()
@@ -639,6 +646,7 @@ mod tests {
             review_overdue: false,
             explanation: None,
             audience: Audience::Patient,
+            details: false,
             created: "2026-01-02T03:04:05Z",
             zone: "UTC",
         }))

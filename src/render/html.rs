@@ -19,6 +19,9 @@ pub const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; style-src 'unsafe
 #[template(path = "handout.html")]
 struct Handout<'a> {
     v: &'a View,
+    /// For a patient's short summary: the details, in a closed
+    /// `<details>` block under it (one step away, and not printed).
+    d: Option<&'a View>,
 }
 
 /// The summary as an HTML page, ending with a newline. Rendering fails
@@ -26,7 +29,17 @@ struct Handout<'a> {
 /// passed on rather than printing a page without its disclaimer.
 pub fn render(report: &Report<'_>) -> Result<String, askama::Error> {
     let view = View::new(report);
-    let mut page = Handout { v: &view }.render()?;
+    let details = report.brief().then(|| {
+        View::new(&Report {
+            details: true,
+            ..*report
+        })
+    });
+    let mut page = Handout {
+        v: &view,
+        d: details.as_ref(),
+    }
+    .render()?;
     if !page.ends_with('\n') {
         page.push('\n');
     }
@@ -65,6 +78,7 @@ mod tests {
             review_overdue: false,
             explanation: None,
             audience: Audience::Patient,
+            details: false,
             created: "2026-01-02T03:04:05Z",
             zone: "UTC",
         })
@@ -89,5 +103,81 @@ mod tests {
                 .all(|l| { l.starts_with("<!DOCTYPE html>") || l.starts_with("<html ") })
         );
         assert_eq!(page.matches("Content-Security-Policy").count(), 1);
+    }
+
+    /// The declarations of `selector` in the page's print style sheet.
+    fn print_rule<'p>(page: &'p str, selector: &str) -> &'p str {
+        let print = page.split_once("@media print {").unwrap().1;
+        let print = print.split_once("</style>").unwrap().0;
+        let at = print
+            .match_indices(&format!("\n  {selector} {{"))
+            .next()
+            .unwrap_or_else(|| panic!("no print rule for {selector}"))
+            .0;
+        let rule = &print[at..];
+        &rule[..rule.find('}').unwrap()]
+    }
+
+    /// The `font-size` of a declaration block, in points.
+    fn points(rule: &str) -> f64 {
+        let size = rule.split_once("font-size:").unwrap().1.trim_start();
+        size.split_once("pt").unwrap().0.parse().unwrap()
+    }
+
+    #[test]
+    fn the_printed_handout_is_set_in_large_type_with_the_details_left_on_screen() {
+        let page = include_str!("../../templates/handout.html");
+        // Many readers are older people with arthritis.
+        assert!(points(print_rule(page, "body")) >= 11.0);
+        for small in [".cites", ".made", ".url, footer"] {
+            assert!(points(print_rule(page, small)) >= 9.0, "{small}");
+        }
+        // No heading left at a page foot, no item split across pages.
+        assert!(print_rule(page, "h2, h3").contains("break-after: avoid"));
+        assert!(
+            print_rule(page, "li, .finding, tr, .urgent, .outcome").contains("break-inside: avoid")
+        );
+        // The details are one step away on screen, not on the printed page.
+        assert!(print_rule(page, ".again, .more").contains("display: none"));
+    }
+
+    #[test]
+    fn an_urgent_handout_opens_with_the_warning_signs_and_never_says_may_be_suitable() {
+        let rules = RuleSet::embedded().unwrap();
+        let mut answers = Answers::new(&rules);
+        for (k, v) in [
+            ("warning_signs", "hot-swollen-joint"),
+            ("condition", "knee-arthritis"),
+            ("duration", "over-a-year"),
+            ("severity", "moderate"),
+            ("imaging", "moderate"),
+            ("age", "54"),
+            ("active_infection", "no"),
+            ("health", "none"),
+            ("prior_treatments", "rest"),
+        ] {
+            answers.give(&rules, k, v).unwrap();
+        }
+        let answers = answers.complete(&rules).unwrap();
+        let assessment = evaluate(&rules, &answers);
+        let page = render(&Report {
+            rules: &rules,
+            answers: &answers,
+            assessment: &assessment,
+            review_overdue: false,
+            explanation: None,
+            audience: Audience::Patient,
+            details: false,
+            created: "2026-01-02T03:04:05Z",
+            zone: "UTC",
+        })
+        .unwrap();
+        let body = page.split_once("<body>").unwrap().1;
+        let urgent = body.find("class=\"urgent finding\"").unwrap();
+        let disclaimer = body.find("class=\"disclaimer\"").unwrap();
+        let main = body.find("<main>").unwrap();
+        assert!(urgent < disclaimer && disclaimer < main, "{body}");
+        let label = &rules.levels.get(crate::level::Level::MayBeSuitable).label;
+        assert!(!page.contains(label.as_str()), "{page}");
     }
 }

@@ -38,8 +38,10 @@ pub fn render(report: &Report<'_>) -> String {
         line("");
     }
     if let Some(fallback) = &view.fallback {
-        line(&escape(fallback));
-        line("");
+        for paragraph in fallback.lines() {
+            line(&escape(paragraph));
+            line("");
+        }
     }
     section(&mut line, &view.conflicts_heading, &view.conflicts, false);
     if !view.findings.is_empty() {
@@ -56,10 +58,17 @@ pub fn render(report: &Report<'_>) -> String {
         line(&escape(&view.claims_intro));
         line("");
         for claim in &view.claims {
+            if let Some(brief) = &claim.brief {
+                line(&format!("- {}", escape(brief)));
+                continue;
+            }
             line(&format!("### {}", escape(&claim.topic)));
             line("");
             cited(&mut line, &claim.promise, None);
             cited(&mut line, &claim.evidence, None);
+        }
+        if view.claims.iter().any(|c| c.brief.is_some()) {
+            line("");
         }
     }
     if !view.before_you_book.is_empty() {
@@ -70,14 +79,16 @@ pub fn render(report: &Report<'_>) -> String {
     }
     section(&mut line, "", &view.before_you_book, true);
 
-    line(&format!("## {}", escape(&view.answers_heading)));
-    line("");
-    line(&format!(
-        "| {} | {} |",
-        escape(&view.column_question),
-        escape(&view.column_answer)
-    ));
-    line("|---|---|");
+    if !view.answers.is_empty() {
+        line(&format!("## {}", escape(&view.answers_heading)));
+        line("");
+        line(&format!(
+            "| {} | {} |",
+            escape(&view.column_question),
+            escape(&view.column_answer)
+        ));
+        line("|---|---|");
+    }
     for row in &view.answers {
         let answers: Vec<String> = row.answers.iter().map(|a| escape(a)).collect();
         line(&format!(
@@ -88,10 +99,13 @@ pub fn render(report: &Report<'_>) -> String {
             answers.join("; ")
         ));
     }
-    line("");
-
-    line(&format!("## {}", escape(&view.sources_heading)));
-    line("");
+    if !view.answers.is_empty() {
+        line("");
+    }
+    if !view.sources.is_empty() {
+        line(&format!("## {}", escape(&view.sources_heading)));
+        line("");
+    }
     for source in &view.sources {
         let mut entry = format!(
             "- {} ({})",
@@ -103,7 +117,9 @@ pub fn render(report: &Report<'_>) -> String {
         }
         line(&entry);
     }
-    line("");
+    if !view.sources.is_empty() {
+        line("");
+    }
 
     line(&format!("## {}", escape(&view.disclaimer_heading)));
     line("");
@@ -121,6 +137,10 @@ pub fn render(report: &Report<'_>) -> String {
     if let Some(overdue) = &view.overdue {
         line("");
         line(&format!("**{}**", escape(overdue)));
+    }
+    if let Some(hint) = &view.details_hint {
+        line("");
+        line(&escape(hint));
     }
     out
 }

@@ -10,9 +10,10 @@ pub mod text;
 pub mod view;
 
 use crate::answers::{AnswerSet, Value};
-use crate::evaluate::Assessment;
+use crate::evaluate::{Assessment, Fallback};
 use crate::explain::Explanation;
-use crate::ruleset::{Citation, Question, RuleSet, fill};
+use crate::level::Level;
+use crate::ruleset::{Citation, Question, Rule, RuleSet, SourceKind, fill};
 
 /// Who reads the summary.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -41,6 +42,10 @@ pub struct Report<'a> {
     pub explanation: Option<&'a Explanation<'a>>,
     /// Who reads it.
     pub audience: Audience,
+    /// Set with `--details`: a patient's summary with every quote, source
+    /// and note, as staff see it (without rule ids). Without it a patient
+    /// gets the short summary (see [`Report::brief`]).
+    pub details: bool,
     /// When the summary was made: RFC 3339 with the local offset
     /// (`2026-11-21T08:04:05-06:00`), from the caller's clock, so rendering
     /// stays pure.
@@ -99,6 +104,177 @@ impl Report<'_> {
             .unwrap_or(&self.rules.levels.get(outcome).action)
     }
 
+    /// Whether this is the short summary: a patient's, without
+    /// `--details`. It names each statement's sources without quoting
+    /// them, leaves out the notes that cite clinic marketing alone, the
+    /// answers and the table of sources, and says the promises beside the
+    /// evidence in short; the details are one flag away.
+    pub fn brief(&self) -> bool {
+        self.audience == Audience::Patient && !self.details
+    }
+
+    /// Whether the summary speaks of the therapy at all: a patient's
+    /// urgent-care summary says nothing about it but that it can wait
+    /// (`urgent_then`); staff see everything.
+    pub fn about_therapy(&self) -> bool {
+        self.audience == Audience::Staff || self.assessment.outcome != Level::UrgentCare
+    }
+
+    /// Whether a finding is shown. For a patient: nothing but the warning
+    /// signs on an urgent-care summary; no procedure or recovery note when
+    /// the outcome says the therapy is not for now; and in the short
+    /// summary, of the `info` notes only those resting on more than clinic
+    /// marketing (what a regulator or research says).
+    pub fn shows(&self, rule: &Rule) -> bool {
+        if self.audience == Audience::Staff {
+            return true;
+        }
+        let outcome = self.assessment.outcome;
+        if !self.about_therapy() {
+            return rule.level == Level::UrgentCare;
+        }
+        if rule.procedure && outcome < Level::ClinicianReview {
+            return false;
+        }
+        !(self.brief()
+            && rule.level == Level::Info
+            && rule
+                .citations
+                .iter()
+                .all(|c| self.rules.sources[c.source].kind == SourceKind::ClinicMarketing))
+    }
+
+    /// The findings that say why the outcome is what it is, most serious
+    /// first: the warning signs on an urgent-care summary; every finding
+    /// from not-suitable-now to clinician-review when the outcome is one
+    /// of those (a health condition the clinician must know about is a
+    /// reason as much as an infection); the passes when it is a pass.
+    pub fn why(&self) -> impl Iterator<Item = &Rule> {
+        let outcome = self.assessment.outcome;
+        self.assessment.findings.iter().copied().filter(move |r| {
+            if outcome == Level::UrgentCare || outcome == Level::MayBeSuitable {
+                r.level == outcome
+            } else {
+                r.level > Level::UrgentCare && r.level <= Level::ClinicianReview
+            }
+        })
+    }
+
+    /// Why the outcome was raised to clinician review, naming what raised
+    /// it: the questions answered "not sure" or not asked, or the answers
+    /// no rule speaks to. `None` when nothing raised it.
+    pub fn fallback_lines(&self) -> Vec<String> {
+        let text = &self.rules.text;
+        let questions = |indices: Vec<usize>| {
+            indices
+                .into_iter()
+                .map(|i| format!("“{}”", self.rules.questions[i].prompt))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        match self.assessment.fallback {
+            None => Vec::new(),
+            Some(Fallback::UnsureAnswer) => vec![fill(
+                &text.unsure_answer,
+                &[(
+                    "questions",
+                    &questions(self.answers.unsure_questions(self.rules).collect()),
+                )],
+            )],
+            Some(Fallback::UnaskedQuestion) => vec![fill(
+                &text.unasked_question,
+                &[(
+                    "questions",
+                    &questions(
+                        (0..self.rules.questions.len())
+                            .filter(|&i| !self.answers.value(i).is_given())
+                            .collect(),
+                    ),
+                )],
+            )],
+            Some(Fallback::NoRuleMatched) => {
+                let mut lines = vec![text.no_rule_matched.clone()];
+                // Which answers no rule speaks to, unless that is all of
+                // them (a rule set that decides nothing).
+                let given = self
+                    .answers
+                    .values()
+                    .iter()
+                    .filter(|v| v.is_given())
+                    .count();
+                if self.uncovered().count() == given {
+                    return lines;
+                }
+                lines.extend(self.uncovered().map(|(question, value)| {
+                    fill(
+                        &text.not_covered,
+                        &[
+                            ("question", &question.prompt),
+                            ("answer", &answer_words(question, value).replace('\n', "; ")),
+                        ],
+                    )
+                }));
+                lines
+            }
+        }
+    }
+
+    /// The answers that no rule short of `info` speaks to: no such rule
+    /// tests their question with a test this answer passes.
+    fn uncovered(&self) -> impl Iterator<Item = (&Question, &Value)> {
+        let rules = self.rules;
+        rules
+            .questions
+            .iter()
+            .enumerate()
+            .map(|(i, question)| (i, question, self.answers.value(i)))
+            .filter(|(_, _, value)| value.is_given())
+            .filter(move |(i, _, value)| {
+                !rules.rules.iter().any(|rule| {
+                    rule.level.decides_outcome()
+                        && rule
+                            .when
+                            .iter()
+                            .any(|m| m.question == *i && m.test.matches(value))
+                })
+            })
+            .map(|(_, question, value)| (question, value))
+    }
+
+    /// "From: Defiage blog post (clinic marketing, not evidence)": the
+    /// sources of `citations` named without their quotes, each once,
+    /// grouped by kind in the order they are first cited.
+    pub fn from_line<'c>(&self, citations: impl IntoIterator<Item = &'c Citation>) -> String {
+        let text = &self.rules.text;
+        let mut groups: Vec<(SourceKind, Vec<&str>)> = Vec::new();
+        for citation in citations {
+            let source = &self.rules.sources[citation.source];
+            let name = source.name.as_str();
+            match groups.iter_mut().find(|(kind, _)| *kind == source.kind) {
+                Some((_, names)) => {
+                    if !names.contains(&name) {
+                        names.push(name);
+                    }
+                }
+                None => groups.push((source.kind, vec![name])),
+            }
+        }
+        let sources = groups
+            .iter()
+            .map(|(kind, names)| {
+                fill(
+                    &text.source_group,
+                    &[
+                        ("sources", &names.join(", ")),
+                        ("kind", text.source_kind(*kind)),
+                    ],
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("; ");
+        fill(&text.from_sources, &[("sources", &sources)])
+    }
+
     /// "Rule fever, level urgent-care": a finding's rule for staff.
     pub fn rule_reference(&self, rule: &crate::ruleset::Rule) -> String {
         fill(
@@ -108,15 +284,28 @@ impl Report<'_> {
     }
 
     /// The indices of the sources this summary cites, in declaration order:
-    /// by its findings and by the "Before you book" questions.
+    /// by the findings it shows, the "Before you book" questions, the
+    /// claims and the disclaimer.
     pub fn cited_sources(&self) -> Vec<usize> {
         let mut cited = vec![false; self.rules.sources.len()];
-        let findings = self.assessment.findings.iter().map(|r| &r.citations);
-        let advice = self.rules.before_you_book.iter().map(|a| &a.citations);
+        let findings = self
+            .assessment
+            .findings
+            .iter()
+            .filter(|r| self.shows(r))
+            .map(|r| &r.citations);
+        let therapy = self.about_therapy();
+        let advice = self
+            .rules
+            .before_you_book
+            .iter()
+            .filter(|_| therapy)
+            .map(|a| &a.citations);
         let claims = self
             .rules
             .claims
             .iter()
+            .filter(|_| therapy)
             .flat_map(|c| [&c.promise_citations, &c.evidence_citations]);
         let disclaimer = std::iter::once(&self.rules.meta.disclaimer_citations);
         for citation in findings

@@ -9,7 +9,7 @@ use comfy_table::{Cell, ColumnConstraint, ContentArrangement, Table, Width, pres
 
 use super::{Audience, Report, answer_words};
 use crate::level::Level;
-use crate::ruleset::{Rule, Text};
+use crate::ruleset::{Rule, Text, fill};
 use crate::sanitize::sanitize;
 
 /// The narrowest width the layout is laid out for.
@@ -75,6 +75,13 @@ pub fn render(report: &Report<'_>, options: TextOptions) -> String {
     };
     head(&mut out);
     out.blank();
+    if report.brief() {
+        brief(report, &mut out, width);
+        if options.repeat_action {
+            head(&mut out);
+        }
+        return out.finish();
+    }
     out.heading(&text.title, '=');
     if let Some(warning) = report.overdue_line() {
         out.paragraph(&warning);
@@ -85,7 +92,9 @@ pub fn render(report: &Report<'_>, options: TextOptions) -> String {
     let (urgent, findings): (Vec<&Rule>, Vec<&Rule>) = assessment
         .findings
         .iter()
+        .filter(|r| report.shows(r))
         .partition(|r| r.level == Level::UrgentCare);
+    let therapy = report.about_therapy();
     for rule in &urgent {
         out.wrapped(&rule.message, 0);
         if report.audience == Audience::Staff {
@@ -99,15 +108,11 @@ pub fn render(report: &Report<'_>, options: TextOptions) -> String {
     if !urgent.is_empty() {
         out.paragraph(&text.urgent_then);
     }
-    if let Some(fallback) = assessment.fallback {
-        out.paragraph(match fallback {
-            crate::evaluate::Fallback::NoRuleMatched => &text.no_rule_matched,
-            crate::evaluate::Fallback::UnsureAnswer => &text.unsure_answer,
-            crate::evaluate::Fallback::UnaskedQuestion => &text.unasked_question,
-        });
+    for line in report.fallback_lines() {
+        out.paragraph(&line);
     }
 
-    let conflicts: Vec<&Rule> = assessment.conflicts().collect();
+    let conflicts: Vec<&Rule> = assessment.conflicts().filter(|_| therapy).collect();
     if !conflicts.is_empty() {
         out.heading(&text.conflicts_heading, '-');
         for rule in conflicts {
@@ -141,7 +146,7 @@ pub fn render(report: &Report<'_>, options: TextOptions) -> String {
         out.table(&table);
     }
 
-    if !rules.claims.is_empty() {
+    if therapy && !rules.claims.is_empty() {
         out.heading(&text.claims_heading, '-');
         out.paragraph(&text.claims_intro);
         for claim in &rules.claims {
@@ -167,7 +172,7 @@ pub fn render(report: &Report<'_>, options: TextOptions) -> String {
         }
     }
 
-    if !rules.before_you_book.is_empty() {
+    if therapy && !rules.before_you_book.is_empty() {
         out.heading(&text.before_you_book_heading, '-');
         out.paragraph(&text.before_you_book_intro);
         for (number, advice) in rules.before_you_book.iter().enumerate() {
@@ -217,6 +222,32 @@ pub fn render(report: &Report<'_>, options: TextOptions) -> String {
     }
     out.table(&table);
 
+    explanation(report, &mut out, width);
+
+    out.heading(&text.disclaimer_heading, '-');
+    out.paragraph(&rules.meta.disclaimer);
+    if !rules.meta.disclaimer_citations.is_empty() {
+        for citation in &rules.meta.disclaimer_citations {
+            out.wrapped(&report.citation_line(citation), 0);
+        }
+        out.blank();
+    }
+    out.paragraph(&report.made_line());
+    out.paragraph(&report.ruleset_line());
+    if let Some(warning) = report.overdue_line() {
+        out.paragraph(&warning);
+    }
+    if options.repeat_action {
+        // The last lines on the screen: what to do, and the outcome.
+        head(&mut out);
+    }
+    out.finish()
+}
+
+/// `--explain`: every rule's result and the single changes that would move
+/// the outcome.
+fn explanation(report: &Report<'_>, out: &mut Out, width: u16) {
+    let text = &report.rules.text;
     if let Some(explanation) = report.explanation {
         out.heading(&text.explain_heading, '-');
         let mut table = new_table(width, &[&text.column_rule, &text.column_result]);
@@ -240,25 +271,91 @@ pub fn render(report: &Report<'_>, options: TextOptions) -> String {
         }
         out.blank();
     }
+}
 
-    out.heading(&text.disclaimer_heading, '-');
-    out.paragraph(&rules.meta.disclaimer);
-    if !rules.meta.disclaimer_citations.is_empty() {
-        for citation in &rules.meta.disclaimer_citations {
-            out.wrapped(&report.citation_line(citation), 0);
-        }
+/// The short summary after its first two lines: why, what to do next, the
+/// promises beside the evidence in short, the disclaimer and the identity
+/// lines. Prose only, no tables; each statement's sources named under it.
+fn brief(report: &Report<'_>, out: &mut Out, width: u16) {
+    let rules = report.rules;
+    let text = &rules.text;
+    if let Some(warning) = report.overdue_line() {
+        out.paragraph(&warning);
+    }
+    out.heading(&text.why_heading, '-');
+    for rule in report.why() {
+        out.wrapped(&rule.message, 0);
+        out.wrapped(&report.from_line(&rule.citations), 2);
         out.blank();
     }
-    out.paragraph(&report.made_line());
+    for line in report.fallback_lines() {
+        out.paragraph(&line);
+    }
+    if !report.about_therapy() {
+        out.paragraph(&text.urgent_then);
+    } else {
+        if !rules.before_you_book.is_empty() {
+            out.heading(&text.before_you_book_heading, '-');
+            out.wrapped(&text.before_you_book_intro, 0);
+            for (number, advice) in rules.before_you_book.iter().enumerate() {
+                out.hanging(&format!("{}. ", number + 1), &advice.text);
+            }
+            out.wrapped(
+                &report.from_line(rules.before_you_book.iter().flat_map(|a| &a.citations)),
+                2,
+            );
+            out.blank();
+        }
+        let why: Vec<&Rule> = report.why().collect();
+        for rule in report
+            .assessment
+            .findings
+            .iter()
+            .filter(|r| report.shows(r) && !why.iter().any(|w| std::ptr::eq(*w, **r)))
+        {
+            out.wrapped(&rule.message, 0);
+            out.wrapped(&report.from_line(&rule.citations), 2);
+            out.blank();
+        }
+        if !rules.claims.is_empty() {
+            out.heading(&text.claims_heading, '-');
+            for claim in &rules.claims {
+                match &claim.brief {
+                    // The short form names who says each side.
+                    Some(brief) => {
+                        out.wrapped(
+                            &fill(
+                                &text.claim_brief,
+                                &[("topic", &claim.topic), ("brief", brief)],
+                            ),
+                            0,
+                        );
+                    }
+                    None => {
+                        out.wrapped(&claim.topic, 0);
+                        out.wrapped(&format!("{}: {}", text.claim_promise, claim.promise), 2);
+                        out.wrapped(&report.from_line(&claim.promise_citations), 2);
+                        out.wrapped(&format!("{}: {}", text.claim_evidence, claim.evidence), 2);
+                        out.wrapped(&report.from_line(&claim.evidence_citations), 2);
+                    }
+                }
+            }
+            out.blank();
+        }
+    }
+    explanation(report, out, width);
+    out.heading(&text.disclaimer_heading, '-');
+    out.wrapped(&rules.meta.disclaimer, 0);
+    if !rules.meta.disclaimer_citations.is_empty() {
+        out.wrapped(&report.from_line(&rules.meta.disclaimer_citations), 2);
+    }
+    out.blank();
+    out.wrapped(&report.made_line(), 0);
     out.paragraph(&report.ruleset_line());
     if let Some(warning) = report.overdue_line() {
         out.paragraph(&warning);
     }
-    if options.repeat_action {
-        // The last lines on the screen: what to do, and the outcome.
-        head(&mut out);
-    }
-    out.finish()
+    out.paragraph(&text.details_hint);
 }
 
 /// A finding's message and citations; for staff, its rule first.

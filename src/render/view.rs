@@ -7,7 +7,6 @@
 //! (`crate::sanitize::CleanJson`), and the text summary in its writer.
 
 use super::{Audience, Report, answer_words};
-use crate::evaluate::Fallback;
 use crate::level::Level;
 use crate::ruleset::{Citation, Rule};
 use crate::sanitize::sanitize;
@@ -32,6 +31,10 @@ pub struct ClaimView {
     pub promise: Cited,
     /// "Research says: ..." with its citations.
     pub evidence: Cited,
+    /// In the short summary: both sides in short ("Side effects — ..."),
+    /// shown in place of the promise and the evidence when the rule set
+    /// gives one.
+    pub brief: Option<String>,
 }
 
 /// A finding with its level's words.
@@ -84,8 +87,13 @@ pub struct View {
     pub urgent: Vec<Cited>,
     /// After the urgent findings.
     pub urgent_then: Option<String>,
-    /// Why the outcome was raised to clinician review.
+    /// Why the outcome was raised to clinician review, naming the
+    /// questions or answers that raised it.
     pub fallback: Option<String>,
+    /// The short summary's last line: where the details are.
+    pub details_hint: Option<String>,
+    /// What the handout's closed block of details is called.
+    pub details_summary: String,
     pub conflicts_heading: String,
     pub conflicts: Vec<Cited>,
     pub findings_heading: String,
@@ -127,11 +135,18 @@ impl View {
         let text = &rules.text;
         let assessment = report.assessment;
         let level = rules.levels.get(assessment.outcome);
+        // The short summary names the sources on one line; the details
+        // quote each.
         let citations = |list: &[Citation]| -> Vec<String> {
+            if report.brief() {
+                return vec![clean(&report.from_line(list))];
+            }
             list.iter()
                 .map(|c| clean(&report.citation_line(c)))
                 .collect()
         };
+        let brief = report.brief();
+        let therapy = report.about_therapy();
         let cited = |rule: &Rule| Cited {
             reference: match report.audience {
                 Audience::Staff => clean(&report.rule_reference(rule)),
@@ -146,12 +161,19 @@ impl View {
             .filter(|r| r.level == Level::UrgentCare)
             .map(|r| cited(r))
             .collect();
+        // The short summary's findings are the reasons for its outcome
+        // (`Report::why`), under "Why"; the other findings it shows are
+        // notes. The details show every finding a reader is shown.
+        let why: Vec<&Rule> = report.why().collect();
+        let in_why = |r: &Rule| why.iter().any(|w| std::ptr::eq(*w, r));
         let others = || {
-            assessment
-                .findings
-                .iter()
-                .filter(|r| r.level != Level::UrgentCare)
+            assessment.findings.iter().copied().filter(|r| {
+                r.level != Level::UrgentCare
+                    && report.shows(r)
+                    && (!brief || r.level == Level::Info || in_why(r))
+            })
         };
+        let fallback = report.fallback_lines();
         View {
             language: clean(&rules.meta.language),
             title: clean(&text.title),
@@ -163,23 +185,25 @@ impl View {
             outcome_explanation: clean(&level.explanation),
             urgent_then: (!urgent.is_empty()).then(|| clean(&text.urgent_then)),
             urgent,
-            fallback: assessment.fallback.map(|fallback| {
-                clean(match fallback {
-                    Fallback::NoRuleMatched => &text.no_rule_matched,
-                    Fallback::UnsureAnswer => &text.unsure_answer,
-                    Fallback::UnaskedQuestion => &text.unasked_question,
-                })
-            }),
+            fallback: (!fallback.is_empty()).then(|| clean(&fallback.join("\n"))),
+            details_hint: brief.then(|| clean(&text.details_hint)),
+            details_summary: clean(&text.details_summary),
             conflicts_heading: clean(&text.conflicts_heading),
+            // In the short summary a disagreement is one of the reasons.
             conflicts: assessment
                 .conflicts()
+                .filter(|_| therapy && !brief)
                 .map(|rule| Cited {
                     reference: String::new(),
                     text: clean(rule.conflict.as_deref().unwrap_or_default()),
                     citations: citations(&rule.citations),
                 })
                 .collect(),
-            findings_heading: clean(&text.findings_heading),
+            findings_heading: clean(if brief {
+                &text.why_heading
+            } else {
+                &text.findings_heading
+            }),
             findings: others()
                 .filter(|r| r.level != Level::Info)
                 .map(|r| Finding {
@@ -190,13 +214,14 @@ impl View {
             info_heading: clean(&text.info_heading),
             info: others()
                 .filter(|r| r.level == Level::Info)
-                .map(|r| cited(r))
+                .map(cited)
                 .collect(),
             claims_heading: clean(&text.claims_heading),
             claims_intro: clean(&text.claims_intro),
             claims: rules
                 .claims
                 .iter()
+                .filter(|_| therapy)
                 .map(|claim| {
                     let side =
                         |label: &str, words: &str, cited: &[crate::ruleset::Citation]| Cited {
@@ -216,6 +241,12 @@ impl View {
                             &claim.evidence,
                             &claim.evidence_citations,
                         ),
+                        brief: claim.brief.as_ref().filter(|_| brief).map(|b| {
+                            clean(&crate::ruleset::fill(
+                                &text.claim_brief,
+                                &[("topic", &claim.topic), ("brief", b)],
+                            ))
+                        }),
                     }
                 })
                 .collect(),
@@ -224,6 +255,7 @@ impl View {
             before_you_book: rules
                 .before_you_book
                 .iter()
+                .filter(|_| therapy)
                 .map(|advice| Cited {
                     reference: String::new(),
                     text: clean(&advice.text),
@@ -237,7 +269,7 @@ impl View {
                 .questions
                 .iter()
                 .zip(report.answers.values())
-                .filter(|(_, value)| value.is_given())
+                .filter(|(_, value)| !brief && value.is_given())
                 .map(|(question, value)| AnswerRow {
                     question: clean(&question.prompt),
                     answers: answer_words(question, value)
@@ -252,6 +284,7 @@ impl View {
             sources: report
                 .cited_sources()
                 .into_iter()
+                .filter(|_| !brief)
                 .map(|i| {
                     let source = &rules.sources[i];
                     let mut description =
@@ -268,7 +301,11 @@ impl View {
                 .collect(),
             disclaimer_heading: clean(&text.disclaimer_heading),
             disclaimer: clean(&rules.meta.disclaimer),
-            disclaimer_citations: citations(&rules.meta.disclaimer_citations),
+            disclaimer_citations: if rules.meta.disclaimer_citations.is_empty() {
+                Vec::new()
+            } else {
+                citations(&rules.meta.disclaimer_citations)
+            },
             made: clean(&report.made_line()),
             ruleset: clean(&report.ruleset_line()),
         }

@@ -49,6 +49,7 @@ pub(super) struct ClaimPlace {
     pub topic: Range<usize>,
     pub promise: Range<usize>,
     pub evidence: Range<usize>,
+    pub brief: Option<Range<usize>>,
 }
 
 /// Where a question's strings are written.
@@ -363,7 +364,14 @@ fn strings<'a>(set: &'a RuleSet, places: &Places) -> Vec<Written<'a>> {
                 cites_regulator(&claim.evidence_citations),
             ),
         ];
-        for (part, text, span, allow_approved) in parts {
+        // The short form carries both sides, so the regulator's word is
+        // not allowed in it.
+        let brief = claim
+            .brief
+            .as_ref()
+            .zip(place.brief.as_ref())
+            .map(|(text, span)| ("brief", text, span, false));
+        for (part, text, span, allow_approved) in parts.into_iter().chain(brief) {
             out.push(Written {
                 allow_approved,
                 ..plain(

@@ -809,11 +809,21 @@ impl Builder<'_> {
                     );
                 }
             }
+            if let Some(brief) = &c.brief
+                && brief.get_ref().trim().is_empty()
+            {
+                self.error(
+                    file,
+                    brief.span(),
+                    format!("claim `{id}` has an empty brief; give the words, or remove it"),
+                );
+            }
             places.push(ClaimPlace {
                 file,
                 topic: c.topic.span(),
                 promise: c.promise.span(),
                 evidence: c.evidence.span(),
+                brief: c.brief.as_ref().map(Spanned::span),
             });
             claims.push(Claim {
                 id,
@@ -822,6 +832,7 @@ impl Builder<'_> {
                 promise_citations,
                 evidence: c.evidence.into_inner(),
                 evidence_citations,
+                brief: c.brief.map(Spanned::into_inner),
                 origin,
             });
         }
@@ -1054,6 +1065,19 @@ impl Builder<'_> {
                     format!("rule `{id}` has an empty action; give the words, or remove it"),
                 );
             }
+            let procedure = r.procedure.as_ref().is_some_and(|p| *p.get_ref());
+            if let Some(flag) = &r.procedure
+                && r.level != crate::level::Level::Info
+            {
+                self.error(
+                    file,
+                    flag.span(),
+                    format!(
+                        "rule `{id}`: `procedure` marks a note about the procedure, so its level is `info`, not `{}`",
+                        r.level.id()
+                    ),
+                );
+            }
             places.push(RulePlace {
                 file,
                 message: r.message.span(),
@@ -1066,6 +1090,7 @@ impl Builder<'_> {
                 message: r.message.into_inner(),
                 conflict,
                 action: r.action.map(Spanned::into_inner),
+                procedure,
                 when,
                 citations,
                 origin,

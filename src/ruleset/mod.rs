@@ -245,12 +245,31 @@ pub struct Text {
     pub claim_promise: String,
     /// Before what research or a regulator says beside it.
     pub claim_evidence: String,
+    /// `{topic}`, `{brief}`: a claim in the short summary.
+    pub claim_brief: String,
     /// After the warning-sign findings that open an urgent-care summary.
     pub urgent_then: String,
+    /// The short summary's heading over the reasons for its outcome.
+    pub why_heading: String,
+    /// `{sources}`: under a statement of the short summary, the sources it
+    /// rests on, named without their quotes.
+    pub from_sources: String,
+    /// `{sources}`, `{kind}`: the sources of one kind in a `from_sources`
+    /// line, names joined with commas.
+    pub source_group: String,
+    /// The last line of the short summary: where the details are.
+    pub details_hint: String,
+    /// The handout's closed block under the short summary: every quote,
+    /// the answers and the sources.
+    pub details_summary: String,
     pub no_rule_matched: String,
+    /// `{question}`, `{answer}`: after `no_rule_matched`, an answer that no
+    /// rule speaks to.
+    pub not_covered: String,
+    /// `{questions}`: the questions answered "not sure".
     pub unsure_answer: String,
-    /// When the outcome would be `may-be-suitable` but a question was not
-    /// asked (a custom rule set's `ask_when`).
+    /// `{questions}`: when the outcome would be `may-be-suitable` but a
+    /// question was not asked (a custom rule set's `ask_when`).
     pub unasked_question: String,
     /// How `--explain` shows the answer to a question that was not asked.
     pub not_asked: String,
@@ -547,6 +566,9 @@ pub struct Rule {
     /// line of a summary whose outcome is this rule's level, in place of
     /// the level's own action.
     pub action: Option<String>,
+    /// An `info` note about the procedure or recovery: left out of a
+    /// patient's summary whose outcome says the therapy is not for now.
+    pub procedure: bool,
     /// All must hold; sorted by question order. Empty only for `always`.
     pub when: Vec<Matcher>,
     /// At least one.
@@ -813,6 +835,10 @@ pub struct Claim {
     pub evidence: String,
     /// At least one, none of them clinic marketing.
     pub evidence_citations: Vec<Citation>,
+    /// Both sides in one or two short sentences, for the short patient
+    /// summary; without it that summary shows the promise and the evidence
+    /// in full.
+    pub brief: Option<String>,
     /// Where it is written.
     pub origin: Location,
 }

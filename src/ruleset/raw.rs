@@ -45,6 +45,7 @@ pub(crate) struct RawClaim {
     pub evidence: Spanned<String>,
     #[serde(default)]
     pub evidence_cite: Vec<Spanned<RawCitation>>,
+    pub brief: Option<Spanned<String>>,
 }
 
 /// A question to ask any clinic, with the sources it comes from.
@@ -136,6 +137,8 @@ pub(crate) struct RawRule {
     pub always: Option<Spanned<bool>>,
     pub conflict: Option<Spanned<String>>,
     pub action: Option<Spanned<String>>,
+    #[serde(default)]
+    pub procedure: Option<Spanned<bool>>,
     #[serde(default)]
     pub cite: Vec<Spanned<RawCitation>>,
 }

@@ -127,16 +127,27 @@ pub fn every_output(
         review_overdue: true,
         explanation: Some(&explanation),
         audience,
+        details: false,
         created: "2026-01-02T03:04:05Z",
         zone: "UTC",
+    };
+    // A patient's short summary and its details show different strings.
+    let details = Report {
+        details: true,
+        ..report
     };
     let mut plain = text::TextOptions::new(60);
     plain.plain = true;
     vec![
         ("text", text::render(&report, text::TextOptions::new(80))),
         ("text --plain", text::render(&report, plain)),
+        (
+            "text --details",
+            text::render(&details, text::TextOptions::new(80)),
+        ),
         ("json", json::render(&report)),
         ("markdown", markdown::render(&report)),
+        ("markdown --details", markdown::render(&details)),
         ("html", html::render(&report).unwrap()),
         ("fhir", fhir::response(&report)),
         ("fhir questionnaire", fhir::questionnaire(rules)),

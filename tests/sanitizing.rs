@@ -146,7 +146,7 @@ fn markdown_has_no_raw_html_and_no_bare_addresses() {
     for audience in [Audience::Patient, Audience::Staff] {
         let (_, markdown) = every_output(&rules, &answers, audience)
             .into_iter()
-            .find(|(name, _)| *name == "markdown")
+            .find(|(name, _)| *name == "markdown --details")
             .unwrap();
         assert!(
             !markdown.contains('<'),

@@ -261,6 +261,27 @@ fn a_patients_urgent_summary_says_nothing_about_the_therapy_but_that_it_can_wait
 }
 
 #[test]
+fn a_short_summary_that_is_not_a_pass_shows_no_finding_that_would_pass() {
+    // The sources disagree about severe damage: the Johnson page's pass is
+    // one side of the disagreement (a reason), never a note of its own.
+    let rules = RuleSet::embedded().unwrap();
+    let pass = rules
+        .rules
+        .iter()
+        .find(|r| r.id == "jmc-advanced-arthritis")
+        .unwrap();
+    for format in ["text", "markdown"] {
+        let short = run("knee-severe.json", format);
+        let words = short.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(words.contains("Outcome: A clinician needs to review this"));
+        assert!(!words.contains(&pass.message), "{format}:\n{short}");
+    }
+    // The details show it, with its level.
+    let details = summary("knee-severe.json", &["--format", "markdown", "--details"]);
+    assert!(details.contains(&pass.message), "{details}");
+}
+
+#[test]
 fn a_not_for_now_summary_carries_no_procedure_or_recovery_notes() {
     let rules = RuleSet::embedded().unwrap();
     let notes: Vec<&str> = rules

@@ -160,6 +160,17 @@ impl Report<'_> {
         })
     }
 
+    /// The `info` notes shown, in rule order: in the short summary those
+    /// resting on more than clinic marketing (the FDA's note), in the
+    /// details every one the reader may see (see [`Report::shows`]).
+    pub fn notes(&self) -> impl Iterator<Item = &Rule> {
+        self.assessment
+            .findings
+            .iter()
+            .copied()
+            .filter(|r| r.level == Level::Info && self.shows(r))
+    }
+
     /// Why the outcome was raised to clinician review, naming what raised
     /// it: the questions answered "not sure" or not asked, or the answers
     /// no rule speaks to. `None` when nothing raised it.
@@ -202,10 +213,11 @@ impl Report<'_> {
                     .iter()
                     .filter(|v| v.is_given())
                     .count();
-                if self.uncovered().count() == given {
+                let uncovered: Vec<_> = self.uncovered().collect();
+                if uncovered.len() == given {
                     return lines;
                 }
-                lines.extend(self.uncovered().map(|(question, value)| {
+                lines.extend(uncovered.into_iter().map(|(question, value)| {
                     fill(
                         &text.not_covered,
                         &[

@@ -306,13 +306,7 @@ fn brief(report: &Report<'_>, out: &mut Out, width: u16) {
             );
             out.blank();
         }
-        let why: Vec<&Rule> = report.why().collect();
-        for rule in report
-            .assessment
-            .findings
-            .iter()
-            .filter(|r| report.shows(r) && !why.iter().any(|w| std::ptr::eq(*w, **r)))
-        {
+        for rule in report.notes() {
             out.wrapped(&rule.message, 0);
             out.wrapped(&report.from_line(&rule.citations), 2);
             out.blank();

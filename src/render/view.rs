@@ -162,16 +162,21 @@ impl View {
             .map(|r| cited(r))
             .collect();
         // The short summary's findings are the reasons for its outcome
-        // (`Report::why`), under "Why"; the other findings it shows are
-        // notes. The details show every finding a reader is shown.
-        let why: Vec<&Rule> = report.why().collect();
-        let in_why = |r: &Rule| why.iter().any(|w| std::ptr::eq(*w, r));
-        let others = || {
-            assessment.findings.iter().copied().filter(|r| {
-                r.level != Level::UrgentCare
-                    && report.shows(r)
-                    && (!brief || r.level == Level::Info || in_why(r))
-            })
+        // (`Report::why`), under "Why"; the details show every finding a
+        // reader may see. Both then show the notes (`Report::notes`).
+        let findings: Vec<&Rule> = if brief {
+            report
+                .why()
+                .filter(|r| r.level != Level::UrgentCare)
+                .collect()
+        } else {
+            assessment
+                .findings
+                .iter()
+                .copied()
+                .filter(|r| r.level.decides_outcome() && r.level != Level::UrgentCare)
+                .filter(|r| report.shows(r))
+                .collect()
         };
         let fallback = report.fallback_lines();
         View {
@@ -204,18 +209,15 @@ impl View {
             } else {
                 &text.findings_heading
             }),
-            findings: others()
-                .filter(|r| r.level != Level::Info)
+            findings: findings
+                .into_iter()
                 .map(|r| Finding {
                     level: clean(&rules.levels.get(r.level).label),
                     cited: cited(r),
                 })
                 .collect(),
             info_heading: clean(&text.info_heading),
-            info: others()
-                .filter(|r| r.level == Level::Info)
-                .map(cited)
-                .collect(),
+            info: report.notes().map(cited).collect(),
             claims_heading: clean(&text.claims_heading),
             claims_intro: clean(&text.claims_intro),
             claims: rules

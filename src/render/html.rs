@@ -55,6 +55,23 @@ mod tests {
     use crate::render::Audience;
     use crate::ruleset::{OptionSet, QuestionKind, RuleSet};
 
+    /// A patient's handout of `answers`, made at a fixed time.
+    fn patient_page(rules: &RuleSet, answers: &crate::answers::AnswerSet) -> String {
+        let assessment = evaluate(rules, answers);
+        render(&Report {
+            rules,
+            answers,
+            assessment: &assessment,
+            review_overdue: false,
+            explanation: None,
+            audience: Audience::Patient,
+            details: false,
+            created: "2026-01-02T03:04:05Z",
+            zone: "UTC",
+        })
+        .unwrap()
+    }
+
     #[test]
     fn the_content_security_policy_opens_the_head() {
         let rules = RuleSet::embedded().unwrap();
@@ -70,19 +87,7 @@ mod tests {
             );
         }
         let answers = answers.complete(&rules).unwrap();
-        let assessment = evaluate(&rules, &answers);
-        let page = render(&Report {
-            rules: &rules,
-            answers: &answers,
-            assessment: &assessment,
-            review_overdue: false,
-            explanation: None,
-            audience: Audience::Patient,
-            details: false,
-            created: "2026-01-02T03:04:05Z",
-            zone: "UTC",
-        })
-        .unwrap();
+        let page = patient_page(&rules, &answers);
         // A saved page ends with one line end, like every other format.
         assert!(page.ends_with("</html>\n"), "{}", &page[page.len() - 20..]);
         let meta = format!(
@@ -159,19 +164,7 @@ mod tests {
             answers.give(&rules, k, v).unwrap();
         }
         let answers = answers.complete(&rules).unwrap();
-        let assessment = evaluate(&rules, &answers);
-        let page = render(&Report {
-            rules: &rules,
-            answers: &answers,
-            assessment: &assessment,
-            review_overdue: false,
-            explanation: None,
-            audience: Audience::Patient,
-            details: false,
-            created: "2026-01-02T03:04:05Z",
-            zone: "UTC",
-        })
-        .unwrap();
+        let page = patient_page(&rules, &answers);
         let body = page.split_once("<body>").unwrap().1;
         let urgent = body.find("class=\"urgent finding\"").unwrap();
         let disclaimer = body.find("class=\"disclaimer\"").unwrap();

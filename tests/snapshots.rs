@@ -194,6 +194,18 @@ fn the_text_summary_fits_60_columns() {
         );
         assert_eq!(summary.contains("Where the sources disagree"), details);
         assert!(joined.contains("Only a qualified clinician can decide"));
+        // On a terminal, short or not, it ends with the action and the
+        // outcome, so they are on screen when the interview ends.
+        let mut options = text::TextOptions::new(60);
+        options.repeat_action = true;
+        let on_screen = text::render(&report, options);
+        let last: Vec<&str> = on_screen.lines().rev().take(2).collect();
+        assert_eq!(last[1], report.action(), "details {details}");
+        assert_eq!(
+            last[0],
+            format!("Outcome: {}", rules.levels.get(assessment.outcome).label),
+            "details {details}"
+        );
     }
 }
 

@@ -1235,7 +1235,9 @@ mod mutation_tests {
         assert_eq!(answers.get(index(&rules, "age")), Some(Value::Number(54)));
         assert_eq!(
             answers.get(index(&rules, "condition")),
-            Some(Value::Choice(condition.option_index("knee-arthritis").unwrap()))
+            Some(Value::Choice(
+                condition.option_index("knee-arthritis").unwrap()
+            ))
         );
         assert_eq!(
             answers.get(index(&rules, "health")),
@@ -1279,5 +1281,4 @@ mod mutation_tests {
             "invalid type: byte array, expected a table whose keys are question ids"
         );
     }
-
 }

@@ -2228,4 +2228,35 @@ mod mutation_tests {
         }
         assert_eq!(analyse(&rules).unwrap().never_fire, [r]);
     }
+
+    #[test]
+    fn the_65th_question_with_an_ask_when_is_asked_where_its_own_test_holds() {
+        // `base`: three options, in two classes (with `o0`, four
+        // combinations; without, three). `q0` to `q63` are asked whatever
+        // `base` is; `q64`, the 65th with an `ask_when` (its bit is in a
+        // second word), only with `o0`, so without it `q64` may be
+        // unasked too: 4 * 1 + 3 * 2 answers, for each of the 128 warning-sign
+        // answers.
+        let mut text = String::from(
+            "[[question]]\nid = \"base\"\nkind = \"multi\"\nprompt = \"P?\"\nhelp = \"H.\"\n\
+             [[question.option]]\nid = \"o0\"\nlabel = \"O 0\"\n\
+             [[question.option]]\nid = \"o1\"\nlabel = \"O 1\"\n\
+             [[question.option]]\nid = \"o2\"\nlabel = \"O 2\"\n",
+        );
+        for q in 0..65 {
+            let any = if q < 64 {
+                "\"o0\", \"o1\", \"o2\""
+            } else {
+                "\"o0\""
+            };
+            text.push_str(&format!(
+                "[[question]]\nid = \"q{q}\"\nkind = \"number\"\nprompt = \"P?\"\nhelp = \"H.\"\n\
+                 min = 0\nmax = 0\nask_when.base = {{ any = [{any}] }}\n"
+            ));
+        }
+        let rules = small(&text);
+        let space = AnswerSpace::new(&rules).unwrap();
+        assert_eq!(space.ask_words, 2);
+        assert_eq!(space.combinations(), 128 * (4 + 3 * 2));
+    }
 }

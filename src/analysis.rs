@@ -550,11 +550,14 @@ impl AnswerSpace {
         for (q, value) in answers.values().iter().enumerate() {
             let question = self.questions.get(q)?;
             let index = match value {
-                Value::Number(n) if !question.bands.is_empty() => question
+                // Only a number question has bands, and only a
+                // several-choice question classes: another's answer of
+                // that kind is in none, as it is in none of its values.
+                Value::Number(n) => question
                     .bands
                     .iter()
                     .position(|(low, high)| (*low..=*high).contains(n))?,
-                Value::Several(_) if !question.classes.is_empty() => question
+                Value::Several(_) => question
                     .classes
                     .iter()
                     .position(|class| class.contains(value))?,
@@ -1960,5 +1963,300 @@ mod tests {
                 .iter()
                 .all(|c| c.count > 0 && c.example.contains("condition=knee-arthritis"))
         );
+    }
+}
+
+#[cfg(test)]
+mod mutation_tests {
+    use super::*;
+
+    /// The built-in identity, text, sources and warning signs, and `extra`:
+    /// a rule set small enough to reason about by hand.
+    fn small(extra: &str) -> RuleSet {
+        let mut files: Vec<crate::ruleset::RuleFile> = crate::ruleset::EMBEDDED_FILES
+            .iter()
+            .filter(|(name, _)| {
+                ["ruleset.toml", "text.toml", "safety.toml", "sources.toml"].contains(name)
+            })
+            .map(|(name, text)| crate::ruleset::RuleFile {
+                name: (*name).to_owned(),
+                text: (*text).to_owned(),
+            })
+            .collect();
+        files.push(crate::ruleset::RuleFile {
+            name: "small.toml".to_owned(),
+            text: extra.to_owned(),
+        });
+        RuleSet::from_files(files).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    /// A rule `id` at `level` with the matchers `when` (TOML lines).
+    fn rule(id: &str, level: &str, when: &str) -> String {
+        format!(
+            "[[rule]]\nid = \"{id}\"\nlevel = \"{level}\"\n\
+             message = \"The Defiage blog post speaks of this.\"\n{when}\n\
+             cite = [{{ source = \"defiage\", quote = \"Knee osteoarthritis\" }}]\n"
+        )
+    }
+
+    /// `pick`: three options, asked only without a warning sign, `o0`
+    /// told apart by a rule: its classes are the four combinations with
+    /// `o0` and the three without. `n`: 0 to 120, bands 0-4, 5, 6-17 and
+    /// 18-120. `m`: 0 to 10, one band.
+    fn described() -> RuleSet {
+        let mut text = described_questions();
+        text.push_str(&rule(
+            "pick-o0",
+            "clinician-review",
+            "when.pick = { any = [\"o0\"] }",
+        ));
+        text.push_str(&rule(
+            "n-5",
+            "clinician-review",
+            "when.n = { min = 5, max = 5 }",
+        ));
+        text.push_str(&rule(
+            "n-adult",
+            "clinician-review",
+            "when.n = { min = 18 }",
+        ));
+        small(&text)
+    }
+
+    /// The questions of [`described`], without its rules.
+    fn described_questions() -> String {
+        String::from(
+            "[[question]]\nid = \"pick\"\nkind = \"multi\"\nprompt = \"P?\"\nhelp = \"H.\"\n\
+             ask_when.warning_signs = { any = [\"none\"] }\n\
+             [[question.option]]\nid = \"o0\"\nlabel = \"O 0\"\n\
+             [[question.option]]\nid = \"o1\"\nlabel = \"O 1\"\n\
+             [[question.option]]\nid = \"o2\"\nlabel = \"O 2\"\n\
+             [[question]]\nid = \"n\"\nkind = \"number\"\nprompt = \"P?\"\nhelp = \"H.\"\n\
+             min = 0\nmax = 120\n\
+             [[question]]\nid = \"m\"\nkind = \"number\"\nprompt = \"P?\"\nhelp = \"H.\"\n\
+             min = 0\nmax = 10\n",
+        )
+    }
+
+    #[test]
+    fn a_box_of_gaps_is_described_by_its_answers_in_words() {
+        let rules = described();
+        let space = AnswerSpace::new(&rules).unwrap();
+        let [signs, pick, n, m] =
+            ["warning_signs", "pick", "n", "m"].map(|id| rules.question_index(id).unwrap());
+        assert_eq!(
+            space.questions[n].bands,
+            [(0, 4), (5, 5), (6, 17), (18, 120)]
+        );
+        assert_eq!(space.questions[m].bands, [(0, 10)]);
+        let sizes: Vec<usize> = space.questions[pick].classes.iter().map(Vec::len).collect();
+        assert_eq!(sizes, [4, 3]);
+        assert_eq!(space.values(pick).last(), Some(&Value::Unasked));
+        let every_sign: Vec<usize> = (0..space.values(signs).len()).collect();
+        let describe = |picks: [Vec<usize>; 3]| {
+            let [p, nn, mm] = picks;
+            let mut cube = vec![Vec::new(); 4];
+            cube[signs] = every_sign.clone();
+            cube[pick] = p;
+            cube[n] = nn;
+            cube[m] = mm;
+            space.describe_box(&rules, &cube)
+        };
+        // Every answer of a question with more than one is `*`; a class of
+        // more than three combinations is named by its first three; bands
+        // next to each other merge; a one-number band is that number; a
+        // question with one answer names it.
+        assert_eq!(
+            describe([vec![0], vec![0, 1, 3], vec![0]]),
+            "warning_signs=*, pick=o0|o0+o1|o0+o2|… (4 combinations alike), n=0-5|18-120, m=0-10"
+        );
+        // A class of three is named whole; bands apart stay apart.
+        assert_eq!(
+            describe([vec![1], vec![1], vec![0]]),
+            "warning_signs=*, pick=o1|o2|o1+o2, n=5, m=0-10"
+        );
+        assert_eq!(
+            describe([vec![0, 1, 2], vec![0, 2], vec![0]]),
+            "warning_signs=*, pick=*|(not asked), n=0-4|6-17, m=0-10"
+        );
+        assert_eq!(
+            describe([vec![2], vec![0, 1, 2, 3], vec![0]]),
+            "warning_signs=*, pick=(not asked), n=*, m=0-10"
+        );
+    }
+
+    #[test]
+    fn a_question_with_no_answer_leaves_an_empty_space_with_no_classes() {
+        let mut rules = described();
+        let space = AnswerSpace::new(&rules).unwrap();
+        assert!(!space.is_empty());
+        let classes = space.classes(&rules).unwrap();
+        assert!(!classes.is_empty());
+        assert_eq!(classes.len(), classes.iter().count());
+        // The loader refuses such a question; the analysis counts 0.
+        let m = rules.question_index("m").unwrap();
+        rules.questions[m].kind = QuestionKind::Number { min: 1, max: 0 };
+        let space = AnswerSpace::new(&rules).unwrap();
+        assert_eq!(space.combinations(), 0);
+        assert!(space.is_empty());
+        let classes = space.classes(&rules).unwrap();
+        assert!(classes.is_empty());
+        assert_eq!(classes.len(), 0);
+    }
+
+    #[test]
+    fn only_a_more_serious_twin_that_decides_masks_a_rule() {
+        let when = "when.n = { min = 18 }";
+        let mut text = String::from(
+            "[[question]]\nid = \"n\"\nkind = \"number\"\nprompt = \"P?\"\nhelp = \"H.\"\n\
+             min = 0\nmax = 120\n",
+        );
+        for (id, level) in [
+            ("review", "clinician-review"),
+            ("review-too", "clinician-review"),
+            ("not-now", "not-suitable-now"),
+            ("note", "info"),
+        ] {
+            text.push_str(&rule(id, level, when));
+        }
+        let rules = small(&text);
+        let index = |id: &str| rules.rules.iter().position(|r| r.id == id).unwrap();
+        let analysis = analyse(&rules).unwrap();
+        // Twins at one level mask neither; a note decides nothing, so a
+        // twin cannot hide it.
+        assert_eq!(
+            analysis.masked,
+            [
+                (index("review"), index("not-now")),
+                (index("review-too"), index("not-now"))
+            ]
+        );
+    }
+
+    #[test]
+    fn an_answer_set_stands_for_the_first_number_of_its_band_and_first_combination_of_its_class() {
+        let rules = described();
+        let space = AnswerSpace::new(&rules).unwrap();
+        let given = |pairs: &[(&str, &str)]| {
+            let mut answers = Answers::new(&rules);
+            for (key, text) in pairs {
+                answers.give(&rules, key, text).unwrap();
+            }
+            answers.complete(&rules).unwrap()
+        };
+        // `o1+o2` is in the class of `o1`; 12 in the band 6-17; 7 in 0-10.
+        let answers = given(&[
+            ("warning_signs", "none"),
+            ("pick", "o1,o2"),
+            ("n", "12"),
+            ("m", "7"),
+        ]);
+        let first = given(&[
+            ("warning_signs", "none"),
+            ("pick", "o1"),
+            ("n", "6"),
+            ("m", "0"),
+        ]);
+        assert_eq!(
+            space.representative_of(&rules, &answers),
+            Some(first.clone())
+        );
+        let classes = space.classes(&rules).unwrap();
+        let class = classes.of(&space, &rules, &answers).map(|c| &c.example);
+        assert!(class.is_some());
+        assert_eq!(
+            class,
+            classes.of(&space, &rules, &first).map(|c| &c.example)
+        );
+    }
+
+    #[test]
+    fn the_states_after_a_question_may_take_exactly_the_words_allowed() {
+        // With `pick`'s answer kept (a second word a state): 2 states after
+        // the warning signs (a sign or none, for `pick`'s `ask_when`), then
+        // 3 after `pick` (its two classes, or unasked with a sign), so 6
+        // words at most.
+        let rules = described();
+        let pick = rules.question_index("pick").unwrap();
+        let query = Query {
+            tag: Some(pick),
+            ..Query::new(&[], Fold::Keep)
+        };
+        let within = |state_words| {
+            let space = AnswerSpace::within(
+                &rules,
+                Budget {
+                    state_words,
+                    ..BUDGET
+                },
+            )
+            .unwrap();
+            space.run(&rules, &query).map(|run| run.states.len())
+        };
+        assert_eq!(within(6), Ok(3));
+        assert_eq!(
+            within(5).unwrap_err().0,
+            "more than 5 words of states (2 a state) at question `pick`"
+        );
+    }
+
+    #[test]
+    fn a_rule_an_earlier_answer_rules_out_never_fires_whatever_comes_after() {
+        // `pick-n` needs `o0` both chosen and not chosen, then an adult `n`:
+        // it never fires, though its last question, `n`, could pass.
+        let mut rules = small(&format!(
+            "{}{}",
+            described_questions(),
+            rule(
+                "pick-n",
+                "clinician-review",
+                "when.pick = { any = [\"o0\"] }\nwhen.n = { min = 18 }"
+            )
+        ));
+        let pick = rules.question_index("pick").unwrap();
+        let r = rules.rules.iter().position(|r| r.id == "pick-n").unwrap();
+        for m in rules.rules[r]
+            .when
+            .iter_mut()
+            .filter(|m| m.question == pick)
+        {
+            m.test = Test::Several {
+                any: OptionSet::default(),
+                all: OptionSet::from_indices([0]),
+                none: OptionSet::from_indices([0]),
+            };
+        }
+        assert_eq!(analyse(&rules).unwrap().never_fire, [r]);
+    }
+
+    #[test]
+    fn the_65th_question_with_an_ask_when_is_asked_where_its_own_test_holds() {
+        // `base`: three options, in two classes (with `o0`, four
+        // combinations; without, three). `q0` to `q63` are asked whatever
+        // `base` is; `q64`, the 65th with an `ask_when` (its bit is in a
+        // second word), only with `o0`, so without it `q64` may be
+        // unasked too: 4 * 1 + 3 * 2 answers, for each of the 128 warning-sign
+        // answers.
+        let mut text = String::from(
+            "[[question]]\nid = \"base\"\nkind = \"multi\"\nprompt = \"P?\"\nhelp = \"H.\"\n\
+             [[question.option]]\nid = \"o0\"\nlabel = \"O 0\"\n\
+             [[question.option]]\nid = \"o1\"\nlabel = \"O 1\"\n\
+             [[question.option]]\nid = \"o2\"\nlabel = \"O 2\"\n",
+        );
+        for q in 0..65 {
+            let any = if q < 64 {
+                "\"o0\", \"o1\", \"o2\""
+            } else {
+                "\"o0\""
+            };
+            text.push_str(&format!(
+                "[[question]]\nid = \"q{q}\"\nkind = \"number\"\nprompt = \"P?\"\nhelp = \"H.\"\n\
+                 min = 0\nmax = 0\nask_when.base = {{ any = [{any}] }}\n"
+            ));
+        }
+        let rules = small(&text);
+        let space = AnswerSpace::new(&rules).unwrap();
+        assert_eq!(space.ask_words, 2);
+        assert_eq!(space.combinations(), 128 * (4 + 3 * 2));
     }
 }

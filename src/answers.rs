@@ -1197,3 +1197,96 @@ mod tests {
         assert!(err.len() < 500, "{err}");
     }
 }
+
+#[cfg(test)]
+mod mutation_tests {
+    use super::*;
+
+    fn rules() -> RuleSet {
+        RuleSet::embedded().unwrap()
+    }
+
+    fn index(rules: &RuleSet, id: &str) -> usize {
+        rules.question_index(id).unwrap()
+    }
+
+    #[test]
+    fn a_document_that_is_not_a_table_is_refused_whatever_its_type() {
+        let rules = rules();
+        for text in ["\"age\"", "true", "-1", "1", "1.5", "null", "[1, 2]", "[]"] {
+            let mut answers = Answers::new(&rules);
+            assert_eq!(
+                answers.give_document(&rules, text, DocumentFormat::Json),
+                Err(not_a_table()),
+                "{text}"
+            );
+            assert_eq!(answers, Answers::new(&rules), "{text}");
+        }
+        assert_eq!(
+            not_a_table().to_string(),
+            "expected a table whose keys are question ids"
+        );
+    }
+
+    #[test]
+    fn escaped_text_in_a_json_document_reads_as_the_text_it_stands_for() {
+        let rules = rules();
+        let mut answers = Answers::new(&rules);
+        // `\u0067` is `g`, `\u002d` is `-`, `\u0035\u0034` is `54`.
+        let json = r#"{"a\u0067e": "\u0035\u0034", "condition": "knee\u002darthritis",
+                       "health": ["\u006eone"]}"#;
+        answers
+            .give_document(&rules, json, DocumentFormat::Json)
+            .unwrap();
+        let condition = &rules.questions[index(&rules, "condition")];
+        let health = &rules.questions[index(&rules, "health")];
+        assert_eq!(answers.get(index(&rules, "age")), Some(Value::Number(54)));
+        assert_eq!(
+            answers.get(index(&rules, "condition")),
+            Some(Value::Choice(
+                condition.option_index("knee-arthritis").unwrap()
+            ))
+        );
+        assert_eq!(
+            answers.get(index(&rules, "health")),
+            Some(Value::Several(OptionSet::from_indices([health
+                .option_index("none")
+                .unwrap()])))
+        );
+        // An escaped value that is not a number is quoted as it reads.
+        let err = answers
+            .give_document(&rules, r#"{"age": "5\u0034.0"}"#, DocumentFormat::Json)
+            .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "`age` must be a whole number from 0 to 120, not `54.0`"
+        );
+    }
+
+    #[test]
+    fn the_readers_say_what_they_expected_when_given_something_else() {
+        use serde::Deserialize;
+        use serde::de::value::{BytesDeserializer, Error};
+        let bytes = || BytesDeserializer::<Error>::new(b"x");
+        let text = Text::deserialize(bytes()).err().unwrap();
+        assert_eq!(
+            text.to_string(),
+            "invalid type: byte array, expected a string"
+        );
+        let raw = Raw::deserialize(bytes()).err().unwrap();
+        assert_eq!(
+            raw.to_string(),
+            "invalid type: byte array, expected an answer"
+        );
+        let rules = rules();
+        let mut answers = Answers::new(&rules);
+        let seed = DocumentSeed {
+            rules: &rules,
+            answers: &mut answers,
+        };
+        assert_eq!(
+            seed.deserialize(bytes()).unwrap_err().to_string(),
+            "invalid type: byte array, expected a table whose keys are question ids"
+        );
+    }
+}

@@ -1970,6 +1970,31 @@ mod tests {
 mod mutation_tests {
     use super::*;
 
+    /// Every flag of a state has a bit of its own (rules first, from 0), and
+    /// the state holds no bit more: a shared bit would let one flag stand
+    /// for another (box 1 read as an `ask_when` spent), an unused one would
+    /// make every state larger than it needs to be.
+    #[test]
+    fn each_flag_of_a_state_has_its_own_bit_and_no_bit_is_left_over() {
+        for (rules, asks, boxes) in [(0, 0, 0), (1, 0, 3), (2, 2, 3), (5, 1, 0), (61, 0, 2)] {
+            let layout = Layout { rules, asks, boxes };
+            let mut bits: Vec<usize> = (0..rules).collect();
+            bits.extend((0..asks).map(|a| layout.ask(a)));
+            bits.extend((0..boxes).map(|b| layout.boxed(b)));
+            bits.extend([layout.sure(), layout.given(), layout.decided()]);
+            bits.extend((0..Level::ALL.len()).map(|l| layout.level(l)));
+            let mut sorted = bits.clone();
+            sorted.sort_unstable();
+            sorted.dedup();
+            assert_eq!(sorted.len(), bits.len(), "{rules} {asks} {boxes}: {bits:?}");
+            assert_eq!(
+                sorted,
+                (0..layout.bits()).collect::<Vec<_>>(),
+                "{rules} rules, {asks} asks, {boxes} boxes"
+            );
+        }
+    }
+
     /// The built-in identity, text, sources and warning signs, and `extra`:
     /// a rule set small enough to reason about by hand.
     fn small(extra: &str) -> RuleSet {

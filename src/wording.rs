@@ -141,6 +141,12 @@ pub fn readable(rules: &RuleSet) -> Vec<Readable<'_>> {
         if let Some(topic) = &rule.conflict {
             texts.push(("conflict", topic.clone()));
         }
+        if let Some(action) = &rule.action {
+            texts.push(("action", action.clone()));
+        }
+        if let Some(reason) = &rule.reason {
+            texts.push(("reason", reason.clone()));
+        }
         for (part, text) in texts {
             out.push(Readable {
                 what: format!("rule `{}` {part}", rule.id),
@@ -440,24 +446,39 @@ fn mixed_script(word: &str) -> Option<Vec<char>> {
 }
 
 /// The `may-be-suitable` rules that cite only clinic marketing and do not
-/// attribute the claim ("The Defiage blog post says ..."), by index.
-pub fn unattributed_passes(rules: &RuleSet) -> Vec<usize> {
+/// attribute the claim ("The Defiage blog post says ...") in their message
+/// or their reason, by index, with `"message"` or `"reason"`.
+pub fn unattributed_passes(rules: &RuleSet) -> Vec<(usize, &'static str)> {
     (0..rules.rules.len())
-        .filter(|&i| {
+        .filter_map(|i| {
             let rule = &rules.rules[i];
             if rule.level != Level::MayBeSuitable {
-                return false;
+                return None;
             }
             let clinic_only = rule
                 .citations
                 .iter()
                 .all(|c| rules.sources[c.source].kind == SourceKind::ClinicMarketing);
-            let message = rule.message.to_lowercase();
-            let attributed = rule.citations.iter().any(|c| {
-                let name = &rules.sources[c.source].name;
-                message.contains(&fill(&rules.text.attribution, &[("source", name)]).to_lowercase())
-            });
-            clinic_only && !attributed
+            // The reason stands alone in the short summary, so it
+            // attributes the claim too.
+            let attributed = |words: &str| {
+                let words = words.to_lowercase();
+                rule.citations.iter().any(|c| {
+                    let name = &rules.sources[c.source].name;
+                    words.contains(
+                        &fill(&rules.text.attribution, &[("source", name)]).to_lowercase(),
+                    )
+                })
+            };
+            if !clinic_only {
+                None
+            } else if !attributed(&rule.message) {
+                Some((i, "message"))
+            } else if !attributed(rule.reason()) {
+                Some((i, "reason"))
+            } else {
+                None
+            }
         })
         .collect()
 }

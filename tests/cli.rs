@@ -838,7 +838,12 @@ fn rules_check_reports_rule_files_that_do_not_load() {
             .unwrap()
             .starts_with("unknown question `agee`")
     );
-    assert!(item["location"].as_str().unwrap().ends_with("age.toml:9:6"));
+    assert!(
+        item["location"]
+            .as_str()
+            .unwrap()
+            .ends_with("age.toml:10:6")
+    );
 }
 
 #[test]
@@ -1064,12 +1069,12 @@ fn completions_and_the_man_page_come_from_the_command_line_definition() {
 
 #[test]
 fn html_escapes_text_from_rule_files() {
-    // The message of the rule the screened answers (knee, moderate damage)
-    // pass on.
+    // The reason of the rule the screened answers (knee, moderate damage)
+    // pass on, which the short summary lists under "Why".
     let dir = broken_rules(
         "conditions.toml",
-        "message = \"The Defiage blog post says knee",
-        "message = \"<script>alert(1)</script> & <b>The Defiage blog post says knee",
+        "reason = \"The Defiage blog post says knee",
+        "reason = \"<script>alert(1)</script> & <b>The Defiage blog post says knee",
     );
     let output = with_rules(dir.path())
         .args(["--format", "html"])
@@ -1473,7 +1478,7 @@ fn every_summary_opens_with_the_action_then_the_outcome() {
     for (file, action) in [
         (
             "back-pain-warning-signs.toml",
-            "Go to an emergency department now, or call emergency services.",
+            "Go to an emergency room now, or call for an ambulance.",
         ),
         (
             "knee-moderate.toml",
@@ -1518,7 +1523,7 @@ fn every_summary_opens_with_the_action_then_the_outcome() {
     for (signs, first) in [
         (
             "warning_signs=fever,saddle-numbness",
-            "Go to an emergency department now",
+            "Go to an emergency room now",
         ),
         (
             "warning_signs=fever",
@@ -1608,11 +1613,78 @@ fn the_urgent_handout_puts_where_to_get_care_above_the_disclaimer() {
     let body = page.split_once("<body>").unwrap().1;
     let action = body.find("<p class=\"action\">").unwrap();
     let outcome = body.find("<section class=\"outcome urgent-care\"").unwrap();
-    let urgent = body.find("<div class=\"urgent finding\">").unwrap();
+    let urgent = body.find("<section class=\"why urgent\">").unwrap();
     let disclaimer = body.find("<p class=\"disclaimer\">").unwrap();
     assert!(
         action < outcome && outcome < urgent && urgent < disclaimer,
         "{body}"
     );
-    assert!(body[urgent..disclaimer].contains("Go to an emergency department now"));
+    assert!(body[action..outcome].contains("Go to an emergency room now"));
+    // The reason names the signs that need care now.
+    assert!(
+        body[urgent..disclaimer].contains("groin numbness or weak legs need care now"),
+        "{body}"
+    );
+}
+
+/// Five health conditions the clinician must know about: five reasons.
+/// The short summary lists three and counts the other two, which the
+/// details show; none is dropped without a word.
+#[test]
+fn the_short_summary_lists_at_most_four_reasons_and_counts_the_rest() {
+    let args = [
+        "warning_signs=none",
+        "condition=knee-arthritis",
+        "duration=over-a-year",
+        "severity=moderate",
+        "imaging=moderate",
+        "age=54",
+        "active_infection=no",
+        "health=blood-thinner,bleeding-disorder,cancer,pregnant,immune-medicine",
+        "prior_treatments=rest",
+    ];
+    let run = |extra: &[&str]| {
+        let mut command = candidacy();
+        for answer in args {
+            command.args(["-a", answer]);
+        }
+        let output = command.args(extra).output().unwrap();
+        assert_eq!(output.status.code(), Some(0));
+        String::from_utf8(output.stdout).unwrap()
+    };
+    let json: serde_json::Value = serde_json::from_str(&run(&["--format", "json"])).unwrap();
+    let reasons: Vec<&str> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["level"] == "clinician-review")
+        .map(|f| f["reason"].as_str().unwrap())
+        .collect();
+    assert_eq!(reasons.len(), 5, "{json}");
+    let text = run(&[]);
+    // The list items under "Why", their wrapped lines joined.
+    let mut listed: Vec<String> = Vec::new();
+    for line in text.split_once("Why\n---\n").unwrap().1.lines() {
+        if let Some(item) = line.strip_prefix("- ") {
+            listed.push(item.to_owned());
+        } else if line.starts_with("  From:") || line.is_empty() {
+            break;
+        } else if let Some(last) = listed.last_mut() {
+            last.push(' ');
+            last.push_str(line.trim_start());
+        }
+    }
+    assert_eq!(listed.len(), 4, "{text}");
+    assert_eq!(listed[..3], reasons[..3], "{text}");
+    assert_eq!(listed[3], "And 2 more, in the details.");
+    let details = run(&["--details", "--format", "markdown"]);
+    let joined = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+    for finding in json["findings"].as_array().unwrap() {
+        if finding["level"] == "clinician-review" {
+            assert!(
+                joined(&details).contains(&joined(finding["message"].as_str().unwrap())),
+                "{details}"
+            );
+        }
+    }
 }

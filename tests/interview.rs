@@ -218,8 +218,13 @@ fn a_warning_sign_opens_the_summary_with_where_to_get_care() {
     send(&mut p, &format!(" {ENTER}")); // a hot, swollen, painful joint
     p.exp_string("Are these answers right?").unwrap();
     send(&mut p, ENTER);
+    // Where to get care first, then the outcome, the reason and that the
+    // therapy can wait.
+    p.exp_string("See a doctor today about the hot, swollen joint.")
+        .unwrap();
     p.exp_string("Outcome: Seek medical care promptly").unwrap();
-    p.exp_string("See a doctor today.").unwrap();
+    p.exp_string("Clinical guidance treats a sudden hot, swollen joint")
+        .unwrap();
     p.exp_string("Stem cell therapy can wait.").unwrap();
     p.exp_eof().unwrap();
     assert_eq!(exit_code(&p), 0);

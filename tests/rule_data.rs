@@ -441,3 +441,27 @@ fn the_built_in_rules_are_not_overdue_for_review() {
     );
     assert!(rules.meta.reviewed < rules.meta.review_by);
 }
+
+/// The short summary lists the reasons for its outcome a line each, so
+/// every built-in rule that can decide an outcome gives one: a short
+/// sentence, no longer than two lines of an 80-column terminal, and
+/// shorter than the message it stands for.
+#[test]
+fn every_rule_that_decides_an_outcome_gives_a_short_reason() {
+    let rules = rules();
+    let mut deciding = 0;
+    for rule in rules.rules.iter().filter(|r| r.level.decides_outcome()) {
+        deciding += 1;
+        let reason = rule
+            .reason
+            .as_deref()
+            .unwrap_or_else(|| panic!("rule `{}` gives no reason", rule.id));
+        let length = reason.chars().count();
+        assert!(
+            length <= 120 && length < rule.message.chars().count(),
+            "rule `{}`: a reason of {length} characters: {reason}",
+            rule.id
+        );
+    }
+    assert!(deciding > 30, "{deciding}");
+}

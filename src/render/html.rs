@@ -166,7 +166,8 @@ mod tests {
         let answers = answers.complete(&rules).unwrap();
         let page = patient_page(&rules, &answers);
         let body = page.split_once("<body>").unwrap().1;
-        let urgent = body.find("class=\"urgent finding\"").unwrap();
+        // The short handout's reasons, in the urgent box.
+        let urgent = body.find("class=\"why urgent\"").unwrap();
         let disclaimer = body.find("class=\"disclaimer\"").unwrap();
         let main = body.find("<main>").unwrap();
         assert!(urgent < disclaimer && disclaimer < main, "{body}");

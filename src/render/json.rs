@@ -78,6 +78,10 @@ struct Finding<'a> {
     rule: &'a str,
     level: Level,
     message: &'a str,
+    /// Why the outcome is what it is, in one line where the rule set gives
+    /// one (`reason`), else the message; `null` for an `info` note, which
+    /// never decides the outcome.
+    reason: Option<&'a str>,
     citations: Vec<CitationOut<'a>>,
 }
 
@@ -231,6 +235,7 @@ pub fn render(report: &Report<'_>) -> String {
                 rule: &rule.id,
                 level: rule.level,
                 message: &rule.message,
+                reason: rule.level.decides_outcome().then(|| rule.reason()),
                 citations: citations(rules, &rule.citations),
             })
             .collect(),

@@ -30,6 +30,18 @@ pub fn render(report: &Report<'_>) -> String {
     }
     line(&escape(&view.outcome_explanation));
     line("");
+    if !view.reasons.is_empty() {
+        line(&format!("## {}", escape(&view.why_heading)));
+        line("");
+        for reason in &view.reasons {
+            line(&format!("- {}", escape(reason)));
+        }
+        line("");
+        if let Some(from) = &view.reasons_from {
+            line(&escape(from));
+            line("");
+        }
+    }
     for urgent in &view.urgent {
         cited(&mut line, urgent, None);
     }

@@ -25,6 +25,19 @@ pub enum Audience {
     Staff,
 }
 
+/// The most lines the short summary gives to the reasons for its outcome
+/// ([`Report::reasons`]).
+pub const MAX_REASONS: usize = 4;
+
+/// The short summary's reasons for its outcome ([`Report::reasons`]).
+#[derive(Debug, Clone)]
+pub struct Reasons<'r> {
+    /// One line each; the last counts those left to the details, if any.
+    pub lines: Vec<String>,
+    /// What the reasons shown rest on, for one `from_sources` line.
+    pub citations: Vec<&'r Citation>,
+}
+
 /// Everything a renderer needs.
 #[derive(Debug, Clone, Copy)]
 pub struct Report<'a> {
@@ -158,6 +171,43 @@ impl Report<'_> {
                 r.level > Level::UrgentCare && r.level <= Level::ClinicianReview
             }
         })
+    }
+
+    /// The short summary's reasons for its outcome, at most
+    /// [`MAX_REASONS`] lines: each finding of [`Report::why`] in one line
+    /// (its `reason`), then what raised the outcome to clinician review
+    /// ([`Report::fallback_lines`]). When there are more, the last line
+    /// counts the rest, which the details show. With the citations of the
+    /// findings listed, for one line naming their sources.
+    pub fn reasons(&self) -> Reasons<'_> {
+        let why: Vec<&Rule> = self.why().collect();
+        let fallback = self.fallback_lines();
+        let total = why.len() + fallback.len();
+        let shown = if total <= MAX_REASONS {
+            total
+        } else {
+            MAX_REASONS - 1
+        };
+        let mut lines: Vec<String> = why
+            .iter()
+            .map(|r| r.reason().to_owned())
+            .chain(fallback)
+            .take(shown)
+            .collect();
+        if shown < total {
+            lines.push(fill(
+                &self.rules.text.more_reasons,
+                &[("count", &(total - shown).to_string())],
+            ));
+        }
+        Reasons {
+            lines,
+            citations: why
+                .into_iter()
+                .take(shown)
+                .flat_map(|r| &r.citations)
+                .collect(),
+        }
     }
 
     /// The `info` notes shown, in rule order: in the short summary those

@@ -283,14 +283,14 @@ fn brief(report: &Report<'_>, out: &mut Out, width: u16) {
         out.paragraph(&warning);
     }
     out.heading(&text.why_heading, '-');
-    for rule in report.why() {
-        out.wrapped(&rule.message, 0);
-        out.wrapped(&report.from_line(&rule.citations), 2);
-        out.blank();
+    let reasons = report.reasons();
+    for line in &reasons.lines {
+        out.hanging("- ", line);
     }
-    for line in report.fallback_lines() {
-        out.paragraph(&line);
+    if !reasons.citations.is_empty() {
+        out.wrapped(&report.from_line(reasons.citations), 2);
     }
+    out.blank();
     if !report.about_therapy() {
         out.paragraph(&text.urgent_then);
     } else {

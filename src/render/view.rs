@@ -83,8 +83,14 @@ pub struct View {
     pub outcome_id: &'static str,
     pub outcome_label: String,
     pub outcome_explanation: String,
-    /// Warning-sign findings, which open the summary.
+    /// Warning-sign findings, which open the details. The short summary
+    /// gives its reasons instead.
     pub urgent: Vec<Cited>,
+    /// The short summary's reasons for its outcome, one line each
+    /// ([`Report::reasons`]); empty in the details.
+    pub reasons: Vec<String>,
+    /// The sources the reasons rest on, in one line.
+    pub reasons_from: Option<String>,
     /// After the urgent findings.
     pub urgent_then: Option<String>,
     /// Why the outcome was raised to clinician review, naming the
@@ -97,6 +103,7 @@ pub struct View {
     pub conflicts_heading: String,
     pub conflicts: Vec<Cited>,
     pub findings_heading: String,
+    pub why_heading: String,
     pub findings: Vec<Finding>,
     pub info_heading: String,
     pub info: Vec<Cited>,
@@ -155,30 +162,36 @@ impl View {
             text: clean(&rule.message),
             citations: citations(&rule.citations),
         };
+        // The short summary gives the reasons for its outcome in a line
+        // each (`Report::reasons`), under "Why"; the details show every
+        // finding a reader may see, the warning signs first. Both then
+        // show the notes (`Report::notes`).
         let urgent: Vec<Cited> = assessment
             .findings
             .iter()
-            .filter(|r| r.level == Level::UrgentCare)
+            .filter(|r| !brief && r.level == Level::UrgentCare)
             .map(|r| cited(r))
             .collect();
-        // The short summary's findings are the reasons for its outcome
-        // (`Report::why`), under "Why"; the details show every finding a
-        // reader may see. Both then show the notes (`Report::notes`).
-        let findings: Vec<&Rule> = if brief {
-            report
-                .why()
-                .filter(|r| r.level != Level::UrgentCare)
-                .collect()
+        let findings: Vec<&Rule> = assessment
+            .findings
+            .iter()
+            .copied()
+            .filter(|r| !brief && r.level.decides_outcome() && r.level != Level::UrgentCare)
+            .filter(|r| report.shows(r))
+            .collect();
+        let (reasons, reasons_from) = if brief {
+            let reasons = report.reasons();
+            let from = (!reasons.citations.is_empty())
+                .then(|| clean(&report.from_line(reasons.citations)));
+            (reasons.lines.iter().map(|l| clean(l)).collect(), from)
         } else {
-            assessment
-                .findings
-                .iter()
-                .copied()
-                .filter(|r| r.level.decides_outcome() && r.level != Level::UrgentCare)
-                .filter(|r| report.shows(r))
-                .collect()
+            (Vec::new(), None)
         };
-        let fallback = report.fallback_lines();
+        let fallback = if brief {
+            Vec::new()
+        } else {
+            report.fallback_lines()
+        };
         View {
             language: clean(&rules.meta.language),
             title: clean(&text.title),
@@ -188,8 +201,11 @@ impl View {
             outcome_id: assessment.outcome.id(),
             outcome_label: clean(&level.label),
             outcome_explanation: clean(&level.explanation),
-            urgent_then: (!urgent.is_empty()).then(|| clean(&text.urgent_then)),
+            urgent_then: (assessment.outcome == Level::UrgentCare)
+                .then(|| clean(&text.urgent_then)),
             urgent,
+            reasons,
+            reasons_from,
             fallback: (!fallback.is_empty()).then(|| clean(&fallback.join("\n"))),
             details_hint: brief.then(|| clean(&text.details_hint)),
             details_summary: clean(&text.details_summary),
@@ -204,11 +220,8 @@ impl View {
                     citations: citations(&rule.citations),
                 })
                 .collect(),
-            findings_heading: clean(if brief {
-                &text.why_heading
-            } else {
-                &text.findings_heading
-            }),
+            findings_heading: clean(&text.findings_heading),
+            why_heading: clean(&text.why_heading),
             findings: findings
                 .into_iter()
                 .map(|r| Finding {

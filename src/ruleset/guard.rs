@@ -85,6 +85,7 @@ pub(super) struct RulePlace {
     pub message: Range<usize>,
     pub conflict: Option<Range<usize>>,
     pub action: Option<Range<usize>>,
+    pub reason: Option<Range<usize>>,
 }
 
 /// What a string is, for messages ("rule `fever` message"); put in words
@@ -213,14 +214,23 @@ pub(super) fn wording(builder: &mut Builder<'_>, set: &RuleSet, places: &Places)
     }
     level_labels(builder, set, places);
     level_actions(builder, set, places);
-    for i in wording::unattributed_passes(set) {
+    for (i, field) in wording::unattributed_passes(set) {
         let example = fill(&set.text.attribution, &[("source", "the … page")]);
         let message = format!(
-            "rule `{}` is may-be-suitable on clinic marketing alone, so its message must attribute the claim (“{example} …”)",
+            "rule `{}` is may-be-suitable on clinic marketing alone, so its {field} must attribute the claim (“{example} …”)",
             set.rules[i].id
         );
         let place = &places.rules[i];
-        builder.error_of("unattributed", place.file, place.message.clone(), message);
+        let span = match field {
+            "reason" => place.reason.clone(),
+            _ => None,
+        };
+        builder.error_of(
+            "unattributed",
+            place.file,
+            span.unwrap_or_else(|| place.message.clone()),
+            message,
+        );
     }
 }
 
@@ -339,6 +349,16 @@ fn strings<'a>(set: &'a RuleSet, places: &Places) -> Vec<Written<'a>> {
                     What::Rule(&rule.id, "action"),
                     Cow::Borrowed(action),
                     place.action.clone().map(|span| (place.file, span)),
+                )
+            });
+        }
+        if let Some(reason) = &rule.reason {
+            out.push(Written {
+                allow_approved,
+                ..plain(
+                    What::Rule(&rule.id, "reason"),
+                    Cow::Borrowed(reason),
+                    place.reason.clone().map(|span| (place.file, span)),
                 )
             });
         }
@@ -889,6 +909,69 @@ mod mutation_tests {
                 .iter()
                 .any(|e| e.starts_with("rule `r` action uses “candidate”")),
             "{found:?}"
+        );
+    }
+
+    #[test]
+    fn a_reason_is_one_attributed_line_on_a_rule_that_decides_the_outcome() {
+        let rule = |level: &str, reason: &str| {
+            format!(
+                "[[rule]]\nid = \"r\"\nlevel = \"{level}\"\nreason = {reason}\n\
+                 message = \"The Defiage blog post says M.\"\nalways = true\n\
+                 cite = [{{ source = \"defiage\", quote = \"Knee osteoarthritis\" }}]\n"
+            )
+        };
+        let first = |found: Vec<String>| found.into_iter().next().unwrap_or_default();
+        // An info note never decides an outcome, so it has no reason.
+        let found = first(errors(None, &rule("info", "\"R.\"")));
+        assert!(
+            found.starts_with("rule `r`: a `reason` says in one line why")
+                && found.contains("--> extra.toml:4:10"),
+            "{found}"
+        );
+        let found = first(errors(None, &rule("clinician-review", "\" \"")));
+        assert!(
+            found.starts_with("rule `r` has an empty reason")
+                && found.contains("--> extra.toml:4:"),
+            "{found}"
+        );
+        let found = first(errors(
+            None,
+            &rule("clinician-review", "\"\"\"\nOne.\nTwo.\"\"\""),
+        ));
+        assert!(
+            found.starts_with("rule `r`: a `reason` is one short line"),
+            "{found}"
+        );
+        // Read like every other sentence a person reads.
+        let found = errors(None, &rule("clinician-review", "\"You are eligible.\""));
+        assert!(
+            found
+                .iter()
+                .any(|e| e.starts_with("rule `r` reason uses “eligible”")),
+            "{found:?}"
+        );
+        // A pass on clinic marketing alone attributes the claim in its
+        // reason too, which the short summary shows without the message.
+        let found = errors(None, &rule("may-be-suitable", "\"It is a common use.\""));
+        assert!(
+            found.iter().any(|e| e.starts_with(
+                "rule `r` is may-be-suitable on clinic marketing alone, so its reason must attribute"
+            ) && e.contains("--> extra.toml:4:10")),
+            "{found:?}"
+        );
+        assert!(
+            RuleSet::built_in_with(
+                None,
+                &[(
+                    "extra.toml",
+                    &rule(
+                        "may-be-suitable",
+                        "\"The Defiage blog post says it is a common use.\""
+                    )
+                )]
+            )
+            .is_ok()
         );
     }
 }

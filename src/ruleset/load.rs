@@ -1065,6 +1065,27 @@ impl Builder<'_> {
                     format!("rule `{id}` has an empty action; give the words, or remove it"),
                 );
             }
+            if let Some(reason) = &r.reason {
+                let words = reason.get_ref();
+                let fault = if r.level == crate::level::Level::Info {
+                    Some(format!(
+                        "rule `{id}`: a `reason` says in one line why a summary has its outcome, and an `info` rule never decides one; remove it"
+                    ))
+                } else if words.trim().is_empty() {
+                    Some(format!(
+                        "rule `{id}` has an empty reason; give the words, or remove it"
+                    ))
+                } else if words.contains(['\n', '\r']) {
+                    Some(format!(
+                        "rule `{id}`: a `reason` is one short line; the `message` holds the whole explanation"
+                    ))
+                } else {
+                    None
+                };
+                if let Some(fault) = fault {
+                    self.error(file, reason.span(), fault);
+                }
+            }
             let procedure = r.procedure.as_ref().is_some_and(|p| *p.get_ref());
             if let Some(flag) = &r.procedure
                 && r.level != crate::level::Level::Info
@@ -1083,6 +1104,7 @@ impl Builder<'_> {
                 message: r.message.span(),
                 conflict: r.conflict.as_ref().map(Spanned::span),
                 action: r.action.as_ref().map(Spanned::span),
+                reason: r.reason.as_ref().map(Spanned::span),
             });
             rules.push(Rule {
                 id,
@@ -1090,6 +1112,7 @@ impl Builder<'_> {
                 message: r.message.into_inner(),
                 conflict,
                 action: r.action.map(Spanned::into_inner),
+                reason: r.reason.map(Spanned::into_inner),
                 procedure,
                 when,
                 citations,

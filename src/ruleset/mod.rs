@@ -251,6 +251,9 @@ pub struct Text {
     pub urgent_then: String,
     /// The short summary's heading over the reasons for its outcome.
     pub why_heading: String,
+    /// `{count}`: the short summary's last reason when there are more
+    /// than it lists.
+    pub more_reasons: String,
     /// `{sources}`: under a statement of the short summary, the sources it
     /// rests on, named without their quotes.
     pub from_sources: String,
@@ -566,6 +569,10 @@ pub struct Rule {
     /// line of a summary whose outcome is this rule's level, in place of
     /// the level's own action.
     pub action: Option<String>,
+    /// Why a summary has this rule's outcome, in one short line, for the
+    /// patient's short summary ("You were not sure how long you have had
+    /// this problem."); the message when there is none.
+    pub reason: Option<String>,
     /// An `info` note about the procedure or recovery: left out of a
     /// patient's summary whose outcome says the therapy is not for now.
     pub procedure: bool,
@@ -578,6 +585,12 @@ pub struct Rule {
 }
 
 impl Rule {
+    /// Why a summary has this rule's outcome, in one line where the rule
+    /// set gives a `reason`, else the whole message.
+    pub fn reason(&self) -> &str {
+        self.reason.as_deref().unwrap_or(&self.message)
+    }
+
     /// Whether every matcher holds for these answers.
     pub fn matches(&self, answers: &crate::answers::AnswerSet) -> bool {
         self.when

@@ -137,6 +137,7 @@ pub(crate) struct RawRule {
     pub always: Option<Spanned<bool>>,
     pub conflict: Option<Spanned<String>>,
     pub action: Option<Spanned<String>>,
+    pub reason: Option<Spanned<String>>,
     #[serde(default)]
     pub procedure: Option<Spanned<bool>>,
     #[serde(default)]

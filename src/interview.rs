@@ -11,9 +11,9 @@
 
 use std::io::{BufRead, IsTerminal, Write};
 
-use console::Term;
-use dialoguer::theme::ColorfulTheme;
-use dialoguer::{Input, MultiSelect, Select};
+use console::{Key, Term};
+use dialoguer::theme::{ColorfulTheme, Theme};
+use dialoguer::{MultiSelect, Select};
 
 use crate::answers::{self, AnswerSet, Answers, Value};
 use crate::error::{Error, exit};
@@ -53,6 +53,10 @@ pub struct Ask<'a> {
     pub help: &'a str,
     /// Whether Esc can go back (not on the first question asked).
     pub can_go_back: bool,
+    /// Whether going back returns to the review of all answers, keeping
+    /// the answer (a change asked from the review), not to the question
+    /// before: the key hint says which.
+    pub back_to_review: bool,
 }
 
 /// One line of the review: a question and the answer in words.
@@ -200,7 +204,10 @@ pub fn collect(
                 let Some(&index) = shown.get(row) else {
                     continue;
                 };
-                let ask = ask(rules, index, row, rows.len(), true);
+                let ask = Ask {
+                    back_to_review: true,
+                    ..ask(rules, index, row, rows.len(), true)
+                };
                 // Esc while changing keeps the answer and returns to the review.
                 if let Reply::Answer(value) =
                     ask_one(rules, index, answers.get(index), &ask, prompter)?
@@ -253,6 +260,7 @@ fn ask(rules: &RuleSet, index: usize, step: usize, total: usize, can_go_back: bo
         prompt: &question.prompt,
         help: &question.help,
         can_go_back,
+        back_to_review: false,
     }
 }
 
@@ -617,6 +625,10 @@ impl dialoguer::theme::Theme for MarkedTheme {
     }
 }
 
+/// The most characters the number prompt takes: more than any whole
+/// number a question allows, few enough that the line never wraps.
+const MAX_NUMBER_CHARS: usize = 24;
+
 /// The dialoguer prompter, drawing on standard error.
 ///
 /// It counts the lines it leaves on the screen for each question, so that
@@ -632,6 +644,9 @@ pub struct Terminal {
     answered: Vec<usize>,
     /// Rows of the last answer's one-line report ("✔ question · answer").
     last_report: usize,
+    /// Rows of the notice shown under the question on screen now (an
+    /// answer refused), which the next notice or the answer replaces.
+    notice: usize,
 }
 
 impl std::fmt::Debug for Terminal {
@@ -650,20 +665,46 @@ impl Terminal {
             current: 0,
             answered: Vec::new(),
             last_report: 0,
+            notice: 0,
         }
     }
 
-    /// Writes one line (sanitized, dim), counting the screen rows it takes.
+    /// The columns text is wrapped to: the terminal's, at most 100.
+    fn columns(&self) -> usize {
+        usize::from(self.term.size().1.clamp(20, 100))
+    }
+
+    /// Writes one line (sanitized, dim), wrapped at word boundaries,
+    /// counting the screen rows it takes.
     fn line(&mut self, line: &str, dim: bool) -> Result<(), Error> {
         let line = sanitize(line);
-        let styled = if dim {
-            console::style(line.as_ref()).dim().for_stderr().to_string()
-        } else {
-            line.clone().into_owned()
-        };
-        self.term.write_line(&styled).map_err(terminal_error)?;
-        self.current += self.rows(&line);
+        let mut rows = crate::render::text::wrap(&line, self.columns());
+        if rows.is_empty() {
+            rows.push(String::new());
+        }
+        for row in rows {
+            let styled = if dim {
+                console::style(row.as_str()).dim().for_stderr().to_string()
+            } else {
+                row.clone()
+            };
+            self.term.write_line(&styled).map_err(terminal_error)?;
+            self.current += self.rows(&row);
+        }
         Ok(())
+    }
+
+    /// Option labels as menu items, wrapped at word boundaries so that
+    /// each fits beside the `marker` columns before it; the lines after the
+    /// first are indented under the label. dialoguer counts the line breaks
+    /// when it redraws.
+    fn items(&self, labels: &[String], marker: usize) -> Vec<String> {
+        let width = self.columns().saturating_sub(marker + 1).max(10);
+        let indent = " ".repeat(marker);
+        labels
+            .iter()
+            .map(|label| crate::render::text::wrap(label, width).join(&format!("\n{indent}")))
+            .collect()
     }
 
     /// How many screen rows a line takes on this terminal.
@@ -684,7 +725,11 @@ impl Terminal {
     ) -> Result<(), Error> {
         let mut hints: Vec<String> = hint.into_iter().map(str::to_owned).collect();
         if can_go_back && ask.can_go_back {
-            hints.push(self.text.back_hint.clone());
+            hints.push(if ask.back_to_review {
+                self.text.review_back_hint.clone()
+            } else {
+                self.text.back_hint.clone()
+            });
         }
         self.line("", false)?;
         self.line(&ask.progress, true)?;
@@ -707,10 +752,27 @@ impl Terminal {
     /// (`answer` is the report's text); going back erases the question's
     /// lines and the previous question's.
     fn done<T>(&mut self, reply: Option<T>, prompt: &str, answer: &str) -> Result<Reply<T>, Error> {
-        let lines = std::mem::take(&mut self.current);
+        let mut lines = std::mem::take(&mut self.current);
+        let notice = std::mem::take(&mut self.notice);
         match reply {
             Some(answer_given) => {
                 self.last_report = self.report_rows(prompt, answer);
+                if notice > 0 {
+                    // The answer is fixed: its notice goes, and the report
+                    // is written again where the notice was.
+                    self.term
+                        .clear_last_lines(self.last_report + notice)
+                        .map_err(terminal_error)?;
+                    let mut report = String::new();
+                    // Writing into a String cannot fail.
+                    let _ = self.theme.format_input_prompt_selection(
+                        &mut report,
+                        &sanitize(prompt),
+                        &sanitize(answer),
+                    );
+                    self.term.write_line(&report).map_err(terminal_error)?;
+                    lines -= notice.min(lines);
+                }
                 self.answered.push(lines + self.last_report);
                 Ok(Reply::Answer(answer_given))
             }
@@ -721,6 +783,105 @@ impl Terminal {
                     .map_err(terminal_error)?;
                 Ok(Reply::Back)
             }
+        }
+    }
+
+    /// A typed number under `prompt`, with its text as typed; `None` on
+    /// Esc where `can_go_back` (dialoguer's `Input` has no way out, so a
+    /// person at the age question could not go back). Home, End, the arrows,
+    /// Backspace and Delete edit the line. A refused answer shows its
+    /// message on one line above the prompt, which goes as soon as the
+    /// answer is edited, so messages never pile up. Once answered, the
+    /// prompt is replaced by the report `✔ prompt · answer`, as
+    /// dialoguer's prompts leave it.
+    fn read_number(
+        &self,
+        prompt: &str,
+        initial: Option<i64>,
+        can_go_back: bool,
+        check: &dyn Fn(&str) -> Result<i64, String>,
+    ) -> Result<Option<(i64, String)>, Error> {
+        let prompt = sanitize(prompt).into_owned();
+        let mut chars: Vec<char> = initial
+            .map(|n| n.to_string())
+            .unwrap_or_default()
+            .chars()
+            .collect();
+        let mut position = chars.len();
+        let mut error: Option<String> = None;
+        // Rows of the message on screen above the prompt.
+        let mut shown = 0;
+        let formatted = |format: &dyn Fn(&mut String) -> std::fmt::Result| {
+            let mut s = String::new();
+            // Writing into a String cannot fail.
+            let _ = format(&mut s);
+            s
+        };
+        loop {
+            self.term.clear_line().map_err(terminal_error)?;
+            if shown > 0 {
+                self.term.clear_last_lines(shown).map_err(terminal_error)?;
+            }
+            shown = 0;
+            if let Some(message) = &error {
+                let line = formatted(&|s| self.theme.format_error(s, &sanitize(message)));
+                self.term.write_line(&line).map_err(terminal_error)?;
+                shown = self.rows(&console::strip_ansi_codes(&line));
+            }
+            let typed: String = chars.iter().collect();
+            let line = formatted(&|s| self.theme.format_input_prompt(s, &prompt, None));
+            self.term
+                .write_str(&format!("{line}{typed}"))
+                .map_err(terminal_error)?;
+            let back = chars.len() - position;
+            if back > 0 {
+                self.term.move_cursor_left(back).map_err(terminal_error)?;
+            }
+            self.term.flush().map_err(terminal_error)?;
+            match self.term.read_key().map_err(terminal_error)? {
+                Key::Escape if can_go_back => {
+                    self.term.clear_line().map_err(terminal_error)?;
+                    if shown > 0 {
+                        self.term.clear_last_lines(shown).map_err(terminal_error)?;
+                    }
+                    return Ok(None);
+                }
+                Key::Enter => match check(&typed) {
+                    Ok(n) => {
+                        self.term.clear_line().map_err(terminal_error)?;
+                        if shown > 0 {
+                            self.term.clear_last_lines(shown).map_err(terminal_error)?;
+                        }
+                        let report = formatted(&|s| {
+                            self.theme.format_input_prompt_selection(s, &prompt, &typed)
+                        });
+                        self.term.write_line(&report).map_err(terminal_error)?;
+                        return Ok(Some((n, typed)));
+                    }
+                    Err(message) => {
+                        error = Some(message);
+                        continue;
+                    }
+                },
+                Key::Backspace if position > 0 => {
+                    position -= 1;
+                    chars.remove(position);
+                }
+                Key::Del if position < chars.len() => {
+                    chars.remove(position);
+                }
+                Key::ArrowLeft if position > 0 => position -= 1,
+                Key::ArrowRight if position < chars.len() => position += 1,
+                Key::Home => position = 0,
+                Key::End => position = chars.len(),
+                Key::Char(c) if !c.is_control() && chars.len() < MAX_NUMBER_CHARS => {
+                    chars.insert(position, c);
+                    position += 1;
+                }
+                _ => continue,
+            }
+            // The message was about the answer as it was.
+            error = None;
         }
     }
 
@@ -749,7 +910,9 @@ impl Prompter for Terminal {
     ) -> Result<Reply<usize>, Error> {
         self.header(ask, None, true)?;
         let labels = labels(options);
-        let choice = self.select(ask.prompt, &labels, default.unwrap_or(0))?;
+        // "❯ " before each item.
+        let items = self.items(&labels, 2);
+        let choice = self.select(ask.prompt, &items, default.unwrap_or(0))?;
         let answer = choice
             .and_then(|i| labels.get(i))
             .cloned()
@@ -769,9 +932,10 @@ impl Prompter for Terminal {
             self.header(ask, Some(&hint), true)?;
         }
         let labels = labels(options);
-        let items: Vec<(String, bool)> = labels
-            .iter()
-            .cloned()
+        // "❯ ⬚ " before each item.
+        let items: Vec<(String, bool)> = self
+            .items(&labels, 4)
+            .into_iter()
             .zip(checked.iter().copied())
             .collect();
         let chosen = MultiSelect::with_theme(&self.theme)
@@ -794,20 +958,13 @@ impl Prompter for Terminal {
         initial: Option<i64>,
         check: &dyn Fn(&str) -> Result<i64, String>,
     ) -> Result<Reply<i64>, Error> {
-        self.header(ask, None, false)?;
-        let mut input = Input::<String>::with_theme(&self.theme)
-            .with_prompt(sanitize(ask.prompt))
-            .validate_with(|typed: &String| check(typed).map(|_| ()));
-        if let Some(n) = initial {
-            input = input.with_initial_text(n.to_string());
-        }
-        let typed = input
-            .interact_text_on(&self.term)
-            .map_err(dialoguer_error)?;
-        // The validator accepted it, so this check passes; keep the message
-        // path anyway rather than unwrap.
-        let n = check(&typed).map_err(Error::Usage)?;
-        self.done(Some(n), ask.prompt, &typed)
+        self.header(ask, None, true)?;
+        let reply = self.read_number(ask.prompt, initial, ask.can_go_back, check)?;
+        let typed = reply
+            .as_ref()
+            .map(|(_, typed)| typed.clone())
+            .unwrap_or_default();
+        self.done(reply.map(|(n, _)| n), ask.prompt, &typed)
     }
 
     fn confirm(&mut self, prompt: &str, yes: &str, no: &str) -> Result<bool, Error> {
@@ -892,6 +1049,9 @@ impl Prompter for Terminal {
     /// lines become the current ones again, so that the question is asked
     /// again under the message without a second header.
     fn notice(&mut self, message: &str) -> Result<(), Error> {
+        // The answer refused leaves its report, which goes (an earlier
+        // notice for the same question went with that answer, in `done`),
+        // so notices never pile up.
         if self.current == 0
             && let Some(lines) = self.answered.pop()
         {
@@ -909,7 +1069,8 @@ impl Prompter for Terminal {
                     .to_string(),
             )
             .map_err(terminal_error)?;
-        self.current += self.rows(&message);
+        self.notice = self.rows(&message);
+        self.current += self.notice;
         Ok(())
     }
 
@@ -1049,7 +1210,11 @@ impl<R: BufRead, W: Write> Plain<R, W> {
             hints.push(fill(&self.text.plain_keep, &[("answer", &answer)]));
         }
         if ask.can_go_back {
-            hints.push(self.text.plain_back.clone());
+            hints.push(if ask.back_to_review {
+                self.text.plain_review_back.clone()
+            } else {
+                self.text.plain_back.clone()
+            });
         }
         self.write(&hints.join(" "))
     }

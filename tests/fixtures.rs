@@ -307,8 +307,8 @@ fn verdict_and_promise_words_are_errors_naming_the_rule() {
         ),
         (
             "level `may-be-suitable` label uses “eligible”",
-            "text.toml:103:10",
-            "103 | label = \"Eligible, ",
+            "text.toml:105:10",
+            "105 | label = \"Eligible, ",
         ),
     ] {
         let at = stderr

@@ -509,3 +509,170 @@ fn on_a_terminal_the_summary_ends_with_the_action_and_the_outcome() {
     );
     assert_eq!(exit_code(&p), 0);
 }
+
+/// The interview on a pseudo-terminal `columns` wide and 40 rows high
+/// (sized by `stty` before the program starts), with no color.
+fn spawn_sized(columns: u16, args: &[String]) -> PtySession {
+    let mut command = std::process::Command::new("sh");
+    command
+        .arg("-c")
+        .arg(format!("stty cols {columns} rows 40 && exec \"$0\" \"$@\""))
+        .arg(env!("CARGO_BIN_EXE_candidacy"))
+        .args(args)
+        .env("TERM", "xterm-256color")
+        .env("NO_COLOR", "1");
+    spawn_command(command, Some(15_000)).expect("spawn candidacy on a pseudo-terminal")
+}
+
+/// What a terminal `columns` wide shows after `output` (rexpect gives each
+/// byte as a char), one string per row, scrollback included.
+fn screen(output: &str, columns: u16) -> Vec<String> {
+    let bytes: Vec<u8> = output.chars().map(|c| c as u8).collect();
+    let mut parser = vt100::Parser::new(40, columns, 1000);
+    parser.process(&bytes);
+    let mut rows = Vec::new();
+    // The scrollback first (as far back as it goes), then the screen.
+    parser.screen_mut().set_scrollback(usize::MAX);
+    let back = parser.screen().scrollback();
+    for offset in (1..=back).rev() {
+        parser.screen_mut().set_scrollback(offset);
+        rows.push(parser.screen().rows(0, columns).next().unwrap_or_default());
+    }
+    parser.screen_mut().set_scrollback(0);
+    rows.extend(parser.screen().rows(0, columns));
+    rows
+}
+
+#[test]
+fn at_60_columns_the_questions_and_options_wrap_between_words() {
+    let rules = candidacy::ruleset::RuleSet::embedded().unwrap();
+    let signs = &rules.questions[rules.question_index("warning_signs").unwrap()];
+    let mut p = spawn_sized(60, &given_except(&["warning_signs"]));
+    let mut seen = p
+        .exp_string("Do you have any of these signs right now?")
+        .unwrap();
+    seen.push_str(&p.exp_string(&bytes("None of these")).unwrap());
+    seen.push_str(&bytes("None of these"));
+    let rows = screen(&seen, 60);
+    let words: Vec<&str> = rows.iter().flat_map(|r| r.split_whitespace()).collect();
+    // Every word of the help and of each option shows whole on some row:
+    // a word cut at the edge would show as two pieces.
+    let mut texts = vec![signs.help.as_str()];
+    texts.extend(signs.options().iter().map(|o| o.label.as_str()));
+    for text in texts {
+        for word in text.split_whitespace() {
+            assert!(
+                words.contains(&word),
+                "“{word}” is cut:\n{}",
+                rows.join("\n")
+            );
+        }
+    }
+    assert!(
+        signs.options().iter().any(|o| o.label.chars().count() > 56),
+        "an option needs wrapping at 60 columns"
+    );
+    send(&mut p, "\x03");
+    p.exp_eof().unwrap();
+}
+
+#[test]
+fn esc_on_the_age_question_goes_back_to_the_question_before() {
+    let args: Vec<String> = given_except(&["imaging", "age"])
+        .into_iter()
+        .chain([
+            "--no-review".to_owned(),
+            "--format".to_owned(),
+            "json".to_owned(),
+        ])
+        .collect();
+    let mut p = spawn(&args.iter().map(String::as_str).collect::<Vec<_>>());
+    p.exp_string("Question 1 of 2").unwrap();
+    send(&mut p, &format!("{DOWN}{ENTER}")); // moderate damage
+    p.exp_string("Question 2 of 2").unwrap();
+    p.exp_string("Esc goes back").unwrap();
+    p.exp_string("How old are you?").unwrap();
+    send(&mut p, "5");
+    send(&mut p, ESC);
+    p.exp_string("Question 1 of 2").unwrap();
+    send(&mut p, &format!("{DOWN}{ENTER}")); // severe damage instead
+    p.exp_string("Question 2 of 2").unwrap();
+    p.exp_string("How old are you?").unwrap();
+    // Home and End move along the line: "4" goes before the "5".
+    send(&mut p, "5\x1b[H4\x1b[F\r");
+    p.exp_string("\"imaging\": \"severe\"").unwrap();
+    p.exp_string("\"age\": 45").unwrap();
+    p.exp_eof().unwrap();
+    assert_eq!(exit_code(&p), 0);
+}
+
+#[test]
+fn a_refused_several_choice_answer_shows_one_message_until_it_is_fixed() {
+    let dir = std::env::temp_dir().join(format!("candidacy-refused-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let saved = dir.join("summary.txt");
+    let mut args = given_except(&["warning_signs"]);
+    args.extend([
+        "--no-review".to_owned(),
+        "-o".to_owned(),
+        saved.display().to_string(),
+    ]);
+    let mut p = spawn_sized(80, &args);
+    let mut seen = String::new();
+    // Reads up to and including `text`, keeping all of it.
+    let upto = |p: &mut PtySession, seen: &mut String, text: &str| {
+        seen.push_str(&p.exp_string(text).unwrap());
+        seen.push_str(text);
+    };
+    upto(&mut p, &mut seen, &bytes("None of these"));
+    // A fever and "None of these" together, twice: one message on screen.
+    send(&mut p, &format!("{DOWN} {} {ENTER}", DOWN.repeat(6)));
+    upto(&mut p, &mut seen, "cannot be combined");
+    upto(&mut p, &mut seen, &bytes("None of these"));
+    send(&mut p, ENTER);
+    upto(&mut p, &mut seen, "cannot be combined");
+    upto(&mut p, &mut seen, &bytes("None of these"));
+    let rows = screen(&seen, 80);
+    let shown = rows
+        .iter()
+        .filter(|r| r.contains("cannot be combined"))
+        .count();
+    assert_eq!(shown, 1, "{}", rows.join("\n"));
+    // Fixed (the mark on "None of these", the last row, taken off): the
+    // message goes.
+    send(&mut p, &format!("{} {ENTER}", DOWN.repeat(7)));
+    seen.push_str(&p.exp_eof().unwrap());
+    let rows = screen(&seen, 80);
+    assert!(
+        !rows.iter().any(|r| r.contains("cannot be combined")),
+        "{}",
+        rows.join("\n")
+    );
+    assert!(
+        rows.iter()
+            .any(|r| r.contains("Do you have any of these signs right now? · A fever")),
+        "{}",
+        rows.join("\n")
+    );
+    assert_eq!(exit_code(&p), 0);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn while_changing_an_answer_from_the_review_esc_keeps_it_and_returns_there() {
+    let mut p = spawn_asking(&["severity"], &["--format", "json"]);
+    p.exp_string("Question 1 of 1").unwrap();
+    send(&mut p, ENTER); // mild
+    p.exp_string("Are these answers right?").unwrap();
+    p.exp_string("Change: How much does it get in the way of your daily life?")
+        .unwrap();
+    send(&mut p, &format!("{}{ENTER}", DOWN.repeat(4)));
+    p.exp_string("Esc keeps your answer as it was and goes back to your answers.")
+        .unwrap();
+    send(&mut p, &format!("{DOWN}{DOWN}{ESC}")); // moved to severe, then Esc
+    p.exp_string("Are these answers right?").unwrap();
+    send(&mut p, ENTER);
+    p.exp_string("\"severity\": \"mild\"").unwrap();
+    p.exp_eof().unwrap();
+    assert_eq!(exit_code(&p), 0);
+}

@@ -306,6 +306,8 @@ pub struct Text {
     pub exclusive_option: String,
     pub multi_hint: String,
     pub back_hint: String,
+    /// In place of `back_hint` while changing an answer from the review.
+    pub review_back_hint: String,
     /// `{value}`: asked when a number is unusual (`confirm_below`,
     /// `confirm_above`).
     pub number_confirm: String,
@@ -327,6 +329,8 @@ pub struct Text {
     /// `{answer}`: an empty line keeps the earlier answer.
     pub plain_keep: String,
     pub plain_back: String,
+    /// In place of `plain_back` while changing an answer from the review.
+    pub plain_review_back: String,
     /// The word typed to go back (compared ignoring case).
     pub plain_back_word: String,
     /// The back word typed at the first question.

@@ -284,6 +284,11 @@ fn screen(args: &ScreenArgs) -> anyhow::Result<()> {
     if let Some(path) = args.output_file() {
         crate::save::check_target(path, args.force)?;
     }
+    if let Some(folder) = &args.output_dir {
+        crate::save::prepare_folder(folder)?;
+    }
+    // The number of the next summary saved in `--output-dir`.
+    let mut next = 1;
     let mut prompter: Option<Box<dyn interview::Prompter>> = None;
     loop {
         let complete = match given.clone().complete(&rules) {
@@ -311,32 +316,44 @@ fn screen(args: &ScreenArgs) -> anyhow::Result<()> {
                 interview::collect(&rules, given.clone(), prompter, flow)?
             }
         };
-        let summary = summary(
-            &rules,
-            args,
-            &complete,
-            stdout_color && args.output_file().is_none(),
-        )?;
-        match args.output_file() {
-            Some(path) => {
+        let saving = args.output_file().is_some() || args.output_dir.is_some();
+        let (summary, made, outcome) = summary(&rules, args, &complete, stdout_color && !saving)?;
+        let saved = match (args.output_file(), &args.output_dir) {
+            (Some(path), _) => {
                 crate::save::save(path, summary.as_bytes(), args.force)?;
-                // The notice is the rule set's `saved` text, as the
-                // person who was screened may read it.
-                let notice = crate::ruleset::fill(
-                    &rules.text.saved,
-                    &[("path", &path.display().to_string())],
-                );
-                tell(&format!("{}\n", crate::sanitize::sanitize(&notice))).map_err(|source| {
-                    Error::Output {
-                        what: format!(
-                            "the summary was saved to `{}`, but standard error cannot be written",
-                            path.display()
-                        ),
-                        source,
-                    }
-                })?;
+                Some(path.to_owned())
             }
-            None => print(&summary)?,
+            (None, Some(folder)) => Some(crate::save::save_numbered(
+                folder,
+                &made.stamp(),
+                &mut next,
+                args.format.extension(),
+                summary.as_bytes(),
+            )?),
+            (None, None) => {
+                print(&summary)?;
+                None
+            }
+        };
+        if let Some(path) = saved {
+            // The notice is the rule set's `saved` text, as the person who
+            // was screened may read it, with the outcome in words.
+            let notice = crate::ruleset::fill(
+                &rules.text.saved,
+                &[
+                    ("path", &path.display().to_string()),
+                    ("outcome", &rules.levels.get(outcome).label),
+                ],
+            );
+            tell(&format!("{}\n", crate::sanitize::sanitize(&notice))).map_err(|source| {
+                Error::Output {
+                    what: format!(
+                        "the summary was saved to `{}`, but standard error cannot be written",
+                        path.display()
+                    ),
+                    source,
+                }
+            })?;
         }
         let Some(prompter) = prompter.as_deref_mut().filter(|_| args.repeat) else {
             return Ok(());
@@ -348,13 +365,14 @@ fn screen(args: &ScreenArgs) -> anyhow::Result<()> {
     }
 }
 
-/// One person's summary in the chosen format.
+/// One person's summary in the chosen format, when it was made and its
+/// outcome.
 fn summary(
     rules: &RuleSet,
     args: &ScreenArgs,
     complete: &crate::answers::AnswerSet,
     color: bool,
-) -> anyhow::Result<String> {
+) -> anyhow::Result<(String, crate::date::Made, crate::level::Level)> {
     let made = crate::date::now();
     let assessment = evaluate(rules, complete);
     let explanation = args
@@ -372,28 +390,26 @@ fn summary(
         created: &made.rfc3339,
         zone: &made.zone,
     };
-    Ok(match args.format {
+    let saved = args.output_file().is_some() || args.output_dir.is_some();
+    let summary = match args.format {
         SummaryFormat::Text => text::render(
             &report,
             text::TextOptions {
                 // A saved summary has the fixed width, like any file.
-                width: if args.output_file().is_some() {
-                    FIXED_WIDTH
-                } else {
-                    output_width()
-                },
+                width: if saved { FIXED_WIDTH } else { output_width() },
                 color,
                 plain: args.plain,
                 // On a terminal the top has scrolled away by the end.
-                repeat_action: args.output_file().is_none()
-                    && std::io::IsTerminal::is_terminal(&std::io::stdout()),
+                repeat_action: !saved && std::io::IsTerminal::is_terminal(&std::io::stdout()),
             },
         ),
         SummaryFormat::Json => json::render(&report),
         SummaryFormat::Markdown => crate::render::markdown::render(&report),
         SummaryFormat::Html => crate::render::html::render(&report)?,
         SummaryFormat::Fhir => crate::render::fhir::response(&report),
-    })
+    };
+    let outcome = assessment.outcome;
+    Ok((summary, made, outcome))
 }
 
 /// Whether to color output on a stream: `always`, `never`, or for `auto`

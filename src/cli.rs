@@ -271,6 +271,10 @@ pub struct ScreenArgs {
     #[arg(short = 'o', long, value_name = "FILE", conflicts_with = "repeat")]
     pub output: Option<PathBuf>,
 
+    /// Save each summary in DIR (made readable by your user account only if new), named by the date, time and a number, never by anything said: for the front desk's --repeat
+    #[arg(long, value_name = "DIR", conflicts_with = "output")]
+    pub output_dir: Option<PathBuf>,
+
     /// With --output: replace FILE if it is an ordinary file that exists
     #[arg(long, requires = "output")]
     pub force: bool,
@@ -350,6 +354,19 @@ pub enum SummaryFormat {
     Html,
     /// HL7 FHIR R4 QuestionnaireResponse with the outcome as a contained Observation
     Fhir,
+}
+
+impl SummaryFormat {
+    /// The file name extension of a summary saved in `--output-dir`.
+    pub fn extension(self) -> &'static str {
+        match self {
+            SummaryFormat::Text => "txt",
+            SummaryFormat::Json => "json",
+            SummaryFormat::Markdown => "md",
+            SummaryFormat::Html => "html",
+            SummaryFormat::Fhir => "fhir.json",
+        }
+    }
 }
 
 /// Formats of the questionnaire.

@@ -20,6 +20,20 @@ impl Made {
         self.rfc3339.get(..10).unwrap_or(&self.rfc3339)
     }
 
+    /// The local date and time for a file name, `YYYYMMDD-HHMMSS`.
+    pub fn stamp(&self) -> String {
+        self.rfc3339
+            .get(..19)
+            .unwrap_or(&self.rfc3339)
+            .chars()
+            .filter_map(|c| match c {
+                'T' => Some('-'),
+                '0'..='9' => Some(c),
+                _ => None,
+            })
+            .collect()
+    }
+
     /// `at`, as [`Made`].
     pub fn at(at: &Zoned) -> Made {
         Made {
@@ -54,6 +68,7 @@ mod tests {
             }
         );
         assert_eq!(Made::at(&at).date(), "2026-11-21");
+        assert_eq!(Made::at(&at).stamp(), "20261121-080405");
         let at: Zoned = "2026-07-01T12:00:00Z[America/Chicago]".parse().unwrap();
         assert_eq!(Made::at(&at).zone, "CDT");
         let at: Zoned = "2026-11-21T14:04:05Z[UTC]".parse().unwrap();

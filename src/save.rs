@@ -2,7 +2,7 @@
 //! only, and never over an existing file unless asked.
 
 use std::io::{self, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use crate::error::Error;
 
@@ -40,6 +40,59 @@ pub fn check_target(path: &Path, force: bool) -> Result<(), Error> {
             Err(e) => Err(cannot_create(e)),
         },
         Err(e) => Err(cannot_create(e)),
+    }
+}
+
+/// Makes sure `folder` (`--output-dir`) can take summaries: it is made,
+/// owner-only (0700 on Unix), when it does not exist; its parent must.
+/// [`Error::CannotCreate`] (exit 73) when it exists and is not a folder, or
+/// cannot be made.
+pub fn prepare_folder(folder: &Path) -> Result<(), Error> {
+    let cannot_create = |source| Error::CannotCreate {
+        path: folder.to_owned(),
+        source,
+    };
+    match std::fs::metadata(folder) {
+        Ok(found) if found.is_dir() => Ok(()),
+        Ok(found) => Err(cannot_create(io::Error::new(
+            io::ErrorKind::NotADirectory,
+            format!(
+                "it is {}, not a folder",
+                crate::limits::kind_of(found.file_type())
+            ),
+        ))),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {
+            let mut builder = std::fs::DirBuilder::new();
+            #[cfg(unix)]
+            std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+            builder.create(folder).map_err(cannot_create)
+        }
+        Err(e) => Err(cannot_create(e)),
+    }
+}
+
+/// Saves `contents` in `folder` as a new file named by `stamp` (when it
+/// was made) and a number, `candidacy-{stamp}-{number:03}.{extension}`:
+/// the first number from `*next` on whose file does not exist yet, so two
+/// runs in the same second never replace each other's files. `*next` is
+/// left after the number used. Nothing the person said is in the name.
+/// Errors as [`save`].
+pub fn save_numbered(
+    folder: &Path,
+    stamp: &str,
+    next: &mut u32,
+    extension: &str,
+    contents: &[u8],
+) -> Result<PathBuf, Error> {
+    loop {
+        let path = folder.join(format!("candidacy-{stamp}-{:03}.{extension}", *next));
+        *next = next.saturating_add(1);
+        match save(&path, contents, false) {
+            // Taken (by an earlier run, or another one now): the next number.
+            Err(Error::CannotCreate { source, .. })
+                if source.kind() == io::ErrorKind::AlreadyExists && *next < u32::MAX => {}
+            other => return other.map(|()| path),
+        }
     }
 }
 

@@ -92,10 +92,11 @@ fn the_notice_after_saving_is_the_rule_sets_saved_text() {
     let (code, stdout, stderr) = screen(dir.path(), &["-o", "summary.txt"]);
     assert_eq!(code, Some(0), "{stderr}");
     assert!(stdout.is_empty());
-    // rules/text.toml: saved = "The summary is saved in {path}. ..."
+    // rules/text.toml: saved = "The summary ({outcome}) is saved in
+    // {path}. ...", with the outcome in words.
     assert_eq!(
         stderr,
-        "The summary is saved in summary.txt. Only your user account can open it.\n"
+        "The summary (May be suitable, to be checked by a clinician) is saved in summary.txt. Only your user account can open it.\n"
     );
     assert!(dir.path().join("summary.txt").is_file());
 }
@@ -221,4 +222,113 @@ fn an_output_file_that_cannot_be_saved_is_refused_before_the_first_question() {
         );
     }
     assert_eq!(std::fs::read_to_string(&existing).unwrap(), "kept");
+}
+
+/// The front desk's `--repeat` with `--output-dir`: a handout per person,
+/// in a folder made owner-only, each file owner-only and named by the time
+/// and a number, never by an answer; each notice gives the outcome in words.
+#[cfg(unix)]
+#[test]
+fn output_dir_keeps_a_handout_per_person_named_by_time_and_number() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path().join("handouts");
+    // Person 1: no warning sign, a knee, over a year, moderate, moderate
+    // damage, 54, no infection, none of the health list, rest. Then "yes,
+    // the next person", who has a fever (the questions end there), then
+    // "no, quit".
+    let typed = "8\n1\n4\n2\n2\n54\n2\n9\n1\n1\n2\n2\n";
+    let output = cargo_bin_cmd!("candidacy")
+        .current_dir(dir.path())
+        .args([
+            "--plain",
+            "--repeat",
+            "--no-review",
+            "--output-dir",
+            "handouts",
+        ])
+        .write_stdin(typed)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    assert!(output.stdout.is_empty(), "nothing on standard output");
+    let mode = |path: &Path| std::fs::metadata(path).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&folder), 0o700);
+    let mut names: Vec<String> = std::fs::read_dir(&folder)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    names.sort();
+    assert_eq!(names.len(), 2, "{names:?}");
+    let rules = candidacy::ruleset::RuleSet::embedded().unwrap();
+    let expected = [
+        candidacy::level::Level::MayBeSuitable,
+        candidacy::level::Level::UrgentCare,
+    ];
+    for (name, level) in names.iter().zip(expected) {
+        // candidacy-YYYYMMDD-HHMMSS-NNN.txt
+        let shape: Vec<usize> = name
+            .trim_start_matches("candidacy-")
+            .trim_end_matches(".txt")
+            .split('-')
+            .map(|part| {
+                assert!(part.chars().all(|c| c.is_ascii_digit()), "{name}");
+                part.len()
+            })
+            .collect();
+        assert_eq!(shape, [8, 6, 3], "{name}");
+        let path = folder.join(name);
+        assert_eq!(mode(&path), 0o600, "{name}");
+        let label = &rules.levels.get(level).label;
+        let summary = std::fs::read_to_string(&path).unwrap();
+        assert!(summary.contains(&format!("Outcome: {label}")), "{summary}");
+        assert!(
+            stderr.contains(&format!(
+                "The summary ({label}) is saved in handouts/{name}."
+            )),
+            "{stderr}"
+        );
+    }
+    assert!(
+        names[0].ends_with("-001.txt") && names[1].ends_with("-002.txt"),
+        "{names:?}"
+    );
+    // A second run in the same folder never replaces a file.
+    let again = cargo_bin_cmd!("candidacy")
+        .current_dir(dir.path())
+        .args(common::KNEE_FLAGS)
+        .args(["--output-dir", "handouts", "--format", "html"])
+        .output()
+        .unwrap();
+    assert_eq!(again.status.code(), Some(0));
+    assert_eq!(std::fs::read_dir(&folder).unwrap().count(), 3);
+}
+
+#[test]
+fn output_dir_must_be_a_folder_that_can_be_made() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("a-file"), "").unwrap();
+    for folder in ["a-file", "missing/handouts"] {
+        let (code, stdout, stderr) = screen(dir.path(), &["--output-dir", folder]);
+        assert_eq!(code, Some(73), "{folder}: {stderr}");
+        assert!(stdout.is_empty());
+        assert!(stderr.contains(folder), "{stderr}");
+    }
+    assert!(!dir.path().join("missing").exists());
+}
+
+#[test]
+fn numbered_saves_skip_the_numbers_already_taken() {
+    let dir = tempfile::tempdir().unwrap();
+    let taken = dir.path().join("candidacy-20261121-080405-001.txt");
+    std::fs::write(&taken, "someone else").unwrap();
+    let mut next = 1;
+    let path =
+        candidacy::save::save_numbered(dir.path(), "20261121-080405", &mut next, "txt", b"new")
+            .unwrap();
+    assert_eq!(path, dir.path().join("candidacy-20261121-080405-002.txt"));
+    assert_eq!(next, 3);
+    assert_eq!(std::fs::read_to_string(&taken).unwrap(), "someone else");
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), "new");
 }

@@ -483,31 +483,38 @@ fn with_no_color_the_several_choice_cursor_row_is_marked() {
 
 #[test]
 fn on_a_terminal_the_summary_ends_with_the_action_and_the_outcome() {
-    // The summary is far longer than a screen: its last lines repeat what
-    // to do and the outcome, so they are on screen when it ends.
-    let mut p = spawn_asking(&[], &["--no-review", "--color", "never", "--details"]);
-    let all = p.exp_eof().unwrap();
-    let lines: Vec<&str> = all
-        .lines()
-        .map(str::trim_end)
-        .filter(|l| !l.is_empty())
-        .collect();
-    assert!(lines.len() > 60, "{all}");
-    let n = lines.len();
-    assert_eq!(
-        lines[n - 2],
-        "If you want to go ahead, book an evaluation with a clinician."
-    );
-    assert_eq!(
-        lines[n - 1],
-        "Outcome: May be suitable, to be checked by a clinician"
-    );
-    // It opens with them too.
-    assert_eq!(
-        lines[0],
-        "If you want to go ahead, book an evaluation with a clinician."
-    );
-    assert_eq!(exit_code(&p), 0);
+    // The details, and the short summary too, are longer than a 24-row
+    // screen: their last lines repeat what to do and the outcome, so they
+    // are on screen when the program ends.
+    for details in [true, false] {
+        let mut args = vec!["--no-review", "--color", "never"];
+        if details {
+            args.push("--details");
+        }
+        let mut p = spawn_asking(&[], &args);
+        let all = p.exp_eof().unwrap();
+        let lines: Vec<&str> = all
+            .lines()
+            .map(str::trim_end)
+            .filter(|l| !l.is_empty())
+            .collect();
+        assert!(lines.len() > if details { 60 } else { 24 }, "{all}");
+        let n = lines.len();
+        assert_eq!(
+            lines[n - 2],
+            "If you want to go ahead, book an evaluation with a clinician."
+        );
+        assert_eq!(
+            lines[n - 1],
+            "Outcome: May be suitable, to be checked by a clinician"
+        );
+        // It opens with them too.
+        assert_eq!(
+            lines[0],
+            "If you want to go ahead, book an evaluation with a clinician."
+        );
+        assert_eq!(exit_code(&p), 0);
+    }
 }
 
 /// The interview on a pseudo-terminal `columns` wide and 40 rows high

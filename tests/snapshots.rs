@@ -400,3 +400,51 @@ fn the_reason_for_a_fallback_is_rendered_in_text_and_json() {
         assert_eq!(json["outcome"], "clinician-review");
     }
 }
+
+/// A patient's short text summary for each kind of clinician-review reason
+/// the examples do not show: a health condition the clinician must know
+/// about (with the medicine sentence), a problem neither source lists, an
+/// infection answered "not sure", and more reasons than the summary lists.
+#[test]
+fn short_summaries_for_each_kind_of_clinician_review_reason() {
+    let base = [
+        ("warning_signs", "none"),
+        ("condition", "knee-arthritis"),
+        ("duration", "over-a-year"),
+        ("severity", "moderate"),
+        ("imaging", "moderate"),
+        ("age", "54"),
+        ("active_infection", "no"),
+        ("health", "none"),
+        ("prior_treatments", "rest"),
+    ];
+    let cases: [(&str, &[(&str, &str)]); 4] = [
+        ("health-blood-thinner", &[("health", "blood-thinner")]),
+        ("condition-not-listed", &[("condition", "other")]),
+        ("infection-unsure", &[("active_infection", "unsure")]),
+        (
+            "many-reasons",
+            &[
+                ("health", "blood-thinner,bleeding-disorder,cancer,pregnant"),
+                ("active_infection", "unsure"),
+                ("prior_treatments", "none"),
+            ],
+        ),
+    ];
+    for (name, changes) in cases {
+        let mut command = cargo_bin_cmd!("candidacy");
+        command.env("TZ", "UTC");
+        for (question, value) in base {
+            let value = changes
+                .iter()
+                .find(|(q, _)| *q == question)
+                .map_or(value, |(_, v)| *v);
+            command.args(["-a", &format!("{question}={value}")]);
+        }
+        let output = command.output().unwrap();
+        assert_eq!(output.status.code(), Some(0), "{name}");
+        let text = redact(&String::from_utf8(output.stdout).unwrap());
+        assert!(text.lines().count() <= 60, "{name}: {text}");
+        insta::assert_snapshot!(format!("brief-{name}"), text);
+    }
+}

@@ -297,11 +297,14 @@ fn screen(args: &ScreenArgs) -> anyhow::Result<()> {
                 if prompter.is_none() && (args.plain || menus) {
                     interview::install_interrupt_handler()?;
                     prompter = Some(if args.plain {
-                        Box::new(interview::Plain::new(
-                            &rules.text,
-                            std::io::stdin().lock(),
-                            std::io::stderr(),
-                        ))
+                        Box::new(
+                            interview::Plain::new(
+                                &rules.text,
+                                std::io::stdin().lock(),
+                                std::io::stderr(),
+                            )
+                            .clearing(std::io::stderr().is_terminal()),
+                        )
                     } else {
                         Box::new(interview::Terminal::new(&rules.text))
                     });

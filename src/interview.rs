@@ -1120,6 +1120,8 @@ pub struct Plain<R, W> {
     input: R,
     output: W,
     text: Text,
+    /// Whether `output` is a terminal to clear between people.
+    clears: bool,
 }
 
 /// What a typed line means at a plain prompt.
@@ -1141,7 +1143,17 @@ impl<R: BufRead, W: Write> Plain<R, W> {
             input,
             output,
             text: text.clone(),
+            clears: false,
         }
+    }
+
+    /// Clears the screen and its scrollback between people (`--repeat`)
+    /// when `output` is a terminal, as the menus do: the one time `--plain`
+    /// writes an escape sequence, so the next person cannot scroll back to
+    /// the last one's answers. Never for a file or a pipe.
+    pub fn clearing(mut self, terminal: bool) -> Self {
+        self.clears = terminal;
+        self
     }
 
     fn write(&mut self, text: &str) -> Result<(), Error> {
@@ -1423,6 +1435,16 @@ impl<R: BufRead, W: Write> Prompter for Plain<R, W> {
 
     fn finish(&mut self) -> Result<(), Error> {
         self.write("")
+    }
+
+    fn clear(&mut self) -> Result<(), Error> {
+        if !self.clears {
+            return Ok(());
+        }
+        self.output
+            .write_all(b"\x1b[H\x1b[2J\x1b[3J")
+            .and_then(|()| self.output.flush())
+            .map_err(terminal_error)
     }
 }
 

@@ -683,3 +683,25 @@ fn while_changing_an_answer_from_the_review_esc_keeps_it_and_returns_there() {
     p.exp_eof().unwrap();
     assert_eq!(exit_code(&p), 0);
 }
+
+#[test]
+fn plain_repeat_on_a_terminal_clears_between_people_too() {
+    let mut p = spawn(&["--plain", "--repeat", "--no-review", "--format", "json"]);
+    // Person 1 has a fever (the questions end there); then "yes, next".
+    p.exp_string("8. None of these").unwrap();
+    send(&mut p, "2\r");
+    p.exp_string("\"warning_signs\"").unwrap();
+    p.exp_string("2. No, quit").unwrap();
+    send(&mut p, "1\r");
+    // Cleared, screen and scrollback, before the next person's first
+    // question; nothing of person 1 comes after it.
+    p.exp_string("\x1b[H\x1b[2J\x1b[3J").unwrap();
+    let next = p.exp_string("8. None of these").unwrap();
+    assert!(next.contains("Question 1 of 9"), "{next:?}");
+    assert!(
+        !next.contains("urgent-care") && !next.contains("\"warning_signs\""),
+        "{next:?}"
+    );
+    send(&mut p, "\x03");
+    p.exp_eof().unwrap();
+}

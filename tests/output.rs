@@ -253,6 +253,8 @@ fn output_dir_keeps_a_handout_per_person_named_by_time_and_number() {
     let stderr = String::from_utf8(output.stderr).unwrap();
     assert_eq!(output.status.code(), Some(0), "{stderr}");
     assert!(output.stdout.is_empty(), "nothing on standard output");
+    // Standard error is a pipe here: `--plain` clears only a terminal.
+    assert!(!stderr.contains('\x1b'), "{stderr:?}");
     let mode = |path: &Path| std::fs::metadata(path).unwrap().permissions().mode() & 0o777;
     assert_eq!(mode(&folder), 0o700);
     let mut names: Vec<String> = std::fs::read_dir(&folder)

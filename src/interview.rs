@@ -12,8 +12,8 @@
 use std::io::{BufRead, IsTerminal, Write};
 
 use console::{Key, Term};
+use dialoguer::Select;
 use dialoguer::theme::{ColorfulTheme, Theme};
-use dialoguer::{MultiSelect, Select};
 
 use crate::answers::{self, AnswerSet, Answers, Value};
 use crate::error::{Error, exit};
@@ -647,6 +647,8 @@ pub struct Terminal {
     /// Rows of the notice shown under the question on screen now (an
     /// answer refused), which the next notice or the answer replaces.
     notice: usize,
+    /// The row the cursor of the last several-choice list was on.
+    several_cursor: usize,
 }
 
 impl std::fmt::Debug for Terminal {
@@ -666,6 +668,7 @@ impl Terminal {
             answered: Vec::new(),
             last_report: 0,
             notice: 0,
+            several_cursor: 0,
         }
     }
 
@@ -885,6 +888,78 @@ impl Terminal {
         }
     }
 
+    /// A several-choice list under `prompt`: the options marked (Space)
+    /// and the row the cursor was on when Enter was pressed, or `None` on
+    /// Esc where `can_go_back`. The cursor starts on row `start`. Our own
+    /// list rather than dialoguer's `MultiSelect`, which always starts on
+    /// the first row. Each row shows the cursor mark (`❯`) and its check
+    /// box; long labels wrap between words. Up and Down wrap around; Home
+    /// and End go to the first and last row.
+    fn read_several(
+        &self,
+        prompt: &str,
+        labels: &[String],
+        checked: &[bool],
+        start: usize,
+        can_go_back: bool,
+    ) -> Result<Option<(Vec<usize>, usize)>, Error> {
+        let prompt = sanitize(prompt).into_owned();
+        let items = self.items(labels, 4);
+        let mut marks: Vec<bool> = (0..items.len())
+            .map(|i| checked.get(i).copied().unwrap_or(false))
+            .collect();
+        let last = items.len().saturating_sub(1);
+        let mut cursor = start.min(last);
+        let mut drawn = 0;
+        self.term.hide_cursor().map_err(terminal_error)?;
+        let result = loop {
+            let mut lines = String::new();
+            // Writing into a String cannot fail.
+            let _ = self.theme.format_multi_select_prompt(&mut lines, &prompt);
+            for (i, item) in items.iter().enumerate() {
+                lines.push('\n');
+                let _ = self.theme.format_multi_select_prompt_item(
+                    &mut lines,
+                    item,
+                    marks[i],
+                    i == cursor,
+                );
+            }
+            if drawn > 0 {
+                self.term.clear_last_lines(drawn).map_err(terminal_error)?;
+            }
+            self.term.write_line(&lines).map_err(terminal_error)?;
+            drawn = self.rows(&console::strip_ansi_codes(&lines));
+            match self.term.read_key().map_err(terminal_error)? {
+                Key::ArrowUp | Key::BackTab => cursor = if cursor == 0 { last } else { cursor - 1 },
+                Key::ArrowDown | Key::Tab => cursor = if cursor == last { 0 } else { cursor + 1 },
+                Key::Home | Key::PageUp => cursor = 0,
+                Key::End | Key::PageDown => cursor = last,
+                Key::Char(' ') if !marks.is_empty() => marks[cursor] = !marks[cursor],
+                Key::Enter => {
+                    let chosen: Vec<usize> = (0..marks.len()).filter(|&i| marks[i]).collect();
+                    break Some((chosen, cursor));
+                }
+                Key::Escape if can_go_back => break None,
+                _ => {}
+            }
+        };
+        self.term.clear_last_lines(drawn).map_err(terminal_error)?;
+        self.term.show_cursor().map_err(terminal_error)?;
+        if let Some((chosen, _)) = &result {
+            let selected: Vec<&str> = chosen
+                .iter()
+                .filter_map(|&i| labels.get(i).map(String::as_str))
+                .collect();
+            let mut report = String::new();
+            let _ =
+                self.theme
+                    .format_multi_select_prompt_selection(&mut report, &prompt, &selected);
+            self.term.write_line(&report).map_err(terminal_error)?;
+        }
+        Ok(result)
+    }
+
     /// A menu of `items` under `prompt`; `None` on Esc.
     fn select(
         &self,
@@ -925,24 +1000,25 @@ impl Prompter for Terminal {
         ask: &Ask<'_>,
         options: &[AnswerOption],
         checked: &[bool],
-        _keep: bool,
+        keep: bool,
     ) -> Result<Reply<Vec<usize>>, Error> {
         if self.current == 0 {
             let hint = self.text.multi_hint.clone();
             self.header(ask, Some(&hint), true)?;
         }
         let labels = labels(options);
-        // "❯ ⬚ " before each item.
-        let items: Vec<(String, bool)> = self
-            .items(&labels, 4)
-            .into_iter()
-            .zip(checked.iter().copied())
-            .collect();
-        let chosen = MultiSelect::with_theme(&self.theme)
-            .with_prompt(sanitize(ask.prompt))
-            .items_checked(items)
-            .interact_on_opt(&self.term)
-            .map_err(dialoguer_error)?;
+        // Asked again after a refused answer: the cursor stays on the row
+        // it was on, so a Space meant to fix the answer changes that row
+        // and not the first one.
+        let start = if keep { 0 } else { self.several_cursor };
+        let chosen =
+            match self.read_several(ask.prompt, &labels, checked, start, ask.can_go_back)? {
+                Some((chosen, cursor)) => {
+                    self.several_cursor = cursor;
+                    Some(chosen)
+                }
+                None => None,
+            };
         let answer = chosen
             .iter()
             .flatten()

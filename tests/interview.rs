@@ -614,7 +614,7 @@ fn esc_on_the_age_question_goes_back_to_the_question_before() {
 }
 
 #[test]
-fn a_refused_several_choice_answer_shows_one_message_until_it_is_fixed() {
+fn a_refused_several_choice_answer_keeps_the_cursor_and_shows_one_message_until_fixed() {
     let dir = std::env::temp_dir().join(format!("candidacy-refused-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let saved = dir.join("summary.txt");
@@ -645,9 +645,10 @@ fn a_refused_several_choice_answer_shows_one_message_until_it_is_fixed() {
         .filter(|r| r.contains("cannot be combined"))
         .count();
     assert_eq!(shown, 1, "{}", rows.join("\n"));
-    // Fixed (the mark on "None of these", the last row, taken off): the
+    // Fixed: the cursor is still on "None of these", where Enter was
+    // pressed, so Space takes its mark off (not the first row's). The
     // message goes.
-    send(&mut p, &format!("{} {ENTER}", DOWN.repeat(7)));
+    send(&mut p, &format!(" {ENTER}"));
     seen.push_str(&p.exp_eof().unwrap());
     let rows = screen(&seen, 80);
     assert!(

@@ -158,6 +158,9 @@ struct ClaimOut<'a> {
     topic: &'a str,
     promise: Side<'a>,
     evidence: Side<'a>,
+    /// Both sides in one sentence, as the short summary says them; `null`
+    /// where the rule set gives none.
+    brief: Option<&'a str>,
 }
 
 /// One side of a claim: its words and citations.
@@ -261,6 +264,7 @@ pub fn render(report: &Report<'_>) -> String {
                     text: &claim.evidence,
                     citations: citations(rules, &claim.evidence_citations),
                 },
+                brief: claim.brief.as_deref(),
             })
             .collect(),
         before_you_book: rules

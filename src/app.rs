@@ -278,6 +278,7 @@ fn screen(args: &ScreenArgs) -> anyhow::Result<()> {
     interview::set_colors(stdout_color, !args.plain && color(&std::io::stderr()));
     let flow = interview::Flow {
         review: !args.no_review,
+        saves: args.output_file().is_some() || args.output_dir.is_some(),
     };
 
     let given = given_answers(&rules, args)?;

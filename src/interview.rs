@@ -133,6 +133,9 @@ pub trait Prompter {
 pub struct Flow {
     /// Show every answer for confirming before the summary.
     pub review: bool,
+    /// The summary is saved to a file (`--output`, `--output-dir`): the
+    /// first screen says so instead of saying that nothing is saved.
+    pub saves: bool,
 }
 
 /// Asks every question that `given` leaves open and that is asked (its
@@ -176,6 +179,14 @@ pub fn collect(
             &[
                 ("count", &count.to_string()),
                 ("minutes", &minutes.to_string()),
+                (
+                    "saving",
+                    if flow.saves {
+                        &rules.text.summary_saved
+                    } else {
+                        &rules.text.not_saved
+                    },
+                ),
             ],
         ))?;
     }
@@ -896,7 +907,7 @@ impl Terminal {
     /// box; long labels wrap between words. Up and Down wrap around; Home
     /// and End go to the first and last row.
     fn read_several(
-        &self,
+        &mut self,
         prompt: &str,
         labels: &[String],
         checked: &[bool],
@@ -935,7 +946,19 @@ impl Terminal {
                 Key::ArrowDown | Key::Tab => cursor = if cursor == last { 0 } else { cursor + 1 },
                 Key::Home | Key::PageUp => cursor = 0,
                 Key::End | Key::PageDown => cursor = last,
-                Key::Char(' ') if !marks.is_empty() => marks[cursor] = !marks[cursor],
+                Key::Char(' ') if !marks.is_empty() => {
+                    marks[cursor] = !marks[cursor];
+                    // The notice above the list was about the answer as it
+                    // was: it goes with the first change.
+                    if self.notice > 0 {
+                        let notice = std::mem::take(&mut self.notice);
+                        self.term
+                            .clear_last_lines(drawn + notice)
+                            .map_err(terminal_error)?;
+                        self.current = self.current.saturating_sub(notice);
+                        drawn = 0;
+                    }
+                }
                 Key::Enter => {
                     let chosen: Vec<usize> = (0..marks.len()).filter(|&i| marks[i]).collect();
                     break Some((chosen, cursor));
@@ -1632,8 +1655,14 @@ mod tests {
         }
     }
 
-    const NO_REVIEW: Flow = Flow { review: false };
-    const REVIEW: Flow = Flow { review: true };
+    const NO_REVIEW: Flow = Flow {
+        review: false,
+        saves: false,
+    };
+    const REVIEW: Flow = Flow {
+        review: true,
+        saves: false,
+    };
 
     fn script(steps: Vec<Step>) -> Script {
         Script {
@@ -1688,8 +1717,19 @@ mod tests {
             intro.contains("up to 9 short questions, about 3 minutes"),
             "{intro}"
         );
-        assert!(intro.contains("Nothing you answer is saved"), "{intro}");
+        assert!(intro.contains(&rules.text.not_saved), "{intro}");
+        assert!(!intro.contains(&rules.text.summary_saved), "{intro}");
         assert!(intro.contains("Ctrl-C"), "{intro}");
+        // With the summary saved to a file, it says so instead.
+        let mut prompter = script(vec![Step::Several(Reply::Answer(vec![fever]))]);
+        let saving = Flow {
+            saves: true,
+            ..NO_REVIEW
+        };
+        collect(&rules, Answers::new(&rules), &mut prompter, saving).unwrap();
+        let intro = &prompter.intros[0];
+        assert!(intro.contains(&rules.text.summary_saved), "{intro}");
+        assert!(!intro.contains(&rules.text.not_saved), "{intro}");
         // One question left open: no first screen.
         let mut prompter = script(vec![Step::Number("54")]);
         collect(

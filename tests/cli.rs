@@ -1631,7 +1631,7 @@ fn the_urgent_handout_puts_where_to_get_care_above_the_disclaimer() {
 /// The short summary lists three and counts the other two, which the
 /// details show; none is dropped without a word.
 #[test]
-fn the_short_summary_lists_at_most_four_reasons_and_counts_the_rest() {
+fn the_short_summary_lists_at_most_four_reasons_and_counts_the_rest_the_handout_all() {
     let args = [
         "warning_signs=none",
         "condition=knee-arthritis",
@@ -1677,6 +1677,14 @@ fn the_short_summary_lists_at_most_four_reasons_and_counts_the_rest() {
     assert_eq!(listed.len(), 4, "{text}");
     assert_eq!(listed[..3], reasons[..3], "{text}");
     assert_eq!(listed[3], "And 2 more, in the details.");
+    // The printed handout has no details to turn to: it lists every reason,
+    // above its closed block of details.
+    let page = run(&["--format", "html"]);
+    let short = page.split_once("<details").unwrap().0;
+    for reason in &reasons {
+        assert!(short.contains(&format!("<li>{reason}</li>")), "{reason}: {short}");
+    }
+    assert!(!short.contains("more, in the details"), "{short}");
     let details = run(&["--details", "--format", "markdown"]);
     let joined = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
     for finding in json["findings"].as_array().unwrap() {
@@ -1687,4 +1695,52 @@ fn the_short_summary_lists_at_most_four_reasons_and_counts_the_rest() {
             );
         }
     }
+}
+
+/// Under "Why", what the clinician must know (a health condition trials
+/// left out, `priority = 1`) comes before what is merely not known, though
+/// the rule files list it later.
+#[test]
+fn the_short_summary_lists_what_the_clinician_must_know_first() {
+    let args = [
+        "warning_signs=none",
+        "condition=knee-arthritis",
+        "duration=unsure",
+        "severity=moderate",
+        "imaging=moderate",
+        "age=54",
+        "active_infection=no",
+        "health=pregnant",
+        "prior_treatments=rest",
+    ];
+    let run = |extra: &[&str]| {
+        let mut command = candidacy();
+        for answer in args {
+            command.args(["-a", answer]);
+        }
+        let output = command.args(extra).output().unwrap();
+        assert_eq!(output.status.code(), Some(0));
+        String::from_utf8(output.stdout).unwrap()
+    };
+    let json: serde_json::Value = serde_json::from_str(&run(&["--format", "json"])).unwrap();
+    let rules: Vec<&str> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap())
+        .collect();
+    let at = |id: &str| rules.iter().position(|r| *r == id).unwrap();
+    assert!(at("duration-unsure") < at("health-pregnant"), "{rules:?}");
+    let reason = |id: &str| {
+        json["findings"][at(id)]["reason"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+    let text = run(&[]);
+    let position = |reason: &str| text.find(reason).unwrap_or_else(|| panic!("{reason}: {text}"));
+    assert!(
+        position(&reason("health-pregnant")) < position(&reason("duration-unsure")),
+        "{text}"
+    );
 }

@@ -302,13 +302,13 @@ fn verdict_and_promise_words_are_errors_naming_the_rule() {
         ),
         (
             "text `title` uses “candidacy”",
-            "text.toml:8:10",
-            "8 | title = \"Candidacy: ",
+            "text.toml:10:10",
+            "10 | title = \"Candidacy: ",
         ),
         (
             "level `may-be-suitable` label uses “eligible”",
-            "text.toml:105:10",
-            "105 | label = \"Eligible, ",
+            "text.toml:107:10",
+            "107 | label = \"Eligible, ",
         ),
     ] {
         let at = stderr

@@ -647,8 +647,16 @@ fn a_refused_several_choice_answer_keeps_the_cursor_and_shows_one_message_until_
     assert_eq!(shown, 1, "{}", rows.join("\n"));
     // Fixed: the cursor is still on "None of these", where Enter was
     // pressed, so Space takes its mark off (not the first row's). The
-    // message goes.
-    send(&mut p, &format!(" {ENTER}"));
+    // message goes with the change, before Enter.
+    send(&mut p, " ");
+    upto(&mut p, &mut seen, &bytes("❯ ⬚ None of these"));
+    let rows = screen(&seen, 80);
+    assert!(
+        !rows.iter().any(|r| r.contains("cannot be combined")),
+        "{}",
+        rows.join("\n")
+    );
+    send(&mut p, ENTER);
     seen.push_str(&p.exp_eof().unwrap());
     let rows = screen(&seen, 80);
     assert!(

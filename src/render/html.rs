@@ -28,7 +28,8 @@ struct Handout<'a> {
 /// only if a value cannot be displayed, which no `String` does; the error is
 /// passed on rather than printing a page without its disclaimer.
 pub fn render(report: &Report<'_>) -> Result<String, askama::Error> {
-    let view = View::new(report);
+    // Every reason: the details block is not printed.
+    let view = View::with_reasons(report, None);
     let details = report.brief().then(|| {
         View::new(&Report {
             details: true,

@@ -173,20 +173,23 @@ impl Report<'_> {
         })
     }
 
-    /// The short summary's reasons for its outcome, at most
-    /// [`MAX_REASONS`] lines: each finding of [`Report::why`] in one line
-    /// (its `reason`), then what raised the outcome to clinician review
-    /// ([`Report::fallback_lines`]). When there are more, the last line
-    /// counts the rest, which the details show. With the citations of the
-    /// findings listed, for one line naming their sources.
-    pub fn reasons(&self) -> Reasons<'_> {
-        let why: Vec<&Rule> = self.why().collect();
+    /// The short summary's reasons for its outcome: each finding of
+    /// [`Report::why`] in one line (its `reason`), the most serious level
+    /// first and, within a level, the higher `priority` first; then what
+    /// raised the outcome to clinician review ([`Report::fallback_lines`]).
+    /// With `most` (the screen's [`MAX_REASONS`]) and more reasons than
+    /// that, the last line counts the rest, which the details show. With
+    /// the citations of the findings listed, for one line naming their
+    /// sources.
+    pub fn reasons(&self, most: Option<usize>) -> Reasons<'_> {
+        let mut why: Vec<&Rule> = self.why().collect();
+        // Stable: rule order within the same level and priority.
+        why.sort_by(|a, b| b.level.cmp(&a.level).then(b.priority.cmp(&a.priority)));
         let fallback = self.fallback_lines();
         let total = why.len() + fallback.len();
-        let shown = if total <= MAX_REASONS {
-            total
-        } else {
-            MAX_REASONS - 1
+        let shown = match most {
+            Some(most) if total > most => most.saturating_sub(1).max(1),
+            _ => total,
         };
         let mut lines: Vec<String> = why
             .iter()

@@ -283,7 +283,7 @@ fn brief(report: &Report<'_>, out: &mut Out, width: u16) {
         out.paragraph(&warning);
     }
     out.heading(&text.why_heading, '-');
-    let reasons = report.reasons();
+    let reasons = report.reasons(Some(crate::render::MAX_REASONS));
     for line in &reasons.lines {
         out.hanging("- ", line);
     }

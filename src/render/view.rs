@@ -136,8 +136,16 @@ fn clean(text: &str) -> String {
 }
 
 impl View {
-    /// The content of `report`.
+    /// The content of `report`, the short summary's reasons at most
+    /// [`MAX_REASONS`](super::MAX_REASONS) lines, as on a screen.
     pub fn new(report: &Report<'_>) -> View {
+        View::with_reasons(report, Some(super::MAX_REASONS))
+    }
+
+    /// The content of `report`, the short summary's reasons at most `most`
+    /// lines (all of them with `None`: a printed handout has no details to
+    /// turn to).
+    pub fn with_reasons(report: &Report<'_>, most: Option<usize>) -> View {
         let rules = report.rules;
         let text = &rules.text;
         let assessment = report.assessment;
@@ -180,7 +188,7 @@ impl View {
             .filter(|r| report.shows(r))
             .collect();
         let (reasons, reasons_from) = if brief {
-            let reasons = report.reasons();
+            let reasons = report.reasons(most);
             let from = (!reasons.citations.is_empty())
                 .then(|| clean(&report.from_line(reasons.citations)));
             (reasons.lines.iter().map(|l| clean(l)).collect(), from)

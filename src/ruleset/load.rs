@@ -1113,6 +1113,7 @@ impl Builder<'_> {
                 conflict,
                 action: r.action.map(Spanned::into_inner),
                 reason: r.reason.map(Spanned::into_inner),
+                priority: r.priority,
                 procedure,
                 when,
                 citations,

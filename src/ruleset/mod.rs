@@ -212,6 +212,11 @@ pub struct Text {
     /// `{count}` questions at most, about `{minutes}` minutes: the first
     /// screen of an interview.
     pub intro: String,
+    /// In `intro` as `{saving}`: nothing is written.
+    pub not_saved: String,
+    /// In `intro` as `{saving}` with `--output` or `--output-dir`: the
+    /// summary is saved.
+    pub summary_saved: String,
     pub outcome_heading: String,
     pub findings_heading: String,
     pub info_heading: String,
@@ -577,6 +582,11 @@ pub struct Rule {
     /// patient's short summary ("You were not sure how long you have had
     /// this problem."); the message when there is none.
     pub reason: Option<String>,
+    /// Among the reasons of the same level, those of a higher priority are
+    /// listed first (what the clinician must know, such as a health
+    /// condition trials left out, before what is merely not known); 0
+    /// when not given.
+    pub priority: u8,
     /// An `info` note about the procedure or recovery: left out of a
     /// patient's summary whose outcome says the therapy is not for now.
     pub procedure: bool,

@@ -139,6 +139,8 @@ pub(crate) struct RawRule {
     pub action: Option<Spanned<String>>,
     pub reason: Option<Spanned<String>>,
     #[serde(default)]
+    pub priority: u8,
+    #[serde(default)]
     pub procedure: Option<Spanned<bool>>,
     #[serde(default)]
     pub cite: Vec<Spanned<RawCitation>>,

@@ -1682,7 +1682,10 @@ fn the_short_summary_lists_at_most_four_reasons_and_counts_the_rest_the_handout_
     let page = run(&["--format", "html"]);
     let short = page.split_once("<details").unwrap().0;
     for reason in &reasons {
-        assert!(short.contains(&format!("<li>{reason}</li>")), "{reason}: {short}");
+        assert!(
+            short.contains(&format!("<li>{reason}</li>")),
+            "{reason}: {short}"
+        );
     }
     assert!(!short.contains("more, in the details"), "{short}");
     let details = run(&["--details", "--format", "markdown"]);
@@ -1738,7 +1741,10 @@ fn the_short_summary_lists_what_the_clinician_must_know_first() {
             .to_owned()
     };
     let text = run(&[]);
-    let position = |reason: &str| text.find(reason).unwrap_or_else(|| panic!("{reason}: {text}"));
+    let position = |reason: &str| {
+        text.find(reason)
+            .unwrap_or_else(|| panic!("{reason}: {text}"))
+    };
     assert!(
         position(&reason("health-pregnant")) < position(&reason("duration-unsure")),
         "{text}"

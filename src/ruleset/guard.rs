@@ -885,18 +885,23 @@ mod mutation_tests {
                 && found[0].contains("--> text.toml:"),
             "{found:?}"
         );
-        let found = errors(
-            None,
-            "[[rule]]\nid = \"r\"\nlevel = \"info\"\naction = \"\"\nmessage = \"M.\"\nalways = true\n\
-             cite = [{ source = \"defiage\", quote = \"Knee osteoarthritis\" }]\n",
-        );
-        assert!(
-            found
-                .iter()
-                .any(|e| e.starts_with("rule `r` has an empty action")
-                    && e.contains("--> extra.toml:4:")),
-            "{found:?}"
-        );
+        // Empty, or only characters that show nothing (a zero width space).
+        for action in ["\"\"", "\"\\u200B \""] {
+            let found = errors(
+                None,
+                &format!(
+                    "[[rule]]\nid = \"r\"\nlevel = \"info\"\naction = {action}\nmessage = \"M.\"\nalways = true\n\
+                     cite = [{{ source = \"defiage\", quote = \"Knee osteoarthritis\" }}]\n"
+                ),
+            );
+            assert!(
+                found
+                    .iter()
+                    .any(|e| e.starts_with("rule `r` has an empty action")
+                        && e.contains("--> extra.toml:4:")),
+                "{action}: {found:?}"
+            );
+        }
         // A rule's action is read like every other sentence a person reads.
         let found = errors(
             None,
@@ -929,10 +934,19 @@ mod mutation_tests {
                 && found.contains("--> extra.toml:4:10"),
             "{found}"
         );
-        let found = first(errors(None, &rule("clinician-review", "\" \"")));
+        for empty in ["\" \"", "\"\\u200B\"", "\"\\u2060 \\u00AD\""] {
+            let found = first(errors(None, &rule("clinician-review", empty)));
+            assert!(
+                found.starts_with("rule `r` has an empty reason")
+                    && found.contains("--> extra.toml:4:"),
+                "{empty}: {found}"
+            );
+        }
+        // A whole message belongs in `message`.
+        let long = format!("\"{}\"", "Word ".repeat(60));
+        let found = first(errors(None, &rule("clinician-review", &long)));
         assert!(
-            found.starts_with("rule `r` has an empty reason")
-                && found.contains("--> extra.toml:4:"),
+            found.starts_with("rule `r`: a `reason` is one short line"),
             "{found}"
         );
         let found = first(errors(

@@ -24,6 +24,18 @@ use super::{
     QuestionKind, Rule, RuleSet, Source, SourceKind, Test, Text,
 };
 
+/// Whether `text` shows nothing: empty, or only spaces and characters that
+/// are removed before anything is shown (controls, bidirectional formatting,
+/// zero width spaces and the like, see `crate::sanitize`). Such a
+/// disclaimer, message or action would print as a blank line.
+fn blank(text: &str) -> bool {
+    crate::sanitize::sanitize(text).trim().is_empty()
+}
+
+/// The longest `reason`: a short line (two lines of an 80-column terminal
+/// at most, with room for a translation); the `message` says the rest.
+const MAX_REASON_CHARS: usize = 200;
+
 /// One rule file's name (as shown in messages) and contents.
 #[derive(Debug, Clone)]
 pub struct RuleFile {
@@ -479,14 +491,14 @@ impl Builder<'_> {
     }
 
     fn meta(&mut self, file: usize, raw: super::raw::RawMeta) -> Option<Meta> {
-        if raw.disclaimer.get_ref().trim().is_empty() {
+        if blank(raw.disclaimer.get_ref()) {
             self.error(
                 file,
                 raw.disclaimer.span(),
                 "the disclaimer is empty".to_owned(),
             );
         }
-        if raw.version.get_ref().trim().is_empty() {
+        if blank(raw.version.get_ref()) {
             self.error(file, raw.version.span(), "the version is empty".to_owned());
         }
         let reviewed = self.date(file, &raw.reviewed, "reviewed");
@@ -539,7 +551,7 @@ impl Builder<'_> {
             let Some((id, _)) = self.new_id(file, &q.id, "question", &mut seen) else {
                 continue;
             };
-            if q.prompt.get_ref().trim().is_empty() {
+            if blank(q.prompt.get_ref()) {
                 self.error(
                     file,
                     q.prompt.span(),
@@ -710,7 +722,7 @@ impl Builder<'_> {
             let Some((id, origin)) = self.new_id(file, &a.id, "before_you_book", &mut seen) else {
                 continue;
             };
-            if a.text.get_ref().trim().is_empty() {
+            if blank(a.text.get_ref()) {
                 self.error(
                     file,
                     a.text.span(),
@@ -750,7 +762,7 @@ impl Builder<'_> {
                 ("promise", &c.promise),
                 ("evidence", &c.evidence),
             ] {
-                if text.get_ref().trim().is_empty() {
+                if blank(text.get_ref()) {
                     self.error(
                         file,
                         text.span(),
@@ -810,7 +822,7 @@ impl Builder<'_> {
                 }
             }
             if let Some(brief) = &c.brief
-                && brief.get_ref().trim().is_empty()
+                && blank(brief.get_ref())
             {
                 self.error(
                     file,
@@ -917,7 +929,7 @@ impl Builder<'_> {
                         );
                         continue;
                     }
-                    if option.label.get_ref().trim().is_empty() {
+                    if blank(option.label.get_ref()) {
                         self.error(
                             file,
                             option.label.span(),
@@ -1046,7 +1058,7 @@ impl Builder<'_> {
             let Some((id, origin)) = self.new_id(file, &r.id, "rule", &mut seen) else {
                 continue;
             };
-            if r.message.get_ref().trim().is_empty() {
+            if blank(r.message.get_ref()) {
                 self.error(
                     file,
                     r.message.span(),
@@ -1057,7 +1069,7 @@ impl Builder<'_> {
             let citations = self.citations(file, "rule", &id, &r.cite, rule_span, sources);
             let conflict = self.conflict(file, &r, &citations);
             if let Some(action) = &r.action
-                && action.get_ref().trim().is_empty()
+                && blank(action.get_ref())
             {
                 self.error(
                     file,
@@ -1071,11 +1083,11 @@ impl Builder<'_> {
                     Some(format!(
                         "rule `{id}`: a `reason` says in one line why a summary has its outcome, and an `info` rule never decides one; remove it"
                     ))
-                } else if words.trim().is_empty() {
+                } else if blank(words) {
                     Some(format!(
                         "rule `{id}` has an empty reason; give the words, or remove it"
                     ))
-                } else if words.contains(['\n', '\r']) {
+                } else if words.contains(['\n', '\r']) || words.chars().count() > MAX_REASON_CHARS {
                     Some(format!(
                         "rule `{id}`: a `reason` is one short line; the `message` holds the whole explanation"
                     ))
@@ -1400,7 +1412,7 @@ impl Builder<'_> {
                 );
                 continue;
             };
-            if cite.quote.get_ref().trim().is_empty() {
+            if blank(cite.quote.get_ref()) {
                 self.error(
                     file,
                     cite.quote.span(),
@@ -1421,7 +1433,7 @@ impl Builder<'_> {
         let mut cited: Vec<usize> = citations.iter().map(|c| c.source).collect();
         cited.sort_unstable();
         cited.dedup();
-        if topic.get_ref().trim().is_empty() {
+        if blank(topic.get_ref()) {
             self.error(file, topic.span(), "the conflict topic is empty".to_owned());
         } else if cited.len() < 2 {
             self.error(
@@ -1626,7 +1638,16 @@ mod tests {
             .find("\"\"\"")
             .map_or(0, |at| start + 17 + at + 3);
         assert!(end > start, "found the disclaimer");
-        for blank in ["\"\"", "\"   \"", "\"\\n\\t \"", "\"\"\"\n  \n\"\"\""] {
+        // Zero width spaces, a bidirectional mark and a control character
+        // show nothing either.
+        for blank in [
+            "\"\"",
+            "\"   \"",
+            "\"\\n\\t \"",
+            "\"\"\"\n  \n\"\"\"",
+            "\"\\u200B\\u200B\"",
+            "\" \\u200F\\u0007 \"",
+        ] {
             let files = embedded_changed(&|name, text| {
                 let text = if name == "ruleset.toml" {
                     format!("{}disclaimer = {blank}{}", &text[..start], &text[end..])

@@ -1020,3 +1020,66 @@ mod tests {
         );
     }
 }
+
+#[cfg(test)]
+mod mutation_tests {
+    #![allow(clippy::unwrap_used)] // a panic is how a test reports failure
+    use super::*;
+
+    #[test]
+    fn an_index_given_twice_is_in_the_set_once() {
+        let twice = OptionSet::from_indices([2, 5, 2]);
+        assert_eq!(twice, OptionSet::from_indices([2, 5]));
+        assert!(twice.contains(2) && twice.contains(5));
+        assert_eq!(twice.len(), 2);
+    }
+
+    #[test]
+    fn an_index_at_or_past_the_capacity_is_never_a_member() {
+        let every = OptionSet::from_indices(0..OptionSet::CAPACITY);
+        assert!(every.contains(OptionSet::CAPACITY - 1));
+        assert!(!every.contains(OptionSet::CAPACITY));
+        assert!(!every.contains(OptionSet::CAPACITY + 1));
+        assert_eq!(every.iter().count(), OptionSet::CAPACITY);
+    }
+
+    #[test]
+    fn each_kind_of_source_is_named_in_the_rule_files_words() {
+        let rules = RuleSet::embedded().unwrap();
+        let text = &rules.text;
+        let named = [
+            (SourceKind::ClinicMarketing, &text.kind_clinic_marketing),
+            (SourceKind::ClinicalGuidance, &text.kind_clinical_guidance),
+            (SourceKind::Regulator, &text.kind_regulator),
+            (SourceKind::Research, &text.kind_research),
+        ];
+        for (kind, words) in named {
+            assert!(!words.trim().is_empty(), "{kind:?}");
+            assert_eq!(text.source_kind(kind), words.as_str(), "{kind:?}");
+        }
+    }
+
+    #[test]
+    fn a_range_up_to_the_largest_answer_is_described_as_at_least() {
+        let rules = RuleSet::embedded().unwrap();
+        let age = rules.question_index("age").unwrap();
+        let QuestionKind::Number {
+            min: low,
+            max: high,
+        } = rules.questions[age].kind
+        else {
+            panic!("age is a number question");
+        };
+        let describe = |min: i64, max: i64| {
+            Matcher {
+                question: age,
+                test: Test::Range { min, max },
+            }
+            .describe(&rules)
+        };
+        assert_eq!(describe(18, high), "age is at least 18");
+        assert_eq!(describe(18, high + 5), "age is at least 18");
+        assert_eq!(describe(low, 17), "age is at most 17");
+        assert_eq!(describe(18, high - 1), format!("age is 18 to {}", high - 1));
+    }
+}

@@ -346,17 +346,17 @@ fn screen(args: &ScreenArgs) -> anyhow::Result<()> {
                 &rules.text.saved,
                 &[
                     ("path", &path.display().to_string()),
-                    ("outcome", &rules.levels.get(outcome).label),
+                    ("outcome", &rules.levels.get(outcome.level).label),
+                    ("action", &outcome.action),
                 ],
             );
-            tell(&format!("{}\n", crate::sanitize::sanitize(&notice))).map_err(|source| {
-                Error::Output {
-                    what: format!(
-                        "the summary was saved to `{}`, but standard error cannot be written",
-                        path.display()
-                    ),
-                    source,
-                }
+            let notice = interview::for_stderr(&crate::sanitize::sanitize(&notice));
+            tell(&format!("{notice}\n")).map_err(|source| Error::Output {
+                what: format!(
+                    "the summary was saved to `{}`, but standard error cannot be written",
+                    path.display()
+                ),
+                source,
             })?;
         }
         let Some(prompter) = prompter.as_deref_mut().filter(|_| args.repeat) else {
@@ -376,7 +376,7 @@ fn summary(
     args: &ScreenArgs,
     complete: &crate::answers::AnswerSet,
     color: bool,
-) -> anyhow::Result<(String, crate::date::Made, crate::level::Level)> {
+) -> anyhow::Result<(String, crate::date::Made, Outcome)> {
     let made = crate::date::now();
     let assessment = evaluate(rules, complete);
     let explanation = args
@@ -412,8 +412,17 @@ fn summary(
         SummaryFormat::Html => crate::render::html::render(&report)?,
         SummaryFormat::Fhir => crate::render::fhir::response(&report),
     };
-    let outcome = assessment.outcome;
+    let outcome = Outcome {
+        level: assessment.outcome,
+        action: report.action().to_owned(),
+    };
     Ok((summary, made, outcome))
+}
+
+/// A summary's outcome and what to do, for the notice after saving it.
+struct Outcome {
+    level: crate::level::Level,
+    action: String,
 }
 
 /// Whether to color output on a stream: `always`, `never`, or for `auto`

@@ -400,6 +400,19 @@ pub fn stdout_width() -> Option<u16> {
     term.size_checked().map(|(_rows, columns)| columns)
 }
 
+/// `text` as shown on standard error: wrapped between words to the
+/// terminal's width (at most 100 columns) when it is a terminal, as it is
+/// otherwise, so a notice after the interview is not cut mid-word.
+pub fn for_stderr(text: &str) -> String {
+    let term = Term::stderr();
+    match term.size_checked().filter(|_| term.is_term()) {
+        Some((_rows, columns)) => {
+            crate::render::text::wrap(text, usize::from(columns.clamp(20, 100))).join("\n")
+        }
+        None => text.to_owned(),
+    }
+}
+
 /// Turns color on or off for the prompts on standard error and for
 /// anything styled on standard output, whatever the terminal says.
 pub fn set_colors(stdout: bool, stderr: bool) {

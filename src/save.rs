@@ -32,7 +32,7 @@ pub fn check_target(path: &Path, force: bool) -> Result<(), Error> {
         ))),
         Ok(_) => Ok(()),
         Err(e) if e.kind() == io::ErrorKind::NotFound => match folder_of(path).metadata() {
-            Ok(folder) if folder.is_dir() => Ok(()),
+            Ok(folder) if folder.is_dir() => can_write_in(folder_of(path)).map_err(cannot_create),
             Ok(_) => Err(cannot_create(io::Error::new(
                 io::ErrorKind::NotADirectory,
                 "its folder is not a folder",
@@ -53,7 +53,7 @@ pub fn prepare_folder(folder: &Path) -> Result<(), Error> {
         source,
     };
     match std::fs::metadata(folder) {
-        Ok(found) if found.is_dir() => Ok(()),
+        Ok(found) if found.is_dir() => can_write_in(folder).map_err(cannot_create),
         Ok(found) => Err(cannot_create(io::Error::new(
             io::ErrorKind::NotADirectory,
             format!(
@@ -94,6 +94,24 @@ pub fn save_numbered(
             other => return other.map(|()| path),
         }
     }
+}
+
+/// Whether a file can be made in `folder`: a temporary file is made there
+/// (owner-only, as [`save`] makes them) and removed at once. Asked before
+/// the first question, so nobody answers every question only to learn that
+/// the folder is read-only or not theirs.
+fn can_write_in(folder: &Path) -> io::Result<()> {
+    tempfile::Builder::new()
+        .prefix(".candidacy-")
+        .suffix(".part")
+        .tempfile_in(folder)
+        .map(drop)
+        // The error names the temporary file, which means nothing to the
+        // person: keep its kind and a plain reason.
+        .map_err(|e| {
+            let kind = e.kind();
+            io::Error::new(kind, format!("no file can be made in its folder ({kind})"))
+        })
 }
 
 /// The folder a file is saved in (`.` for a bare name).

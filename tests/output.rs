@@ -92,11 +92,13 @@ fn the_notice_after_saving_is_the_rule_sets_saved_text() {
     let (code, stdout, stderr) = screen(dir.path(), &["-o", "summary.txt"]);
     assert_eq!(code, Some(0), "{stderr}");
     assert!(stdout.is_empty());
-    // rules/text.toml: saved = "The summary ({outcome}) is saved in
-    // {path}. ...", with the outcome in words.
+    // rules/text.toml: saved = "{action}\nThe summary ({outcome}) is
+    // saved in {path}. ...": what to do and the outcome in words, so the
+    // front desk need not open the file.
     assert_eq!(
         stderr,
-        "The summary (May be suitable, to be checked by a clinician) is saved in summary.txt. Only your user account can open it.\n"
+        "If you want to go ahead, book an evaluation with a clinician.\n\
+         The summary (May be suitable, to be checked by a clinician) is saved in summary.txt. Only your user account can open it.\n"
     );
     assert!(dir.path().join("summary.txt").is_file());
 }
@@ -285,12 +287,17 @@ fn output_dir_keeps_a_handout_per_person_named_by_time_and_number() {
         let label = &rules.levels.get(level).label;
         let summary = std::fs::read_to_string(&path).unwrap();
         assert!(summary.contains(&format!("Outcome: {label}")), "{summary}");
-        assert!(
-            stderr.contains(&format!(
-                "The summary ({label}) is saved in handouts/{name}."
-            )),
-            "{stderr}"
-        );
+        let action = &rules.levels.get(level).action;
+        let notice = format!("The summary ({label}) is saved in handouts/{name}.");
+        assert!(stderr.contains(&notice), "{stderr}");
+        // What to do comes first; for the urgent one, the fever's own.
+        let before = stderr.split(&notice).next().unwrap_or_default();
+        let first = before.lines().last().unwrap_or_default();
+        if level == candidacy::level::Level::UrgentCare {
+            assert!(first.starts_with("See a doctor today"), "{stderr}");
+        } else {
+            assert_eq!(first, action, "{stderr}");
+        }
     }
     assert!(
         names[0].ends_with("-001.txt") && names[1].ends_with("-002.txt"),
@@ -333,4 +340,32 @@ fn numbered_saves_skip_the_numbers_already_taken() {
     assert_eq!(next, 3);
     assert_eq!(std::fs::read_to_string(&taken).unwrap(), "someone else");
     assert_eq!(std::fs::read_to_string(&path).unwrap(), "new");
+}
+
+/// A folder no file can be made in (here one the kernel owns) is found
+/// before the first question: exit 73, not a missing answer (exit 2) after
+/// the interview.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_folder_that_takes_no_file_is_refused_before_any_question() {
+    for args in [
+        &["-o", "/proc/self/summary.txt"][..],
+        &["--output-dir", "/proc/self"],
+    ] {
+        let output = cargo_bin_cmd!("candidacy")
+            .args(args)
+            .write_stdin("")
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8(output.stderr).unwrap();
+        assert_eq!(output.status.code(), Some(73), "{args:?}: {stderr}");
+        assert!(
+            stderr.contains("no file can be made in its folder"),
+            "{stderr}"
+        );
+        assert!(
+            !stderr.contains(".candidacy-"),
+            "no temporary name: {stderr}"
+        );
+    }
 }

@@ -392,13 +392,35 @@ impl Text {
     }
 }
 
-/// Fills `{name}` placeholders in a template. Unknown placeholders are left
-/// as they are.
+/// Fills `{name}` placeholders in a template, in one pass over the
+/// template: a value is put in as it is, never read for placeholders
+/// itself (a folder named `{outcome}` stays so). Unknown placeholders are
+/// left as they are.
 pub fn fill(template: &str, values: &[(&str, &str)]) -> String {
-    let mut out = template.to_owned();
-    for (name, value) in values {
-        out = out.replace(&format!("{{{name}}}"), value);
+    let mut out = String::with_capacity(template.len());
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        let value = after.find('}').and_then(|close| {
+            let name = &after[..close];
+            values
+                .iter()
+                .find(|(n, _)| *n == name)
+                .map(|(_, value)| (*value, close))
+        });
+        match value {
+            Some((value, close)) => {
+                out.push_str(value);
+                rest = &after[close + 1..];
+            }
+            None => {
+                out.push('{');
+                rest = after;
+            }
+        }
     }
+    out.push_str(rest);
     out
 }
 
@@ -1018,6 +1040,16 @@ mod tests {
             ),
             "Question 2 of 5 {other}"
         );
+        // A value is never filled in itself, whatever the order.
+        assert_eq!(
+            fill(
+                "saved in {path} ({outcome})",
+                &[("path", "a{outcome}/b"), ("outcome", "Urgent")]
+            ),
+            "saved in a{outcome}/b (Urgent)"
+        );
+        assert_eq!(fill("{a}{b}", &[("b", "{a}"), ("a", "{b}")]), "{b}{a}");
+        assert_eq!(fill("{ {x} }{", &[("x", "1")]), "{ 1 }{");
     }
 }
 

@@ -822,43 +822,66 @@ impl Terminal {
     /// prompt is replaced by the report `✔ prompt · answer`, as
     /// dialoguer's prompts leave it.
     fn read_number(
-        &self,
+        &mut self,
         prompt: &str,
         initial: Option<i64>,
         can_go_back: bool,
         check: &dyn Fn(&str) -> Result<i64, String>,
     ) -> Result<Option<(i64, String)>, Error> {
         let prompt = sanitize(prompt).into_owned();
+        let formatted =
+            |theme: &MarkedTheme,
+             format: &dyn Fn(&MarkedTheme, &mut String) -> std::fmt::Result| {
+                let mut s = String::new();
+                // Writing into a String cannot fail.
+                let _ = format(theme, &mut s);
+                s
+            };
+        let columns = self.columns();
+        // The line typed on never wraps, so a redraw clears all of it: the
+        // prompt goes on lines of its own above it (wrapped between words)
+        // where it would not leave room on one line, and the typing is
+        // printable ASCII (a whole number needs no more) cut to the room
+        // left.
+        let inline = formatted(&self.theme, &|t, s| t.format_input_prompt(s, &prompt, None));
+        let (lead, above) = if console::measure_text_width(&inline) + MAX_NUMBER_CHARS < columns {
+            (inline, 0)
+        } else {
+            let before = self.current;
+            self.line(&prompt, false)?;
+            let lead = formatted(&self.theme, &|t, s| t.format_input_prompt(s, "", None));
+            (lead, self.current - before)
+        };
+        let room = columns
+            .saturating_sub(console::measure_text_width(&lead) + 1)
+            .clamp(1, MAX_NUMBER_CHARS);
         let mut chars: Vec<char> = initial
             .map(|n| n.to_string())
             .unwrap_or_default()
             .chars()
+            .take(room)
             .collect();
         let mut position = chars.len();
         let mut error: Option<String> = None;
-        // Rows of the message on screen above the prompt.
+        // Rows of the message on screen above the line typed on.
         let mut shown = 0;
-        let formatted = |format: &dyn Fn(&mut String) -> std::fmt::Result| {
-            let mut s = String::new();
-            // Writing into a String cannot fail.
-            let _ = format(&mut s);
-            s
-        };
-        loop {
+        let reply = loop {
             self.term.clear_line().map_err(terminal_error)?;
             if shown > 0 {
                 self.term.clear_last_lines(shown).map_err(terminal_error)?;
             }
             shown = 0;
             if let Some(message) = &error {
-                let line = formatted(&|s| self.theme.format_error(s, &sanitize(message)));
+                let wrapped =
+                    crate::render::text::wrap(&sanitize(message), columns.saturating_sub(2))
+                        .join("\n");
+                let line = formatted(&self.theme, &|t, s| t.format_error(s, &wrapped));
                 self.term.write_line(&line).map_err(terminal_error)?;
                 shown = self.rows(&console::strip_ansi_codes(&line));
             }
             let typed: String = chars.iter().collect();
-            let line = formatted(&|s| self.theme.format_input_prompt(s, &prompt, None));
             self.term
-                .write_str(&format!("{line}{typed}"))
+                .write_str(&format!("{lead}{typed}"))
                 .map_err(terminal_error)?;
             let back = chars.len() - position;
             if back > 0 {
@@ -866,25 +889,9 @@ impl Terminal {
             }
             self.term.flush().map_err(terminal_error)?;
             match self.term.read_key().map_err(terminal_error)? {
-                Key::Escape if can_go_back => {
-                    self.term.clear_line().map_err(terminal_error)?;
-                    if shown > 0 {
-                        self.term.clear_last_lines(shown).map_err(terminal_error)?;
-                    }
-                    return Ok(None);
-                }
+                Key::Escape if can_go_back => break None,
                 Key::Enter => match check(&typed) {
-                    Ok(n) => {
-                        self.term.clear_line().map_err(terminal_error)?;
-                        if shown > 0 {
-                            self.term.clear_last_lines(shown).map_err(terminal_error)?;
-                        }
-                        let report = formatted(&|s| {
-                            self.theme.format_input_prompt_selection(s, &prompt, &typed)
-                        });
-                        self.term.write_line(&report).map_err(terminal_error)?;
-                        return Ok(Some((n, typed)));
-                    }
+                    Ok(n) => break Some((n, typed)),
                     Err(message) => {
                         error = Some(message);
                         continue;
@@ -901,7 +908,7 @@ impl Terminal {
                 Key::ArrowRight if position < chars.len() => position += 1,
                 Key::Home => position = 0,
                 Key::End => position = chars.len(),
-                Key::Char(c) if !c.is_control() && chars.len() < MAX_NUMBER_CHARS => {
+                Key::Char(c) if (c == ' ' || c.is_ascii_graphic()) && chars.len() < room => {
                     chars.insert(position, c);
                     position += 1;
                 }
@@ -909,7 +916,23 @@ impl Terminal {
             }
             // The message was about the answer as it was.
             error = None;
+        };
+        // The line typed on, its message and the prompt's own lines go; an
+        // answer leaves its report, as dialoguer's prompts do.
+        self.term.clear_line().map_err(terminal_error)?;
+        if shown + above > 0 {
+            self.term
+                .clear_last_lines(shown + above)
+                .map_err(terminal_error)?;
         }
+        self.current -= above;
+        if let Some((_, typed)) = &reply {
+            let report = formatted(&self.theme, &|t, s| {
+                t.format_input_prompt_selection(s, &prompt, typed)
+            });
+            self.term.write_line(&report).map_err(terminal_error)?;
+        }
+        Ok(reply)
     }
 
     /// A several-choice list under `prompt`: the options marked (Space)

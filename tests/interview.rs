@@ -714,3 +714,30 @@ fn plain_repeat_on_a_terminal_clears_between_people_too() {
     send(&mut p, "\x03");
     p.exp_eof().unwrap();
 }
+
+#[test]
+fn on_a_narrow_terminal_the_age_prompt_is_drawn_once_whatever_is_typed() {
+    let mut args = given_except(&["age"]);
+    args.extend(["--no-review".to_owned(), "--format".to_owned(), "json".to_owned()]);
+    let mut p = spawn_sized(20, &args);
+    let mut seen = String::new();
+    let upto = |p: &mut PtySession, seen: &mut String, text: &str| {
+        seen.push_str(&p.exp_string(text).unwrap());
+        seen.push_str(text);
+    };
+    upto(&mut p, &mut seen, "old are you?");
+    // Typing, a refused answer, more typing (wide characters are not
+    // taken), then a fix.
+    send(&mut p, "abc\r");
+    upto(&mut p, &mut seen, "Please");
+    send(&mut p, "xy\u{4e00}\u{4e00}z");
+    upto(&mut p, &mut seen, "abcxyz");
+    let rows = screen(&seen, 20);
+    let prompts = rows.iter().filter(|r| r.contains("old are you?")).count();
+    assert_eq!(prompts, 1, "{}", rows.join("\n"));
+    assert!(!rows.iter().any(|r| r.contains("Please")), "{}", rows.join("\n"));
+    send(&mut p, &format!("{}54\r", "\x7f".repeat(6)));
+    seen.push_str(&p.exp_eof().unwrap());
+    assert!(seen.contains("\"age\": 54"), "{seen}");
+    assert_eq!(exit_code(&p), 0);
+}

@@ -705,10 +705,19 @@ impl Terminal {
     /// counting the screen rows it takes.
     fn line(&mut self, line: &str, dim: bool) -> Result<(), Error> {
         let line = sanitize(line);
-        let mut rows = crate::render::text::wrap(&line, self.columns());
-        if rows.is_empty() {
-            rows.push(String::new());
-        }
+        let columns = self.columns();
+        // A line that fits is written as it is (a table keeps its padding);
+        // a longer one is wrapped between words.
+        let rows: Vec<String> = line
+            .split('\n')
+            .flat_map(|l| {
+                if console::measure_text_width(l) <= columns {
+                    vec![l.to_owned()]
+                } else {
+                    crate::render::text::wrap(l, columns)
+                }
+            })
+            .collect();
         for row in rows {
             let styled = if dim {
                 console::style(row.as_str()).dim().for_stderr().to_string()
@@ -769,10 +778,32 @@ impl Terminal {
         Ok(())
     }
 
-    /// The rows dialoguer's report of an answer takes: `✔ prompt · answer`
-    /// on one line, which wraps on a narrow terminal.
-    fn report_rows(&self, prompt: &str, answer: &str) -> usize {
-        self.rows(&format!("✔ {} · {}", sanitize(prompt), sanitize(answer)))
+    /// Writes the report of an answer, `✔ prompt · answer` as dialoguer's
+    /// prompts write it, and says how many rows it took: one line where it
+    /// fits, else wrapped between words (without its colors, which only
+    /// decorate).
+    fn report(&mut self, prompt: &str, answer: &str) -> Result<usize, Error> {
+        let mut styled = String::new();
+        // Writing into a String cannot fail.
+        let _ = self.theme.format_input_prompt_selection(
+            &mut styled,
+            &sanitize(prompt),
+            &sanitize(answer),
+        );
+        let plain = console::strip_ansi_codes(&styled).into_owned();
+        let columns = self.columns();
+        let lines = if console::measure_text_width(&plain) <= columns {
+            vec![styled]
+        } else {
+            crate::render::text::wrap(&plain, columns)
+        };
+        for line in &lines {
+            self.term.write_line(line).map_err(terminal_error)?;
+        }
+        Ok(lines
+            .iter()
+            .map(|l| self.rows(&console::strip_ansi_codes(l)))
+            .sum())
     }
 
     /// After a prompt: an answer leaves its lines and the prompt's report
@@ -783,23 +814,12 @@ impl Terminal {
         let notice = std::mem::take(&mut self.notice);
         match reply {
             Some(answer_given) => {
-                self.last_report = self.report_rows(prompt, answer);
                 if notice > 0 {
-                    // The answer is fixed: its notice goes, and the report
-                    // is written again where the notice was.
-                    self.term
-                        .clear_last_lines(self.last_report + notice)
-                        .map_err(terminal_error)?;
-                    let mut report = String::new();
-                    // Writing into a String cannot fail.
-                    let _ = self.theme.format_input_prompt_selection(
-                        &mut report,
-                        &sanitize(prompt),
-                        &sanitize(answer),
-                    );
-                    self.term.write_line(&report).map_err(terminal_error)?;
+                    // The answer is fixed: its notice goes.
+                    self.term.clear_last_lines(notice).map_err(terminal_error)?;
                     lines -= notice.min(lines);
                 }
+                self.last_report = self.report(prompt, answer)?;
                 self.answered.push(lines + self.last_report);
                 Ok(Reply::Answer(answer_given))
             }
@@ -926,12 +946,6 @@ impl Terminal {
                 .map_err(terminal_error)?;
         }
         self.current -= above;
-        if let Some((_, typed)) = &reply {
-            let report = formatted(&self.theme, &|t, s| {
-                t.format_input_prompt_selection(s, &prompt, typed)
-            });
-            self.term.write_line(&report).map_err(terminal_error)?;
-        }
         Ok(reply)
     }
 
@@ -1005,17 +1019,6 @@ impl Terminal {
         };
         self.term.clear_last_lines(drawn).map_err(terminal_error)?;
         self.term.show_cursor().map_err(terminal_error)?;
-        if let Some((chosen, _)) = &result {
-            let selected: Vec<&str> = chosen
-                .iter()
-                .filter_map(|&i| labels.get(i).map(String::as_str))
-                .collect();
-            let mut report = String::new();
-            let _ =
-                self.theme
-                    .format_multi_select_prompt_selection(&mut report, &prompt, &selected);
-            self.term.write_line(&report).map_err(terminal_error)?;
-        }
         Ok(result)
     }
 
@@ -1026,10 +1029,12 @@ impl Terminal {
         items: &[String],
         default: usize,
     ) -> Result<Option<usize>, Error> {
+        // No report: the caller writes it (`Terminal::report`), wrapped.
         Select::with_theme(&self.theme)
             .with_prompt(sanitize(prompt))
             .items(items)
             .default(default)
+            .report(false)
             .interact_on_opt(&self.term)
             .map_err(dialoguer_error)
     }
@@ -1109,7 +1114,7 @@ impl Prompter for Terminal {
         // from it or saying no erases both.
         let lines = self.answered.pop().unwrap_or(0);
         let report = match choice.and_then(|i| items.get(i)) {
-            Some(item) => self.report_rows(prompt, item),
+            Some(item) => self.report(prompt, item)?,
             None => 0,
         };
         match choice {
@@ -1152,7 +1157,9 @@ impl Prompter for Terminal {
             .into_owned()
         }));
         let prompt = self.text.review_prompt.clone();
-        let choice = self.select(&prompt, &items, 0)?;
+        // "❯ " before each item; wrapped between words.
+        let shown = self.items(&items, 2);
+        let choice = self.select(&prompt, &shown, 0)?;
         let review = match choice {
             Some(0) => Review::Confirm,
             Some(i) => Review::Change(i - 1),
@@ -1162,7 +1169,7 @@ impl Prompter for Terminal {
         // shows it again afterwards.
         let lines = std::mem::take(&mut self.current);
         let report = match choice.and_then(|i| items.get(i)) {
-            Some(item) => self.report_rows(&prompt, item),
+            Some(item) => self.report(&prompt, item)?,
             None => 0,
         };
         if review == Review::Confirm {

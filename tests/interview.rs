@@ -718,7 +718,11 @@ fn plain_repeat_on_a_terminal_clears_between_people_too() {
 #[test]
 fn on_a_narrow_terminal_the_age_prompt_is_drawn_once_whatever_is_typed() {
     let mut args = given_except(&["age"]);
-    args.extend(["--no-review".to_owned(), "--format".to_owned(), "json".to_owned()]);
+    args.extend([
+        "--no-review".to_owned(),
+        "--format".to_owned(),
+        "json".to_owned(),
+    ]);
     let mut p = spawn_sized(20, &args);
     let mut seen = String::new();
     let upto = |p: &mut PtySession, seen: &mut String, text: &str| {
@@ -735,9 +739,67 @@ fn on_a_narrow_terminal_the_age_prompt_is_drawn_once_whatever_is_typed() {
     let rows = screen(&seen, 20);
     let prompts = rows.iter().filter(|r| r.contains("old are you?")).count();
     assert_eq!(prompts, 1, "{}", rows.join("\n"));
-    assert!(!rows.iter().any(|r| r.contains("Please")), "{}", rows.join("\n"));
+    assert!(
+        !rows.iter().any(|r| r.contains("Please")),
+        "{}",
+        rows.join("\n")
+    );
     send(&mut p, &format!("{}54\r", "\x7f".repeat(6)));
     seen.push_str(&p.exp_eof().unwrap());
     assert!(seen.contains("\"age\": 54"), "{seen}");
     assert_eq!(exit_code(&p), 0);
+}
+
+#[test]
+fn at_60_columns_answers_wrap_between_words_and_the_review_table_lines_up() {
+    let dir = tempfile::tempdir().unwrap();
+    let saved = dir.path().join("summary.txt");
+    let mut args = given_except(&["condition"]);
+    args.extend(["-o".to_owned(), saved.display().to_string()]);
+    let mut p = spawn_sized(60, &args);
+    let mut seen = String::new();
+    let upto = |p: &mut PtySession, seen: &mut String, text: &str| {
+        seen.push_str(&p.exp_string(text).unwrap());
+        seen.push_str(text);
+    };
+    upto(
+        &mut p,
+        &mut seen,
+        "What is the main problem you want help with?",
+    );
+    send(&mut p, ENTER); // the first: arthritis in the knee
+    upto(&mut p, &mut seen, "Are these answers right?");
+    upto(&mut p, &mut seen, "Yes, show the summary");
+    let rows = screen(&seen, 60);
+    let words: Vec<&str> = rows.iter().flat_map(|r| r.split_whitespace()).collect();
+    let rules = candidacy::ruleset::RuleSet::embedded().unwrap();
+    let condition = &rules.questions[rules.question_index("condition").unwrap()];
+    for word in condition
+        .prompt
+        .split_whitespace()
+        .chain(condition.options()[0].label.split_whitespace())
+    {
+        assert!(
+            words.contains(&word),
+            "“{word}” is cut:\n{}",
+            rows.join("\n")
+        );
+    }
+    // Every row of the review table is as wide as the others.
+    let widths: Vec<usize> = rows
+        .iter()
+        .map(|r| r.trim_end())
+        .filter(|r| r.starts_with('│'))
+        .map(|r| r.chars().count())
+        .collect();
+    assert!(widths.len() > 9, "{}", rows.join("\n"));
+    assert!(
+        widths.iter().all(|&w| w == widths[0]),
+        "{widths:?}\n{}",
+        rows.join("\n")
+    );
+    send(&mut p, ENTER);
+    p.exp_eof().unwrap();
+    assert_eq!(exit_code(&p), 0);
+    assert!(saved.is_file());
 }

@@ -718,7 +718,7 @@ fn an_outcome_label_that_reads_as_a_pass_does_not_load() {
     edit(
         dir.path(),
         "text.toml",
-        "label = \"Seek medical care promptly\"",
+        "label = \"Get medical care first\"",
         "label = \"May be suitable, to be confirmed\"",
     );
     let stderr = refused_by_every_command(dir.path());

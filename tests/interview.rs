@@ -222,7 +222,7 @@ fn a_warning_sign_opens_the_summary_with_where_to_get_care() {
     // therapy can wait.
     p.exp_string("See a doctor today about the hot, swollen joint.")
         .unwrap();
-    p.exp_string("Outcome: Seek medical care promptly").unwrap();
+    p.exp_string("Outcome: Get medical care first").unwrap();
     p.exp_string("Clinical guidance treats a sudden hot, swollen joint")
         .unwrap();
     p.exp_string("Stem cell therapy can wait.").unwrap();

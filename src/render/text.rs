@@ -338,11 +338,11 @@ fn brief(report: &Report<'_>, out: &mut Out, width: u16) {
         }
     }
     explanation(report, out, width);
+    // The disclaimer is the screen's own words: in the short summary a
+    // "From:" line under it would read as if a clinic page had written it.
+    // The details quote what it rests on.
     out.heading(&text.disclaimer_heading, '-');
     out.wrapped(&rules.meta.disclaimer, 0);
-    if !rules.meta.disclaimer_citations.is_empty() {
-        out.wrapped(&report.from_line(&rules.meta.disclaimer_citations), 2);
-    }
     out.blank();
     out.wrapped(&report.made_line(), 0);
     out.paragraph(&report.ruleset_line());

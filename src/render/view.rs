@@ -324,7 +324,9 @@ impl View {
                 .collect(),
             disclaimer_heading: clean(&text.disclaimer_heading),
             disclaimer: clean(&rules.meta.disclaimer),
-            disclaimer_citations: if rules.meta.disclaimer_citations.is_empty() {
+            // In the short summary, none: a "From:" line under the screen's
+            // own words would read as if a clinic page had written them.
+            disclaimer_citations: if brief || rules.meta.disclaimer_citations.is_empty() {
                 Vec::new()
             } else {
                 citations(&rules.meta.disclaimer_citations)

@@ -249,6 +249,37 @@ fn reading_form(text: &str, mut origin: Option<&mut Vec<(usize, usize)>>) -> Str
     out
 }
 
+/// `word` as it is compared with the banned words: each letter's
+/// compatibility decomposition without its marks (`é` → `e`, `ụ` → `u`,
+/// the `İ` of `ELİGİBLE` → `i`, `ﬁ` → `fi`); the Latin letters with no
+/// decomposition that read as ASCII ones (`ı` `ł` `ø` `đ` `ǀ`) as those;
+/// and, in a word with a letter in it, the digits that stand in for letters
+/// (`0` `3` `4` `5` `7` as `o` `e` `a` `s` `t`, and `1` as `one`: `l` or
+/// `i`, both are tried). Used for comparing only: the mixed-alphabet check
+/// reads the letters as written.
+fn folded(word: &str, one: char) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    let lettered = word.chars().any(|c| c.is_alphabetic());
+    word.nfkd()
+        .filter(|&c| !unicode_normalization::char::is_combining_mark(c))
+        .map(|c| match c {
+            'ı' => 'i',
+            'ł' => 'l',
+            'ø' => 'o',
+            'đ' => 'd',
+            'ǀ' => 'l',
+            '0' if lettered => 'o',
+            '1' if lettered => one,
+            '3' if lettered => 'e',
+            '4' if lettered => 'a',
+            '5' if lettered => 's',
+            '7' if lettered => 't',
+            c => c,
+        })
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
 /// `text` as the guard rails read it (see [`reading_form`]), trimmed: for
 /// comparing labels.
 pub fn reading(text: &str) -> String {
@@ -277,8 +308,15 @@ pub fn findings(text: &str, allow_approved: bool) -> Vec<(Finding, Range<usize>)
     // and phrase contains is far cheaper than splitting into words, and
     // loading checks every string of a rule set. Only text with a letter
     // outside ASCII can mix alphabets.
-    let compact: String = read.chars().filter(|c| !matches!(c, '-' | ' ')).collect();
-    let stems = STEMS.iter().any(|stem| compact.contains(stem)) || compact.contains(PHRASE_STEM);
+    // The stems are looked for as the words are compared: folded (accents
+    // off, digits as the letters they stand in for, see [`folded`]).
+    let stems = ['l', 'i'].into_iter().any(|one| {
+        let compact: String = folded(&read, one)
+            .chars()
+            .filter(|c| !matches!(c, '-' | ' '))
+            .collect();
+        STEMS.iter().any(|stem| compact.contains(stem)) || compact.contains(PHRASE_STEM)
+    });
     let letters = read.chars().any(|c| !c.is_ascii() && c.is_alphabetic());
     if !stems && !letters {
         return Vec::new();
@@ -288,14 +326,21 @@ pub fn findings(text: &str, allow_approved: bool) -> Vec<(Finding, Range<usize>)
     let back = |r: Range<usize>| origin[r.start].0..origin[r.end - 1].1;
     let mut found = Vec::new();
     let banned = |word: &str| {
-        BANNED_WORDS
-            .into_iter()
-            .filter(|w| !(allow_approved && *w == "approved"))
-            .find(|w| *w == word)
-            .or_else(|| BANNED_PREFIXES.into_iter().find(|p| word.starts_with(p)))
+        ['l', 'i'].into_iter().find_map(|one| {
+            let word = folded(word, one);
+            BANNED_WORDS
+                .into_iter()
+                .filter(|w| !(allow_approved && *w == "approved"))
+                .find(|w| *w == word)
+                .or_else(|| BANNED_PREFIXES.into_iter().find(|p| word.starts_with(p)))
+        })
     };
     let mut start = None;
-    let separator = |c: char| !c.is_alphanumeric() && c != '-';
+    // A combining mark belongs to the letter before it (`İ` reads as `i`
+    // and a dot): it never splits a word.
+    let separator = |c: char| {
+        !c.is_alphanumeric() && c != '-' && !unicode_normalization::char::is_combining_mark(c)
+    };
     for (i, c) in read.char_indices().chain([(read.len(), ' ')]) {
         match (separator(c), start) {
             (false, None) => start = Some(i),
@@ -554,6 +599,33 @@ fn syllable_count(word: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn banned_words_are_found_under_accents_capitals_with_dots_and_digits() {
+        let first = |text: &str| banned_words(text, false).first().map(|(w, _)| *w);
+        // Each hides a banned word from a plain comparison (found by an
+        // attack on the guard rails).
+        for (text, word) in [
+            ("You are \u{1}ELİGİBLE now", "eligible"),
+            ("You are eli\u{301}gible", "eligible"),
+            ("You are eliǵible", "eligible"),
+            ("A cüre for it", "cure"),
+            ("A cụrẹ for it", "cure"),
+            ("You are eǀigibǀe", "eligible"),
+            ("You are elıgible", "eligible"),
+            ("A good candıdate", "candidate"),
+            ("You are eligib1e", "eligible"),
+            ("A good cand1date", "candidate"),
+            ("It is appr0ved", "approved"),
+            ("A ﬁne cure", "cure"),
+        ] {
+            assert_eq!(first(text), Some(word), "{text}");
+        }
+        // Digits alone, and words that only look alike, are not words.
+        for text in ["In 2018 and 1990", "A curve, a secure cut", "NCT03130335"] {
+            assert_eq!(first(text), None, "{text}");
+        }
+    }
 
     #[test]
     fn banned_words_are_whole_words_and_approved_is_allowed_only_where_said() {

@@ -837,10 +837,10 @@ impl Terminal {
     /// Esc where `can_go_back` (dialoguer's `Input` has no way out, so a
     /// person at the age question could not go back). Home, End, the arrows,
     /// Backspace and Delete edit the line. A refused answer shows its
-    /// message on one line above the prompt, which goes as soon as the
-    /// answer is edited, so messages never pile up. Once answered, the
-    /// prompt is replaced by the report `✔ prompt · answer`, as
-    /// dialoguer's prompts leave it.
+    /// message above the line typed on, which goes as soon as the answer is
+    /// edited, so messages never pile up. Whatever the reply, the prompt
+    /// and its message are cleared; the caller writes the answer's report
+    /// (`Terminal::done`).
     fn read_number(
         &mut self,
         prompt: &str,
@@ -945,7 +945,7 @@ impl Terminal {
                 .clear_last_lines(shown + above)
                 .map_err(terminal_error)?;
         }
-        self.current -= above;
+        self.current = self.current.saturating_sub(above);
         Ok(reply)
     }
 

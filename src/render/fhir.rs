@@ -817,4 +817,98 @@ mod tests {
     fn narrative_text_is_escaped() {
         assert_eq!(xml_escape("<b>&\"x\""), "&lt;b&gt;&amp;&quot;x&quot;");
     }
+
+    #[test]
+    fn a_several_choice_test_without_any_of_keeps_its_enable_when() {
+        // "None of" alone: not equal, with the answer required to exist.
+        let rules = asked_when("age", "ask_when.warning_signs = { none = [\"fever\"] }");
+        let age = item(&rules, "age");
+        assert_eq!(
+            conditions(&age),
+            [
+                triple("warning_signs", "!=", "fever"),
+                triple("warning_signs", "exists", "true"),
+            ]
+        );
+        assert_eq!(age["enableBehavior"], "all");
+        assert_eq!(age["required"], true);
+        // One condition needs no behavior.
+        let age = item(&RuleSet::embedded().unwrap(), "age");
+        assert_eq!(conditions(&age).len(), 1);
+        assert!(age.get("enableBehavior").is_none(), "{age}");
+    }
+
+    #[test]
+    fn two_any_of_several_options_cannot_be_said_in_fhir_so_the_item_is_always_shown() {
+        let rules = asked_when(
+            "prior_treatments",
+            "ask_when.warning_signs = { any = [\"fever\", \"none\"] }\nask_when.health = { any = [\"none\", \"blood-thinner\"] }",
+        );
+        let treatments = item(&rules, "prior_treatments");
+        assert!(treatments.get("enableWhen").is_none(), "{treatments}");
+        assert_eq!(treatments["required"], false);
+    }
+
+    #[test]
+    fn each_option_is_coded_in_its_questions_system_and_each_help_is_shown() {
+        let rules = RuleSet::embedded().unwrap();
+        for question in &rules.questions {
+            let item = item(&rules, &question.id);
+            // As the README documents: urn:candidacy:option:<question id>.
+            let system = format!("urn:candidacy:option:{}", question.id);
+            for option in item["answerOption"].as_array().into_iter().flatten() {
+                assert_eq!(option["valueCoding"]["system"], system.as_str());
+            }
+            let help: Vec<&serde_json::Value> = item["item"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter(|i| i["type"] == "display")
+                .collect();
+            if question.help.trim().is_empty() {
+                assert!(help.is_empty(), "{}", question.id);
+            } else {
+                assert_eq!(help.len(), 1, "{}", question.id);
+                assert_eq!(help[0]["text"], question.help.as_str());
+            }
+        }
+    }
+
+    #[test]
+    fn the_chart_records_narrative_lists_every_finding_the_details_show() {
+        use crate::render::{Audience, Report};
+        let rules = RuleSet::embedded().unwrap();
+        let answers = every_answer(&rules, "none", "knee-arthritis");
+        let assessment = crate::evaluate::evaluate(&rules, &answers);
+        // A patient's report, as the short summary would be asked for.
+        let report = Report {
+            rules: &rules,
+            answers: &answers,
+            assessment: &assessment,
+            review_overdue: false,
+            explanation: None,
+            audience: Audience::Patient,
+            details: false,
+            created: "2026-01-02T03:04:05Z",
+            zone: "UTC",
+        };
+        let response: serde_json::Value = serde_json::from_str(&response(&report)).unwrap();
+        let div = response["text"]["div"].as_str().unwrap();
+        let details = Report {
+            details: true,
+            ..report
+        };
+        let shown: Vec<&crate::ruleset::Rule> = assessment
+            .findings
+            .iter()
+            .copied()
+            .filter(|r| details.shows(r))
+            .collect();
+        // More than the short summary's reasons and notes.
+        assert!(shown.len() > report.why().count() + report.notes().count());
+        for rule in shown {
+            let message = xml_escape(&crate::sanitize::sanitize(&rule.message));
+            assert!(div.contains(&message), "{}: {div}", rule.id);
+        }
+    }
 }

@@ -168,7 +168,9 @@ impl Report<'_> {
             if outcome == Level::UrgentCare || outcome == Level::MayBeSuitable {
                 r.level == outcome
             } else {
-                r.level > Level::UrgentCare && r.level <= Level::ClinicianReview
+                // Not for now or a clinician review: no finding is urgent
+                // (one would make the outcome urgent care).
+                r.level <= Level::ClinicianReview
             }
         })
     }
@@ -473,5 +475,383 @@ pub fn answer_words(question: &Question, value: &Value) -> String {
             .join("\n"),
         Value::Number(n) => n.to_string(),
         Value::Unasked => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod mutation_tests {
+    #![allow(clippy::unwrap_used)] // a panic is how a test reports failure
+    use super::*;
+    use crate::answers::Answers;
+    use crate::evaluate::evaluate;
+
+    /// The knee-moderate example's answers with `changes` made.
+    const KNEE: [(&str, &str); 9] = [
+        ("warning_signs", "none"),
+        ("condition", "knee-arthritis"),
+        ("duration", "over-a-year"),
+        ("severity", "moderate"),
+        ("imaging", "moderate"),
+        ("age", "54"),
+        ("active_infection", "no"),
+        ("health", "none"),
+        ("prior_treatments", "rest, physical-therapy"),
+    ];
+
+    /// Calls `check` with the report of the knee answers changed by
+    /// `changes`, for `audience`, with or without `--details`.
+    fn with_report(
+        changes: &[(&str, &str)],
+        audience: Audience,
+        details: bool,
+        check: impl FnOnce(&Report<'_>),
+    ) {
+        with_report_of(
+            &RuleSet::embedded().unwrap(),
+            changes,
+            audience,
+            details,
+            check,
+        );
+    }
+
+    /// [`with_report`] under `rules`.
+    fn with_report_of(
+        rules: &RuleSet,
+        changes: &[(&str, &str)],
+        audience: Audience,
+        details: bool,
+        check: impl FnOnce(&Report<'_>),
+    ) {
+        let rules = rules.clone();
+        let mut answers = Answers::new(&rules);
+        for (key, text) in KNEE.iter().chain(changes) {
+            answers.give(&rules, key, text).unwrap();
+        }
+        let answers = answers.complete(&rules).unwrap();
+        let assessment = evaluate(&rules, &answers);
+        check(&Report {
+            rules: &rules,
+            answers: &answers,
+            assessment: &assessment,
+            review_overdue: false,
+            explanation: None,
+            audience,
+            details,
+            created: "2026-01-02T03:04:05Z",
+            zone: "UTC",
+        });
+    }
+
+    fn rule<'r>(report: &Report<'r>, id: &str) -> &'r Rule {
+        report.rules.rules.iter().find(|r| r.id == id).unwrap()
+    }
+
+    fn ids<'r>(rules: impl Iterator<Item = &'r Rule>) -> Vec<&'r str> {
+        rules.map(|r| r.id.as_str()).collect()
+    }
+
+    #[test]
+    fn an_urgent_summary_opens_with_its_first_warning_signs_own_action() {
+        with_report(
+            &[("warning_signs", "fever")],
+            Audience::Patient,
+            false,
+            |report| {
+                assert_eq!(report.assessment.outcome, Level::UrgentCare);
+                let fever = rule(report, "fever").action.as_deref().unwrap();
+                assert_eq!(report.action(), fever);
+                assert_ne!(fever, report.rules.levels.urgent_care.action);
+            },
+        );
+        // Two signs: the one written first in the rule files (the
+        // emergency) leads.
+        with_report(
+            &[("warning_signs", "fever, saddle-numbness")],
+            Audience::Patient,
+            false,
+            |report| {
+                let emergency = rule(report, "back-pain-emergency-signs");
+                assert!(report.assessment.findings.iter().any(|r| r.id == "fever"));
+                assert_eq!(Some(report.action()), emergency.action.as_deref());
+            },
+        );
+        // No finding with an action of its own: the level's.
+        with_report(&[], Audience::Patient, false, |report| {
+            let outcome = report.assessment.outcome;
+            assert_eq!(report.action(), report.rules.levels.get(outcome).action);
+        });
+    }
+
+    #[test]
+    fn the_reasons_are_the_findings_that_decide_the_outcome() {
+        // Urgent: the warning signs alone.
+        with_report(
+            &[("warning_signs", "fever")],
+            Audience::Patient,
+            false,
+            |report| {
+                assert_eq!(ids(report.why()), ["fever"]);
+            },
+        );
+        // Not for now: the infection and, as much, the blood thinner the
+        // clinician must know about; never a pass or a note.
+        with_report(
+            &[("active_infection", "yes"), ("health", "blood-thinner")],
+            Audience::Patient,
+            false,
+            |report| {
+                assert_eq!(report.assessment.outcome, Level::NotSuitableNow);
+                let why = ids(report.why());
+                assert!(why.contains(&"active-infection"), "{why:?}");
+                assert!(why.contains(&"health-blood-thinner"), "{why:?}");
+                assert!(
+                    report
+                        .why()
+                        .all(|r| r.level > Level::UrgentCare && r.level <= Level::ClinicianReview)
+                );
+            },
+        );
+        // A pass: the passes.
+        with_report(&[], Audience::Patient, false, |report| {
+            assert_eq!(report.assessment.outcome, Level::MayBeSuitable);
+            let passes: Vec<&str> = ids(report
+                .assessment
+                .findings
+                .iter()
+                .copied()
+                .filter(|r| r.level == Level::MayBeSuitable));
+            assert!(!passes.is_empty());
+            assert_eq!(ids(report.why()), passes);
+        });
+    }
+
+    #[test]
+    fn procedure_notes_are_shown_from_a_clinician_review_on_but_not_when_not_for_now() {
+        let procedure = |report: &Report<'_>| -> Vec<bool> {
+            report
+                .assessment
+                .findings
+                .iter()
+                .filter(|r| r.procedure)
+                .map(|r| report.shows(r))
+                .collect()
+        };
+        // A blood thinner: a clinician reviews, the notes stay.
+        with_report(
+            &[("health", "blood-thinner")],
+            Audience::Patient,
+            true,
+            |report| {
+                assert_eq!(report.assessment.outcome, Level::ClinicianReview);
+                let shown = procedure(report);
+                assert!(!shown.is_empty() && shown.iter().all(|&s| s), "{shown:?}");
+            },
+        );
+        // An infection: not for now, no note about the procedure.
+        with_report(
+            &[("active_infection", "yes")],
+            Audience::Patient,
+            true,
+            |report| {
+                assert_eq!(report.assessment.outcome, Level::NotSuitableNow);
+                let shown = procedure(report);
+                assert!(!shown.is_empty() && shown.iter().all(|&s| !s), "{shown:?}");
+            },
+        );
+    }
+
+    #[test]
+    fn when_no_rule_matched_the_answers_no_rule_speaks_to_are_named() {
+        // Only the notes and one rule: an active infection at an age of
+        // at most 10. The knee answers (no infection, 54) pass its first
+        // test only, so no rule matches.
+        let mut rules = RuleSet::embedded().unwrap();
+        let infection = rules.question_index("active_infection").unwrap();
+        let age = rules.question_index("age").unwrap();
+        let no = rules.questions[infection].option_index("no").unwrap();
+        rules
+            .rules
+            .retain(|r| r.level == Level::Info || r.id == "active-infection");
+        let rule = rules
+            .rules
+            .iter_mut()
+            .find(|r| r.id == "active-infection")
+            .unwrap();
+        rule.when = vec![
+            crate::ruleset::Matcher {
+                question: infection,
+                test: crate::ruleset::Test::OneOf(crate::ruleset::OptionSet::from_indices([no])),
+            },
+            crate::ruleset::Matcher {
+                question: age,
+                test: crate::ruleset::Test::Range { min: 0, max: 10 },
+            },
+        ];
+        with_report_of(&rules, &[], Audience::Patient, false, |report| {
+            assert_eq!(report.assessment.fallback, Some(Fallback::NoRuleMatched));
+            let lines = report.fallback_lines();
+            let text = &report.rules.text;
+            assert_eq!(lines[0], text.no_rule_matched);
+            // Every answer but the infection's, which a rule speaks to.
+            assert_eq!(lines.len(), KNEE.len(), "{lines:#?}");
+            let infection_prompt = &report.rules.questions[infection].prompt;
+            assert!(
+                !lines.iter().any(|l| l.contains(infection_prompt.as_str())),
+                "{lines:#?}"
+            );
+            let age_line = fill(
+                &text.not_covered,
+                &[
+                    ("question", &report.rules.questions[age].prompt),
+                    ("answer", "54"),
+                ],
+            );
+            assert!(lines.contains(&age_line), "{lines:#?}");
+        });
+        // A rule set that decides nothing: the reason alone, not every
+        // answer.
+        rules.rules.retain(|r| r.level == Level::Info);
+        with_report_of(&rules, &[], Audience::Patient, false, |report| {
+            assert_eq!(
+                report.fallback_lines(),
+                [report.rules.text.no_rule_matched.clone()]
+            );
+        });
+    }
+
+    #[test]
+    fn the_from_line_names_each_source_once_grouped_by_kind_in_first_cited_order() {
+        with_report(&[], Audience::Patient, false, |report| {
+            let rules = report.rules;
+            let text = &rules.text;
+            let index = |id: &str| rules.sources.iter().position(|s| s.id == id).unwrap();
+            let of_kind = |kind: SourceKind| {
+                rules
+                    .sources
+                    .iter()
+                    .filter(move |s| s.kind == kind)
+                    .map(|s| s.id.as_str())
+            };
+            let mut marketing = of_kind(SourceKind::ClinicMarketing);
+            let (m1, m2) = (marketing.next().unwrap(), marketing.next().unwrap());
+            let research = of_kind(SourceKind::Research).next().unwrap();
+            let cite = |id: &str| Citation {
+                source: index(id),
+                quote: "words".to_owned(),
+            };
+            // Marketing, research, the same marketing again, another.
+            let citations = [cite(m1), cite(research), cite(m1), cite(m2)];
+            let name = |id: &str| rules.sources[index(id)].name.clone();
+            let group = |names: &[String], kind: SourceKind| {
+                fill(
+                    &text.source_group,
+                    &[
+                        ("sources", &names.join(", ")),
+                        ("kind", text.source_kind(kind)),
+                    ],
+                )
+            };
+            let expected = fill(
+                &text.from_sources,
+                &[(
+                    "sources",
+                    &format!(
+                        "{}; {}",
+                        group(&[name(m1), name(m2)], SourceKind::ClinicMarketing),
+                        group(&[name(research)], SourceKind::Research)
+                    ),
+                )],
+            );
+            assert_eq!(report.from_line(&citations), expected);
+        });
+    }
+
+    #[test]
+    fn the_sources_listed_are_those_the_summary_cites() {
+        let sources_of = |report: &Report<'_>, citations: &mut dyn Iterator<Item = &Citation>| {
+            let mut cited: Vec<usize> = citations.map(|c| c.source).collect();
+            cited.sort_unstable();
+            cited.dedup();
+            let _ = report;
+            cited
+        };
+        // Urgent, for a patient: the warning sign's sources and the
+        // disclaimer's, nothing about the therapy.
+        with_report(
+            &[("warning_signs", "fever")],
+            Audience::Patient,
+            false,
+            |report| {
+                let fever = rule(report, "fever");
+                let disclaimer = &report.rules.meta.disclaimer_citations;
+                assert!(!disclaimer.is_empty());
+                let expected = sources_of(report, &mut fever.citations.iter().chain(disclaimer));
+                assert_eq!(report.cited_sources(), expected);
+            },
+        );
+        // A pass: also every "Before you book" question's and claim's.
+        with_report(&[], Audience::Patient, true, |report| {
+            let cited = report.cited_sources();
+            let rules = report.rules;
+            let mut everything = rules
+                .before_you_book
+                .iter()
+                .flat_map(|a| &a.citations)
+                .chain(
+                    rules
+                        .claims
+                        .iter()
+                        .flat_map(|c| c.promise_citations.iter().chain(&c.evidence_citations)),
+                )
+                .chain(&rules.meta.disclaimer_citations)
+                .chain(report.assessment.findings.iter().flat_map(|r| &r.citations));
+            let expected = sources_of(report, &mut everything);
+            assert_eq!(cited, expected);
+        });
+    }
+
+    #[test]
+    fn a_staff_finding_names_its_rule_and_level() {
+        with_report(
+            &[("warning_signs", "fever")],
+            Audience::Staff,
+            false,
+            |report| {
+                let fever = rule(report, "fever");
+                let line = report.rule_reference(fever);
+                assert_eq!(
+                    line,
+                    fill(
+                        &report.rules.text.rule_reference,
+                        &[("rule", "fever"), ("level", "urgent-care")]
+                    )
+                );
+                assert!(
+                    line.contains("fever") && line.contains("urgent-care"),
+                    "{line}"
+                );
+            },
+        );
+    }
+
+    #[test]
+    fn rules_overdue_for_review_say_so_with_their_date() {
+        with_report(&[], Audience::Patient, false, |report| {
+            assert_eq!(report.overdue_line(), None);
+            let overdue = Report {
+                review_overdue: true,
+                ..*report
+            };
+            let line = overdue.overdue_line().unwrap();
+            assert_eq!(
+                line,
+                fill(
+                    &report.rules.text.review_overdue,
+                    &[("review_by", &report.rules.meta.review_by)]
+                )
+            );
+            assert!(line.contains(&report.rules.meta.review_by), "{line}");
+        });
     }
 }

@@ -628,3 +628,136 @@ mod tests {
         );
     }
 }
+
+#[cfg(test)]
+mod mutation_tests {
+    #![allow(clippy::unwrap_used)] // a panic is how a test reports failure
+    use super::*;
+    use crate::answers::{AnswerSet, Answers};
+    use crate::evaluate::evaluate;
+    use crate::ruleset::RuleSet;
+
+    fn answers(rules: &RuleSet, signs: &str) -> AnswerSet {
+        let mut answers = Answers::new(rules);
+        answers
+            .give_document(
+                rules,
+                include_str!("../../examples/knee-moderate.toml"),
+                crate::answers::DocumentFormat::Toml,
+            )
+            .unwrap();
+        answers.give(rules, "warning_signs", signs).unwrap();
+        answers.complete(rules).unwrap()
+    }
+
+    /// The text summary with the details, in plain lines wide enough that
+    /// nothing wraps.
+    fn plain(report: &Report<'_>) -> String {
+        let mut options = TextOptions::new(4000);
+        options.plain = true;
+        render(report, options)
+    }
+
+    #[test]
+    fn the_details_show_each_finding_under_its_heading_with_its_citations() {
+        let rules = RuleSet::embedded().unwrap();
+        let answers = answers(&rules, "none");
+        let assessment = evaluate(&rules, &answers);
+        let report = Report {
+            rules: &rules,
+            answers: &answers,
+            assessment: &assessment,
+            review_overdue: false,
+            explanation: None,
+            audience: Audience::Patient,
+            details: true,
+            created: "2026-01-02T03:04:05Z",
+            zone: "UTC",
+        };
+        let out = plain(&report);
+        let heading = |h: &str| out.find(&format!("\n{h}\n")).unwrap();
+        let (findings, info) = (
+            heading(&rules.text.findings_heading),
+            heading(&rules.text.info_heading),
+        );
+        assert!(findings < info);
+        let shown: Vec<&Rule> = assessment
+            .findings
+            .iter()
+            .copied()
+            .filter(|r| report.shows(r))
+            .collect();
+        assert!(shown.iter().any(|r| r.level == Level::Info));
+        assert!(shown.iter().any(|r| r.level != Level::Info));
+        for rule in shown {
+            let at = out
+                .find(&sanitize(&rule.message).into_owned())
+                .unwrap_or_else(|| panic!("{}:\n{out}", rule.id));
+            if rule.level == Level::Info {
+                assert!(at > info, "{}", rule.id);
+            } else {
+                assert!(findings < at && at < info, "{}", rule.id);
+            }
+            // A patient is not shown rule ids.
+            assert!(!out.contains(&report.rule_reference(rule)), "{}", rule.id);
+            for citation in &rule.citations {
+                let line = sanitize(&report.citation_line(citation)).into_owned();
+                assert!(out[at..].contains(&line), "{}: {line}", rule.id);
+            }
+        }
+    }
+
+    #[test]
+    fn a_staff_summary_names_the_rule_of_each_warning_sign() {
+        let rules = RuleSet::embedded().unwrap();
+        let answers = answers(&rules, "fever");
+        let assessment = evaluate(&rules, &answers);
+        let report = Report {
+            rules: &rules,
+            answers: &answers,
+            assessment: &assessment,
+            review_overdue: false,
+            explanation: None,
+            audience: Audience::Staff,
+            details: false,
+            created: "2026-01-02T03:04:05Z",
+            zone: "UTC",
+        };
+        let fever = rules.rules.iter().find(|r| r.id == "fever").unwrap();
+        let out = plain(&report);
+        let at = out.find(&sanitize(&fever.message).into_owned()).unwrap();
+        assert!(out[at..].contains(&report.rule_reference(fever)), "{out}");
+        // A patient is not shown rule ids.
+        let patient = Report {
+            audience: Audience::Patient,
+            details: true,
+            ..report
+        };
+        assert!(!plain(&patient).contains(&report.rule_reference(fever)));
+    }
+
+    #[test]
+    fn the_short_summary_lists_every_question_to_ask_before_booking() {
+        let rules = RuleSet::embedded().unwrap();
+        let answers = answers(&rules, "none");
+        let assessment = evaluate(&rules, &answers);
+        let report = Report {
+            rules: &rules,
+            answers: &answers,
+            assessment: &assessment,
+            review_overdue: false,
+            explanation: None,
+            audience: Audience::Patient,
+            details: false,
+            created: "2026-01-02T03:04:05Z",
+            zone: "UTC",
+        };
+        assert!(report.brief() && !rules.before_you_book.is_empty());
+        let out = render(&report, TextOptions::new(4000));
+        assert!(out.contains(&rules.text.before_you_book_heading), "{out}");
+        for (number, advice) in rules.before_you_book.iter().enumerate() {
+            let line = format!("{}. {}", number + 1, sanitize(&advice.text));
+            assert!(out.contains(&line), "{line}\n{out}");
+        }
+    }
+}

@@ -1750,3 +1750,45 @@ fn the_short_summary_lists_what_the_clinician_must_know_first() {
         "{text}"
     );
 }
+
+/// The reason for the outcome comes first: an active infection (the
+/// sources point to waiting) before a blood thinner (a clinician review),
+/// though the blood thinner has the higher priority.
+#[test]
+fn the_short_summary_lists_the_most_serious_reason_first_whatever_its_priority() {
+    let run = |extra: &[&str]| {
+        let mut command = candidacy();
+        for answer in [
+            "warning_signs=none",
+            "condition=knee-arthritis",
+            "duration=over-a-year",
+            "severity=moderate",
+            "imaging=moderate",
+            "age=54",
+            "active_infection=yes",
+            "health=blood-thinner",
+            "prior_treatments=rest",
+        ] {
+            command.args(["-a", answer]);
+        }
+        let output = command.args(extra).output().unwrap();
+        assert_eq!(output.status.code(), Some(0));
+        String::from_utf8(output.stdout).unwrap()
+    };
+    let json: serde_json::Value = serde_json::from_str(&run(&["--format", "json"])).unwrap();
+    assert_eq!(json["outcome"], "not-suitable-now");
+    let reason = |id: &str| {
+        json["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["rule"] == id)
+            .and_then(|f| f["reason"].as_str())
+            .unwrap()
+            .to_owned()
+    };
+    let text = run(&[]);
+    let infection = text.find(&reason("active-infection")).unwrap();
+    let thinner = text.find(&reason("health-blood-thinner")).unwrap();
+    assert!(infection < thinner, "{text}");
+}

@@ -186,7 +186,8 @@ impl Report<'_> {
     pub fn reasons(&self, most: Option<usize>) -> Reasons<'_> {
         let mut why: Vec<&Rule> = self.why().collect();
         // Stable: rule order within the same level and priority.
-        why.sort_by(|a, b| b.level.cmp(&a.level).then(b.priority.cmp(&a.priority)));
+        // `Level` orders the most serious first.
+        why.sort_by(|a, b| a.level.cmp(&b.level).then(b.priority.cmp(&a.priority)));
         let fallback = self.fallback_lines();
         let total = why.len() + fallback.len();
         let shown = match most {

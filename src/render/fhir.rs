@@ -631,7 +631,7 @@ mod tests {
 
     #[test]
     fn an_answer_given_for_a_question_not_asked_has_no_item_but_is_evaluated() {
-        use crate::render::{Audience, Report};
+        use crate::render::Report;
         let rules = RuleSet::embedded().unwrap();
         // A warning sign, then every other answer too: those questions are
         // not asked, so their answers are not items, though they count.
@@ -639,18 +639,9 @@ mod tests {
         let assessment = crate::evaluate::evaluate(&rules, &answers);
         let fired = |id: &str| assessment.findings.iter().any(|r| r.id == id);
         assert!(fired("jmc-middle-age"), "the age was evaluated");
-        let response: serde_json::Value = serde_json::from_str(&response(&Report {
-            rules: &rules,
-            answers: &answers,
-            assessment: &assessment,
-            review_overdue: false,
-            explanation: None,
-            audience: Audience::Patient,
-            details: false,
-            created: "2026-01-02T03:04:05Z",
-            zone: "UTC",
-        }))
-        .unwrap();
+        let response: serde_json::Value =
+            serde_json::from_str(&response(&Report::for_test(&rules, &answers, &assessment)))
+                .unwrap();
         let items: Vec<&str> = response["item"]
             .as_array()
             .unwrap()
@@ -876,22 +867,12 @@ mod tests {
 
     #[test]
     fn the_chart_records_narrative_lists_every_finding_the_details_show() {
-        use crate::render::{Audience, Report};
+        use crate::render::Report;
         let rules = RuleSet::embedded().unwrap();
         let answers = every_answer(&rules, "none", "knee-arthritis");
         let assessment = crate::evaluate::evaluate(&rules, &answers);
         // A patient's report, as the short summary would be asked for.
-        let report = Report {
-            rules: &rules,
-            answers: &answers,
-            assessment: &assessment,
-            review_overdue: false,
-            explanation: None,
-            audience: Audience::Patient,
-            details: false,
-            created: "2026-01-02T03:04:05Z",
-            zone: "UTC",
-        };
+        let report = Report::for_test(&rules, &answers, &assessment);
         let response: serde_json::Value = serde_json::from_str(&response(&report)).unwrap();
         let div = response["text"]["div"].as_str().unwrap();
         let details = Report {

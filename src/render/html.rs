@@ -53,24 +53,12 @@ mod tests {
     use super::*;
     use crate::answers::{Answers, Value};
     use crate::evaluate::evaluate;
-    use crate::render::Audience;
     use crate::ruleset::{OptionSet, QuestionKind, RuleSet};
 
     /// A patient's handout of `answers`, made at a fixed time.
     fn patient_page(rules: &RuleSet, answers: &crate::answers::AnswerSet) -> String {
         let assessment = evaluate(rules, answers);
-        render(&Report {
-            rules,
-            answers,
-            assessment: &assessment,
-            review_overdue: false,
-            explanation: None,
-            audience: Audience::Patient,
-            details: false,
-            created: "2026-01-02T03:04:05Z",
-            zone: "UTC",
-        })
-        .unwrap()
+        render(&Report::for_test(rules, answers, &assessment)).unwrap()
     }
 
     #[test]

@@ -67,6 +67,30 @@ pub struct Report<'a> {
     pub zone: &'a str,
 }
 
+#[cfg(test)]
+impl<'a> Report<'a> {
+    /// A patient's short summary of `answers`, made at a fixed time in
+    /// UTC, not overdue, without `--explain`: what most tests render (they
+    /// change a field with `..`).
+    pub(crate) fn for_test(
+        rules: &'a RuleSet,
+        answers: &'a AnswerSet,
+        assessment: &'a Assessment<'a>,
+    ) -> Report<'a> {
+        Report {
+            rules,
+            answers,
+            assessment,
+            review_overdue: false,
+            explanation: None,
+            audience: Audience::Patient,
+            details: false,
+            created: "2026-01-02T03:04:05Z",
+            zone: "UTC",
+        }
+    }
+}
+
 impl Report<'_> {
     /// One citation: the source's name and kind and the quote; for staff
     /// also the title, publisher and address.
@@ -532,15 +556,9 @@ mod mutation_tests {
         let answers = answers.complete(&rules).unwrap();
         let assessment = evaluate(&rules, &answers);
         check(&Report {
-            rules: &rules,
-            answers: &answers,
-            assessment: &assessment,
-            review_overdue: false,
-            explanation: None,
             audience,
             details,
-            created: "2026-01-02T03:04:05Z",
-            zone: "UTC",
+            ..Report::for_test(&rules, &answers, &assessment)
         });
     }
 

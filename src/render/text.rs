@@ -664,15 +664,8 @@ mod mutation_tests {
         let answers = answers(&rules, "none");
         let assessment = evaluate(&rules, &answers);
         let report = Report {
-            rules: &rules,
-            answers: &answers,
-            assessment: &assessment,
-            review_overdue: false,
-            explanation: None,
-            audience: Audience::Patient,
             details: true,
-            created: "2026-01-02T03:04:05Z",
-            zone: "UTC",
+            ..Report::for_test(&rules, &answers, &assessment)
         };
         let out = plain(&report);
         let heading = |h: &str| out.find(&format!("\n{h}\n")).unwrap();
@@ -713,15 +706,8 @@ mod mutation_tests {
         let answers = answers(&rules, "fever");
         let assessment = evaluate(&rules, &answers);
         let report = Report {
-            rules: &rules,
-            answers: &answers,
-            assessment: &assessment,
-            review_overdue: false,
-            explanation: None,
             audience: Audience::Staff,
-            details: false,
-            created: "2026-01-02T03:04:05Z",
-            zone: "UTC",
+            ..Report::for_test(&rules, &answers, &assessment)
         };
         let fever = rules.rules.iter().find(|r| r.id == "fever").unwrap();
         let out = plain(&report);
@@ -741,17 +727,7 @@ mod mutation_tests {
         let rules = RuleSet::embedded().unwrap();
         let answers = answers(&rules, "none");
         let assessment = evaluate(&rules, &answers);
-        let report = Report {
-            rules: &rules,
-            answers: &answers,
-            assessment: &assessment,
-            review_overdue: false,
-            explanation: None,
-            audience: Audience::Patient,
-            details: false,
-            created: "2026-01-02T03:04:05Z",
-            zone: "UTC",
-        };
+        let report = Report::for_test(&rules, &answers, &assessment);
         assert!(report.brief() && !rules.before_you_book.is_empty());
         let out = render(&report, TextOptions::new(4000));
         assert!(out.contains(&rules.text.before_you_book_heading), "{out}");

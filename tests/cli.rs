@@ -1632,25 +1632,14 @@ fn the_urgent_handout_puts_where_to_get_care_above_the_disclaimer() {
 /// details show; none is dropped without a word.
 #[test]
 fn the_short_summary_lists_at_most_four_reasons_and_counts_the_rest_the_handout_all() {
-    let args = [
-        "warning_signs=none",
-        "condition=knee-arthritis",
-        "duration=over-a-year",
-        "severity=moderate",
-        "imaging=moderate",
-        "age=54",
-        "active_infection=no",
-        "health=blood-thinner,bleeding-disorder,cancer,pregnant,immune-medicine",
-        "prior_treatments=rest",
-    ];
     let run = |extra: &[&str]| {
-        let mut command = candidacy();
-        for answer in args {
-            command.args(["-a", answer]);
-        }
-        let output = command.args(extra).output().unwrap();
-        assert_eq!(output.status.code(), Some(0));
-        String::from_utf8(output.stdout).unwrap()
+        knee_summary(
+            &[(
+                "health",
+                "blood-thinner,bleeding-disorder,cancer,pregnant,immune-medicine",
+            )],
+            extra,
+        )
     };
     let json: serde_json::Value = serde_json::from_str(&run(&["--format", "json"])).unwrap();
     let reasons: Vec<&str> = json["findings"]
@@ -1705,26 +1694,8 @@ fn the_short_summary_lists_at_most_four_reasons_and_counts_the_rest_the_handout_
 /// the rule files list it later.
 #[test]
 fn the_short_summary_lists_what_the_clinician_must_know_first() {
-    let args = [
-        "warning_signs=none",
-        "condition=knee-arthritis",
-        "duration=unsure",
-        "severity=moderate",
-        "imaging=moderate",
-        "age=54",
-        "active_infection=no",
-        "health=pregnant",
-        "prior_treatments=rest",
-    ];
-    let run = |extra: &[&str]| {
-        let mut command = candidacy();
-        for answer in args {
-            command.args(["-a", answer]);
-        }
-        let output = command.args(extra).output().unwrap();
-        assert_eq!(output.status.code(), Some(0));
-        String::from_utf8(output.stdout).unwrap()
-    };
+    let run =
+        |extra: &[&str]| knee_summary(&[("duration", "unsure"), ("health", "pregnant")], extra);
     let json: serde_json::Value = serde_json::from_str(&run(&["--format", "json"])).unwrap();
     let rules: Vec<&str> = json["findings"]
         .as_array()
@@ -1757,23 +1728,10 @@ fn the_short_summary_lists_what_the_clinician_must_know_first() {
 #[test]
 fn the_short_summary_lists_the_most_serious_reason_first_whatever_its_priority() {
     let run = |extra: &[&str]| {
-        let mut command = candidacy();
-        for answer in [
-            "warning_signs=none",
-            "condition=knee-arthritis",
-            "duration=over-a-year",
-            "severity=moderate",
-            "imaging=moderate",
-            "age=54",
-            "active_infection=yes",
-            "health=blood-thinner",
-            "prior_treatments=rest",
-        ] {
-            command.args(["-a", answer]);
-        }
-        let output = command.args(extra).output().unwrap();
-        assert_eq!(output.status.code(), Some(0));
-        String::from_utf8(output.stdout).unwrap()
+        knee_summary(
+            &[("active_infection", "yes"), ("health", "blood-thinner")],
+            extra,
+        )
     };
     let json: serde_json::Value = serde_json::from_str(&run(&["--format", "json"])).unwrap();
     assert_eq!(json["outcome"], "not-suitable-now");
@@ -1791,4 +1749,16 @@ fn the_short_summary_lists_the_most_serious_reason_first_whatever_its_priority()
     let infection = text.find(&reason("active-infection")).unwrap();
     let thinner = text.find(&reason("health-blood-thinner")).unwrap();
     assert!(infection < thinner, "{text}");
+}
+
+/// The summary of the knee example's answers with `changes` made, in the
+/// format `extra` asks for; it must exit 0.
+fn knee_summary(changes: &[(&str, &str)], extra: &[&str]) -> String {
+    let output = candidacy()
+        .args(common::knee_flags_with(changes))
+        .args(extra)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{changes:?} {extra:?}");
+    String::from_utf8(output.stdout).unwrap()
 }

@@ -407,17 +407,6 @@ fn the_reason_for_a_fallback_is_rendered_in_text_and_json() {
 /// infection answered "not sure", and more reasons than the summary lists.
 #[test]
 fn short_summaries_for_each_kind_of_clinician_review_reason() {
-    let base = [
-        ("warning_signs", "none"),
-        ("condition", "knee-arthritis"),
-        ("duration", "over-a-year"),
-        ("severity", "moderate"),
-        ("imaging", "moderate"),
-        ("age", "54"),
-        ("active_infection", "no"),
-        ("health", "none"),
-        ("prior_treatments", "rest"),
-    ];
     let cases: [(&str, &[(&str, &str)]); 4] = [
         ("health-blood-thinner", &[("health", "blood-thinner")]),
         ("condition-not-listed", &[("condition", "other")]),
@@ -432,16 +421,11 @@ fn short_summaries_for_each_kind_of_clinician_review_reason() {
         ),
     ];
     for (name, changes) in cases {
-        let mut command = cargo_bin_cmd!("candidacy");
-        command.env("TZ", "UTC");
-        for (question, value) in base {
-            let value = changes
-                .iter()
-                .find(|(q, _)| *q == question)
-                .map_or(value, |(_, v)| *v);
-            command.args(["-a", &format!("{question}={value}")]);
-        }
-        let output = command.output().unwrap();
+        let output = cargo_bin_cmd!("candidacy")
+            .env("TZ", "UTC")
+            .args(common::knee_flags_with(changes))
+            .output()
+            .unwrap();
         assert_eq!(output.status.code(), Some(0), "{name}");
         let text = redact(&String::from_utf8(output.stdout).unwrap());
         // The action, the outcome and every reason line are seen without

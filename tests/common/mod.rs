@@ -138,6 +138,23 @@ pub fn passes_widened_to_not_sure() -> &'static candidacy::ruleset::RuleSet {
 /// over a year, moderate, moderate damage on a scan, 54, no infection, none
 /// of the health conditions, rest tried): a screening that needs no
 /// terminal, and one the rules pass.
+/// `KNEE_FLAGS` with the answers to some questions changed
+/// (`("health", "pregnant")`), as `-a` flags.
+pub fn knee_flags_with(changes: &[(&str, &str)]) -> Vec<String> {
+    KNEE_FLAGS
+        .iter()
+        .filter(|flag| **flag != "-a")
+        .flat_map(|answer| {
+            let (question, value) = answer.split_once('=').unwrap_or((answer, ""));
+            let value = changes
+                .iter()
+                .find(|(q, _)| *q == question)
+                .map_or(value, |(_, v)| *v);
+            ["-a".to_owned(), format!("{question}={value}")]
+        })
+        .collect()
+}
+
 pub const KNEE_FLAGS: &[&str] = &[
     "-a",
     "warning_signs=none",

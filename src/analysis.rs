@@ -1716,21 +1716,7 @@ mod tests {
              message = \"The Defiage blog post speaks of this.\"\n\
              when.condition = { in = [\"b\"] }\nwhen.note = { in = [\"yes\"] }\n\
              cite = [{ source = \"defiage\", quote = \"Knee osteoarthritis\" }]\n";
-        let mut files: Vec<crate::ruleset::RuleFile> = crate::ruleset::EMBEDDED_FILES
-            .iter()
-            .filter(|(name, _)| {
-                ["ruleset.toml", "text.toml", "safety.toml", "sources.toml"].contains(name)
-            })
-            .map(|(name, text)| crate::ruleset::RuleFile {
-                name: (*name).to_owned(),
-                text: (*text).to_owned(),
-            })
-            .collect();
-        files.push(crate::ruleset::RuleFile {
-            name: "small.toml".to_owned(),
-            text: small.to_owned(),
-        });
-        let rules = RuleSet::from_files(files).unwrap_or_else(|e| panic!("{e}"));
+        let rules = super::mutation_tests::small(small);
         let space = AnswerSpace::new(&rules).unwrap();
         let deciding: Vec<usize> = (0..rules.rules.len())
             .filter(|&i| rules.rules[i].level.decides_outcome())
@@ -1997,7 +1983,7 @@ mod mutation_tests {
 
     /// The built-in identity, text, sources and warning signs, and `extra`:
     /// a rule set small enough to reason about by hand.
-    fn small(extra: &str) -> RuleSet {
+    pub(super) fn small(extra: &str) -> RuleSet {
         let mut files: Vec<crate::ruleset::RuleFile> = crate::ruleset::EMBEDDED_FILES
             .iter()
             .filter(|(name, _)| {

@@ -548,17 +548,16 @@ mod mutation_tests {
         details: bool,
         check: impl FnOnce(&Report<'_>),
     ) {
-        let rules = rules.clone();
-        let mut answers = Answers::new(&rules);
+        let mut answers = Answers::new(rules);
         for (key, text) in KNEE.iter().chain(changes) {
-            answers.give(&rules, key, text).unwrap();
+            answers.give(rules, key, text).unwrap();
         }
-        let answers = answers.complete(&rules).unwrap();
-        let assessment = evaluate(&rules, &answers);
+        let answers = answers.complete(rules).unwrap();
+        let assessment = evaluate(rules, &answers);
         check(&Report {
             audience,
             details,
-            ..Report::for_test(&rules, &answers, &assessment)
+            ..Report::for_test(rules, &answers, &assessment)
         });
     }
 

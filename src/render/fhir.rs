@@ -605,17 +605,7 @@ mod tests {
     /// Every question answered as in `examples/knee-moderate.toml`, but
     /// the warning signs and the problem.
     fn every_answer(rules: &RuleSet, signs: &str, condition: &str) -> crate::answers::AnswerSet {
-        let mut answers = crate::answers::Answers::new(rules);
-        answers
-            .give_document(
-                rules,
-                include_str!("../../examples/knee-moderate.toml"),
-                crate::answers::DocumentFormat::Toml,
-            )
-            .unwrap();
-        answers.give(rules, "warning_signs", signs).unwrap();
-        answers.give(rules, "condition", condition).unwrap();
-        answers.complete(rules).unwrap()
+        crate::render::knee_answers(rules, &[("warning_signs", signs), ("condition", condition)])
     }
 
     /// The ids of the questions with an item.

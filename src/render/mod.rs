@@ -67,6 +67,26 @@ pub struct Report<'a> {
     pub zone: &'a str,
 }
 
+/// The answers of `examples/knee-moderate.toml` (a pass) with `changes`
+/// made (`("warning_signs", "fever")`), for the render tests.
+#[cfg(test)]
+pub(crate) fn knee_answers(rules: &RuleSet, changes: &[(&str, &str)]) -> AnswerSet {
+    let mut answers = crate::answers::Answers::new(rules);
+    let given = answers.give_document(
+        rules,
+        include_str!("../../examples/knee-moderate.toml"),
+        crate::answers::DocumentFormat::Toml,
+    );
+    assert!(given.is_ok(), "{given:?}");
+    for (key, text) in changes {
+        let given = answers.give(rules, key, text);
+        assert!(given.is_ok(), "{key}={text}: {given:?}");
+    }
+    answers
+        .complete(rules)
+        .unwrap_or_else(|missing| panic!("missing {missing:?}"))
+}
+
 #[cfg(test)]
 impl<'a> Report<'a> {
     /// A patient's short summary of `answers`, made at a fixed time in
@@ -507,21 +527,7 @@ pub fn answer_words(question: &Question, value: &Value) -> String {
 mod mutation_tests {
     #![allow(clippy::unwrap_used)] // a panic is how a test reports failure
     use super::*;
-    use crate::answers::Answers;
     use crate::evaluate::evaluate;
-
-    /// The knee-moderate example's answers with `changes` made.
-    const KNEE: [(&str, &str); 9] = [
-        ("warning_signs", "none"),
-        ("condition", "knee-arthritis"),
-        ("duration", "over-a-year"),
-        ("severity", "moderate"),
-        ("imaging", "moderate"),
-        ("age", "54"),
-        ("active_infection", "no"),
-        ("health", "none"),
-        ("prior_treatments", "rest, physical-therapy"),
-    ];
 
     /// Calls `check` with the report of the knee answers changed by
     /// `changes`, for `audience`, with or without `--details`.
@@ -548,11 +554,7 @@ mod mutation_tests {
         details: bool,
         check: impl FnOnce(&Report<'_>),
     ) {
-        let mut answers = Answers::new(rules);
-        for (key, text) in KNEE.iter().chain(changes) {
-            answers.give(rules, key, text).unwrap();
-        }
-        let answers = answers.complete(rules).unwrap();
+        let answers = knee_answers(rules, changes);
         let assessment = evaluate(rules, &answers);
         check(&Report {
             audience,
@@ -712,7 +714,7 @@ mod mutation_tests {
             let text = &report.rules.text;
             assert_eq!(lines[0], text.no_rule_matched);
             // Every answer but the infection's, which a rule speaks to.
-            assert_eq!(lines.len(), KNEE.len(), "{lines:#?}");
+            assert_eq!(lines.len(), report.rules.questions.len(), "{lines:#?}");
             let infection_prompt = &report.rules.questions[infection].prompt;
             assert!(
                 !lines.iter().any(|l| l.contains(infection_prompt.as_str())),

@@ -633,21 +633,12 @@ mod tests {
 mod mutation_tests {
     #![allow(clippy::unwrap_used)] // a panic is how a test reports failure
     use super::*;
-    use crate::answers::{AnswerSet, Answers};
+    use crate::answers::AnswerSet;
     use crate::evaluate::evaluate;
     use crate::ruleset::RuleSet;
 
     fn answers(rules: &RuleSet, signs: &str) -> AnswerSet {
-        let mut answers = Answers::new(rules);
-        answers
-            .give_document(
-                rules,
-                include_str!("../../examples/knee-moderate.toml"),
-                crate::answers::DocumentFormat::Toml,
-            )
-            .unwrap();
-        answers.give(rules, "warning_signs", signs).unwrap();
-        answers.complete(rules).unwrap()
+        crate::render::knee_answers(rules, &[("warning_signs", signs)])
     }
 
     /// The text summary with the details, in plain lines wide enough that

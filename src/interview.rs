@@ -649,6 +649,14 @@ impl dialoguer::theme::Theme for MarkedTheme {
     }
 }
 
+/// What `write` writes into a new string: how the theme's `format_*`
+/// methods are read here (writing into a `String` cannot fail).
+fn written(write: impl FnOnce(&mut String) -> std::fmt::Result) -> String {
+    let mut out = String::new();
+    let _ = write(&mut out);
+    out
+}
+
 /// The most characters the number prompt takes: more than any whole
 /// number a question allows, few enough that the line never wraps.
 const MAX_NUMBER_CHARS: usize = 24;
@@ -783,13 +791,10 @@ impl Terminal {
     /// fits, else wrapped between words (without its colors, which only
     /// decorate).
     fn report(&mut self, prompt: &str, answer: &str) -> Result<usize, Error> {
-        let mut styled = String::new();
-        // Writing into a String cannot fail.
-        let _ = self.theme.format_input_prompt_selection(
-            &mut styled,
-            &sanitize(prompt),
-            &sanitize(answer),
-        );
+        let styled = written(|s| {
+            self.theme
+                .format_input_prompt_selection(s, &sanitize(prompt), &sanitize(answer))
+        });
         let plain = console::strip_ansi_codes(&styled).into_owned();
         let columns = self.columns();
         let lines = if console::measure_text_width(&plain) <= columns {
@@ -849,27 +854,19 @@ impl Terminal {
         check: &dyn Fn(&str) -> Result<i64, String>,
     ) -> Result<Option<(i64, String)>, Error> {
         let prompt = sanitize(prompt).into_owned();
-        let formatted =
-            |theme: &MarkedTheme,
-             format: &dyn Fn(&MarkedTheme, &mut String) -> std::fmt::Result| {
-                let mut s = String::new();
-                // Writing into a String cannot fail.
-                let _ = format(theme, &mut s);
-                s
-            };
         let columns = self.columns();
         // The line typed on never wraps, so a redraw clears all of it: the
         // prompt goes on lines of its own above it (wrapped between words)
         // where it would not leave room on one line, and the typing is
         // printable ASCII (a whole number needs no more) cut to the room
         // left.
-        let inline = formatted(&self.theme, &|t, s| t.format_input_prompt(s, &prompt, None));
+        let inline = written(|s| self.theme.format_input_prompt(s, &prompt, None));
         let (lead, above) = if console::measure_text_width(&inline) + MAX_NUMBER_CHARS < columns {
             (inline, 0)
         } else {
             let before = self.current;
             self.line(&prompt, false)?;
-            let lead = formatted(&self.theme, &|t, s| t.format_input_prompt(s, "", None));
+            let lead = written(|s| self.theme.format_input_prompt(s, "", None));
             (lead, self.current - before)
         };
         let room = columns
@@ -895,7 +892,7 @@ impl Terminal {
                 let wrapped =
                     crate::render::text::wrap(&sanitize(message), columns.saturating_sub(2))
                         .join("\n");
-                let line = formatted(&self.theme, &|t, s| t.format_error(s, &wrapped));
+                let line = written(|s| self.theme.format_error(s, &wrapped));
                 self.term.write_line(&line).map_err(terminal_error)?;
                 shown = self.rows(&console::strip_ansi_codes(&line));
             }
@@ -974,18 +971,15 @@ impl Terminal {
         let mut drawn = 0;
         self.term.hide_cursor().map_err(terminal_error)?;
         let result = loop {
-            let mut lines = String::new();
-            // Writing into a String cannot fail.
-            let _ = self.theme.format_multi_select_prompt(&mut lines, &prompt);
-            for (i, item) in items.iter().enumerate() {
-                lines.push('\n');
-                let _ = self.theme.format_multi_select_prompt_item(
-                    &mut lines,
-                    item,
-                    marks[i],
-                    i == cursor,
-                );
-            }
+            let lines = written(|s| {
+                self.theme.format_multi_select_prompt(s, &prompt)?;
+                for (i, item) in items.iter().enumerate() {
+                    s.push('\n');
+                    self.theme
+                        .format_multi_select_prompt_item(s, item, marks[i], i == cursor)?;
+                }
+                Ok(())
+            });
             if drawn > 0 {
                 self.term.clear_last_lines(drawn).map_err(terminal_error)?;
             }
@@ -1219,8 +1213,7 @@ impl Prompter for Terminal {
     fn intro(&mut self, text: &str) -> Result<(), Error> {
         // Above the questions and never erased with them (not counted),
         // wrapped at word boundaries to the terminal, at most 100 columns.
-        let columns = usize::from(self.term.size().1.clamp(20, 100));
-        for line in crate::render::text::wrap(&sanitize(text), columns) {
+        for line in crate::render::text::wrap(&sanitize(text), self.columns()) {
             self.term.write_line(&line).map_err(terminal_error)?;
         }
         Ok(())

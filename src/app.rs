@@ -278,7 +278,7 @@ fn screen(args: &ScreenArgs) -> anyhow::Result<()> {
     interview::set_colors(stdout_color, !args.plain && color(&std::io::stderr()));
     let flow = interview::Flow {
         review: !args.no_review,
-        saves: args.output_file().is_some() || args.output_dir.is_some(),
+        saves: args.saves(),
     };
 
     let given = given_answers(&rules, args)?;
@@ -320,8 +320,8 @@ fn screen(args: &ScreenArgs) -> anyhow::Result<()> {
                 interview::collect(&rules, given.clone(), prompter, flow)?
             }
         };
-        let saving = args.output_file().is_some() || args.output_dir.is_some();
-        let (summary, made, outcome) = summary(&rules, args, &complete, stdout_color && !saving)?;
+        let (summary, made, outcome) =
+            summary(&rules, args, &complete, stdout_color && !args.saves())?;
         let saved = match (args.output_file(), &args.output_dir) {
             (Some(path), _) => {
                 crate::save::save(path, summary.as_bytes(), args.force)?;
@@ -394,7 +394,7 @@ fn summary(
         created: &made.rfc3339,
         zone: &made.zone,
     };
-    let saved = args.output_file().is_some() || args.output_dir.is_some();
+    let saved = args.saves();
     let summary = match args.format {
         SummaryFormat::Text => text::render(
             &report,

@@ -321,6 +321,12 @@ impl ScreenArgs {
             .as_deref()
             .filter(|path| *path != Path::new("-"))
     }
+
+    /// Whether summaries are saved to files (`--output FILE` or
+    /// `--output-dir`) rather than printed.
+    pub fn saves(&self) -> bool {
+        self.output_file().is_some() || self.output_dir.is_some()
+    }
 }
 
 /// Who reads the summary.

@@ -280,6 +280,21 @@ fn folded(word: &str, one: char) -> String {
         .collect()
 }
 
+/// The forms of `word` (in reading form) compared with the banned words:
+/// the word itself where it is ASCII without a digit (most text, so no
+/// decomposition is done on loading); else [`folded`], twice when a `1`
+/// may stand for `l` or `i`.
+fn foldings(word: &str) -> Vec<String> {
+    if word.is_ascii() && !word.bytes().any(|b| b.is_ascii_digit()) {
+        return vec![word.to_owned()];
+    }
+    let mut forms = vec![folded(word, 'l')];
+    if word.contains('1') {
+        forms.push(folded(word, 'i'));
+    }
+    forms
+}
+
 /// `text` as the guard rails read it (see [`reading_form`]), trimmed: for
 /// comparing labels.
 pub fn reading(text: &str) -> String {
@@ -310,11 +325,8 @@ pub fn findings(text: &str, allow_approved: bool) -> Vec<(Finding, Range<usize>)
     // outside ASCII can mix alphabets.
     // The stems are looked for as the words are compared: folded (accents
     // off, digits as the letters they stand in for, see [`folded`]).
-    let stems = ['l', 'i'].into_iter().any(|one| {
-        let compact: String = folded(&read, one)
-            .chars()
-            .filter(|c| !matches!(c, '-' | ' '))
-            .collect();
+    let stems = foldings(&read).into_iter().any(|form| {
+        let compact: String = form.chars().filter(|c| !matches!(c, '-' | ' ')).collect();
         STEMS.iter().any(|stem| compact.contains(stem)) || compact.contains(PHRASE_STEM)
     });
     let letters = read.chars().any(|c| !c.is_ascii() && c.is_alphabetic());
@@ -326,8 +338,7 @@ pub fn findings(text: &str, allow_approved: bool) -> Vec<(Finding, Range<usize>)
     let back = |r: Range<usize>| origin[r.start].0..origin[r.end - 1].1;
     let mut found = Vec::new();
     let banned = |word: &str| {
-        ['l', 'i'].into_iter().find_map(|one| {
-            let word = folded(word, one);
+        foldings(word).into_iter().find_map(|word| {
             BANNED_WORDS
                 .into_iter()
                 .filter(|w| !(allow_approved && *w == "approved"))

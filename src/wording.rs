@@ -501,10 +501,28 @@ fn mixed_script(word: &str) -> Option<Vec<char>> {
     Some(odd)
 }
 
+/// Which of a rule's texts does not attribute its claim.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unattributed {
+    /// The `message`.
+    Message,
+    /// The `reason`, which the short summary shows without the message.
+    Reason,
+}
+
+impl std::fmt::Display for Unattributed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Unattributed::Message => "message",
+            Unattributed::Reason => "reason",
+        })
+    }
+}
+
 /// The `may-be-suitable` rules that cite only clinic marketing and do not
 /// attribute the claim ("The Defiage blog post says ...") in their message
 /// or their reason, by index, with `"message"` or `"reason"`.
-pub fn unattributed_passes(rules: &RuleSet) -> Vec<(usize, &'static str)> {
+pub fn unattributed_passes(rules: &RuleSet) -> Vec<(usize, Unattributed)> {
     (0..rules.rules.len())
         .filter_map(|i| {
             let rule = &rules.rules[i];
@@ -529,9 +547,9 @@ pub fn unattributed_passes(rules: &RuleSet) -> Vec<(usize, &'static str)> {
             if !clinic_only {
                 None
             } else if !attributed(&rule.message) {
-                Some((i, "message"))
+                Some((i, Unattributed::Message))
             } else if !attributed(rule.reason()) {
-                Some((i, "reason"))
+                Some((i, Unattributed::Reason))
             } else {
                 None
             }

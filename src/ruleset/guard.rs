@@ -222,8 +222,8 @@ pub(super) fn wording(builder: &mut Builder<'_>, set: &RuleSet, places: &Places)
         );
         let place = &places.rules[i];
         let span = match field {
-            "reason" => place.reason.clone(),
-            _ => None,
+            wording::Unattributed::Reason => place.reason.clone(),
+            wording::Unattributed::Message => None,
         };
         builder.error_of(
             "unattributed",

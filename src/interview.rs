@@ -2235,6 +2235,27 @@ mod tests {
     }
 
     #[test]
+    fn plain_mode_while_changing_from_the_review_back_keeps_the_answer() {
+        let rules = RuleSet::embedded().unwrap();
+        // Age 40, then change question 6 (the age) from the review, type
+        // `back` there, and confirm.
+        let (answers, screen) = plain(&["age"], "40\n6\nback\n\n", REVIEW);
+        assert_eq!(answers.unwrap().values()[5], Value::Number(40));
+        let asked: Vec<&str> = screen.split(": How old are you?\n").skip(1).collect();
+        assert_eq!(asked.len(), 2, "{screen}");
+        let first = asked[0].split_once("\n> ").unwrap().0;
+        let changing = asked[1].split_once("\n> ").unwrap().0;
+        // The hint says where `back` goes: to the previous question while
+        // answering, to the review while changing.
+        assert!(!first.contains(&rules.text.plain_review_back), "{first}");
+        assert!(
+            changing.contains(&rules.text.plain_review_back),
+            "{changing}"
+        );
+        assert!(!changing.contains(&rules.text.plain_back), "{changing}");
+    }
+
+    #[test]
     fn plain_mode_confirms_an_unusual_age_by_number() {
         let (answers, screen) = plain(&["age"], "7\n2\n70\n", NO_REVIEW);
         assert_eq!(answers.unwrap().values()[5], Value::Number(70));

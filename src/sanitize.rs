@@ -329,4 +329,26 @@ mod tests {
             r#"{"key":["a[2Jbc","line\nbreak tab"],"n":1}"#
         );
     }
+
+    /// Clean strings come out exactly as serde_json writes them: every
+    /// layout call (objects of scalars only, nested and empty containers)
+    /// reaches the wrapped formatter.
+    #[test]
+    fn json_layout_is_serde_jsons_own() {
+        let value = serde_json::json!({
+            "flat": {"a": 1, "b": "two"},
+            "list": [1, [], {}, {"c": null}, [true, 2.5]],
+            "last": false,
+        });
+        assert_eq!(
+            json_pretty(&value).unwrap(),
+            serde_json::to_string_pretty(&value).unwrap()
+        );
+        let mut line = Vec::new();
+        write_json(&mut line, &value).unwrap();
+        assert_eq!(
+            String::from_utf8(line).unwrap(),
+            serde_json::to_string(&value).unwrap()
+        );
+    }
 }

@@ -41,23 +41,28 @@ fn batch(c: &mut Criterion) {
     group.sample_size(10);
     group.measurement_time(Duration::from_secs(15));
     group.throughput(Throughput::Elements(RECORDS));
-    group.bench_function("1,000,000 JSON Lines records", |b| {
-        b.iter(|| {
-            let input =
-                BufReader::with_capacity(1 << 16, std::fs::File::open(&path).expect("open"));
-            let output = std::io::BufWriter::with_capacity(1 << 16, std::io::sink());
-            run(
-                &rules,
-                input,
-                InputFormat::JsonLines,
-                output,
-                OutputFormat::JsonLines,
-                &mut |_| {},
-            )
-            .expect("the batch runs")
-            .records()
-        })
-    });
+    for jobs in [1, 2] {
+        let name = format!("1,000,000 JSON Lines records, --jobs {jobs}");
+        let jobs = std::num::NonZeroUsize::new(jobs).expect("not zero");
+        group.bench_function(name, |b| {
+            b.iter(|| {
+                let input =
+                    BufReader::with_capacity(1 << 16, std::fs::File::open(&path).expect("open"));
+                let output = std::io::BufWriter::with_capacity(1 << 16, std::io::sink());
+                run(
+                    &rules,
+                    input,
+                    InputFormat::JsonLines,
+                    output,
+                    OutputFormat::JsonLines,
+                    jobs,
+                    &mut |_| {},
+                )
+                .expect("the batch runs")
+                .records()
+            })
+        });
+    }
     group.finish();
 }
 

@@ -12,6 +12,8 @@
 #![allow(dead_code)] // each includer uses its own part
 #![allow(clippy::unwrap_used, clippy::expect_used)] // a panic is the report
 
+use std::num::NonZeroUsize;
+
 use candidacy::analysis::analyse;
 use candidacy::answers::{Answers, DocumentFormat};
 use candidacy::batch::{InputFormat, OutputFormat, run};
@@ -39,16 +41,25 @@ pub fn batch_input(data: &[u8]) {
 }
 
 fn screen(data: &[u8], format: InputFormat) -> String {
-    let mut out = Vec::new();
-    let tally = run(
-        rules(),
-        data,
-        format,
-        &mut out,
-        OutputFormat::JsonLines,
-        &mut |_| {},
-    )
-    .expect("reading a slice and writing a Vec cannot fail");
+    let run_with = |jobs| {
+        let mut out = Vec::new();
+        let tally = run(
+            rules(),
+            data,
+            format,
+            &mut out,
+            OutputFormat::JsonLines,
+            jobs,
+            &mut |_| {},
+        )
+        .expect("reading a slice and writing a Vec cannot fail");
+        (out, tally)
+    };
+    let (out, tally) = run_with(NonZeroUsize::MIN);
+    assert!(
+        run_with(NonZeroUsize::new(2).expect("two")) == (out.clone(), tally.clone()),
+        "two jobs give the same results and tally as one"
+    );
     let out = String::from_utf8(out).expect("results are UTF-8");
     assert_eq!(
         tally.records(),

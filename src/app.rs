@@ -94,13 +94,17 @@ fn batch(args: &BatchArgs) -> anyhow::Result<()> {
             bar.set_position(bytes);
         }
     };
-    let output = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+    // `Stdout`, not its lock: the results are written on a thread of their
+    // own (it takes the lock for each 64 KiB written).
+    let output = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout());
+    let jobs = args.jobs.unwrap_or_else(crate::batch::default_jobs);
     let result = crate::batch::run(
         &rules,
         input,
         input_format,
         output,
         output_format,
+        jobs,
         &mut progress,
     );
     if let Some(bar) = &bar {

@@ -16,6 +16,10 @@
 use std::borrow::Cow;
 use std::fmt;
 use std::io::{BufRead, Write};
+use std::num::NonZeroUsize;
+use std::panic::AssertUnwindSafe;
+use std::sync::Mutex;
+use std::sync::mpsc::sync_channel;
 
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
@@ -83,6 +87,13 @@ impl Tally {
             },
             Err(_) => self.errors += 1,
         }
+    }
+
+    fn merge(&mut self, other: &Tally) {
+        for (mine, theirs) in self.outcomes.iter_mut().zip(other.outcomes) {
+            *mine += theirs;
+        }
+        self.errors += other.errors;
     }
 
     /// The tally as a table, one row per outcome and one for errors.
@@ -171,57 +182,562 @@ fn spreadsheet_safe<'a>(id: &'a Id<'_>) -> Cow<'a, str> {
 /// One record's result: its outcome, or why it is invalid.
 type Outcome = Result<Level, String>;
 
+/// The most records in one chunk.
+const CHUNK_RECORDS: usize = 4096;
+
+/// A chunk is full once its bytes (and CSV field ends, at their size) reach
+/// this; one more record of at most [`MAX_RECORD_BYTES`] may follow.
+const CHUNK_BYTES: usize = 128 * 1024;
+
+/// The most chunks read but not yet written, whatever `--jobs` is: this
+/// bounds the memory a batch takes (each chunk, its results included, stays
+/// under 2 MB).
+const MAX_IN_FLIGHT: usize = 16;
+
+/// The number of workers to use by default: the cores this process may use.
+pub fn default_jobs() -> NonZeroUsize {
+    std::thread::available_parallelism().unwrap_or(NonZeroUsize::MIN)
+}
+
 /// Screens every record of `input` and writes one result per record to
 /// `output`, calling `progress` with the bytes read so far now and then.
 /// Invalid records are counted in the tally, not returned as errors; only
 /// failing I/O stops the batch. The output is flushed at the end and before
 /// an error is returned.
-pub fn run<R: BufRead, W: Write>(
+///
+/// With `jobs` above 1 the input is read in chunks cut at record boundaries
+/// and `jobs` threads screen them while this thread reads on and another
+/// writes the results in input order, through bounded queues. The output,
+/// the tally and any error are the same as with one job, byte for byte.
+pub fn run<R: BufRead, W: Write + Send>(
     rules: &RuleSet,
     input: R,
     input_format: InputFormat,
     output: W,
     output_format: OutputFormat,
+    jobs: NonZeroUsize,
+    progress: &mut dyn FnMut(u64),
+) -> Result<Tally, BatchError> {
+    let chunking = Chunking {
+        input: input_format,
+        records: CHUNK_RECORDS,
+    };
+    run_chunked(
+        rules,
+        input,
+        chunking,
+        output,
+        output_format,
+        jobs,
+        progress,
+    )
+}
+
+/// How the input is cut: its format, and the most records in a chunk.
+#[derive(Debug, Clone, Copy)]
+struct Chunking {
+    input: InputFormat,
+    records: usize,
+}
+
+/// [`run`], with chunks of at most `chunking.records` records (tests cut
+/// small inputs into many chunks).
+fn run_chunked<R: BufRead, W: Write + Send>(
+    rules: &RuleSet,
+    input: R,
+    chunking: Chunking,
+    output: W,
+    output_format: OutputFormat,
+    jobs: NonZeroUsize,
     progress: &mut dyn FnMut(u64),
 ) -> Result<Tally, BatchError> {
     let mut sink = Sink::new(output, output_format).map_err(BatchError::Output)?;
-    let result = match input_format {
-        InputFormat::JsonLines => json_lines(rules, input, &mut sink, progress),
-        InputFormat::Csv => csv_records(rules, input, &mut sink, progress),
+    let mut source = Source::new(input, chunking);
+    let columns = match source.start(rules) {
+        Ok(columns) => columns,
+        Err(e) => {
+            sink.flush().map_err(BatchError::Output)?;
+            return Err(BatchError::Input(e));
+        }
     };
-    let flushed = sink.finish();
-    let tally = result?;
-    flushed.map_err(BatchError::Output)?;
+    let screener = Screener {
+        rules,
+        columns: columns.as_ref(),
+        output: output_format,
+    };
+    if jobs.get() == 1 {
+        one_job(&screener, &mut source, &mut sink, progress)
+    } else {
+        many_jobs(&screener, &mut source, sink, jobs.get(), progress)
+    }
+}
+
+/// Reads, screens and writes each chunk in turn on this thread.
+fn one_job<R: BufRead, W: Write>(
+    screener: &Screener<'_>,
+    source: &mut Source<R>,
+    sink: &mut Sink<W>,
+    progress: &mut dyn FnMut(u64),
+) -> Result<Tally, BatchError> {
+    let mut worker = Worker::new(screener);
+    let mut chunk = Chunk::default();
+    let mut out = Vec::new();
+    let mut tally = Tally::default();
+    loop {
+        chunk.clear();
+        let read = source.fill(&mut chunk);
+        progress(source.bytes());
+        out.clear();
+        let screened = worker
+            .screen(&chunk, &mut out)
+            .map_err(BatchError::Output)?;
+        tally.merge(&screened);
+        sink.write(&out).map_err(BatchError::Output)?;
+        match read {
+            Ok(Filled::More) => {}
+            Ok(Filled::End) => break,
+            Err(e) => {
+                sink.flush().map_err(BatchError::Output)?;
+                return Err(BatchError::Input(e));
+            }
+        }
+    }
+    sink.flush().map_err(BatchError::Output)?;
     Ok(tally)
 }
 
-/// Where results go, in either output format.
-enum Sink<W: Write> {
-    Json(W),
-    Csv(Box<csv::Writer<W>>),
+/// A chunk on its way through the threads, numbered in input order, with
+/// the buffer its results are written to.
+struct Job {
+    number: u64,
+    chunk: Chunk,
+    out: Vec<u8>,
+}
+
+/// Reads chunks on this thread, screens them on `jobs` threads and writes
+/// the results in input order on one more. At most [`MAX_IN_FLIGHT`] chunks
+/// (with their result buffers, which are reused) exist at once: the reader
+/// waits for the writer to hand one back before it reads more.
+fn many_jobs<R: BufRead, W: Write + Send>(
+    screener: &Screener<'_>,
+    source: &mut Source<R>,
+    mut sink: Sink<W>,
+    jobs: usize,
+    progress: &mut dyn FnMut(u64),
+) -> Result<Tally, BatchError> {
+    let in_flight = (2 * jobs + 2).min(MAX_IN_FLIGHT);
+    let (free_tx, free_rx) = sync_channel::<(Chunk, Vec<u8>)>(in_flight);
+    for _ in 0..in_flight {
+        // The channel holds them all, so this never blocks or fails.
+        let _ = free_tx.send((Chunk::default(), Vec::new()));
+    }
+    let (work_tx, work_rx) = sync_channel::<Job>(in_flight);
+    let work_rx = Mutex::new(work_rx);
+    // A worker that fails sends the failure on, so the writer stops (and
+    // the reader with it) instead of waiting for a chunk that never comes.
+    let (done_tx, done_rx) = sync_channel::<Result<(Job, Tally), Failure>>(in_flight);
+    std::thread::scope(|scope| {
+        for _ in 0..jobs {
+            let done_tx = done_tx.clone();
+            let work_rx = &work_rx;
+            scope.spawn(move || {
+                let mut worker = Worker::new(screener);
+                loop {
+                    // The lock is held only while waiting for the next job.
+                    let next = match work_rx.lock() {
+                        Ok(rx) => rx.recv(),
+                        Err(_) => break,
+                    };
+                    let Ok(mut job) = next else { break };
+                    job.out.clear();
+                    let screened = std::panic::catch_unwind(AssertUnwindSafe(|| {
+                        worker.screen(&job.chunk, &mut job.out)
+                    }));
+                    let screened = match screened {
+                        Ok(Ok(tally)) => Ok((job, tally)),
+                        Ok(Err(e)) => Err(Failure::Io(e)),
+                        Err(panic) => Err(Failure::Panic(panic)),
+                    };
+                    let failed = screened.is_err();
+                    if done_tx.send(screened).is_err() || failed {
+                        break;
+                    }
+                }
+            });
+        }
+        drop(done_tx);
+        let writer = scope.spawn(move || -> std::io::Result<(Tally, u64)> {
+            let mut tally = Tally::default();
+            let mut next = 0u64;
+            let mut waiting = std::collections::BTreeMap::new();
+            for screened in done_rx {
+                let (job, chunk_tally) = match screened {
+                    Ok(screened) => screened,
+                    Err(Failure::Io(e)) => return Err(e),
+                    Err(Failure::Panic(panic)) => std::panic::resume_unwind(panic),
+                };
+                waiting.insert(job.number, (job, chunk_tally));
+                while let Some((job, chunk_tally)) = waiting.remove(&next) {
+                    sink.write(&job.out)?;
+                    tally.merge(&chunk_tally);
+                    next += 1;
+                    // The reader may have stopped; then the buffers are dropped.
+                    let _ = free_tx.send((job.chunk, job.out));
+                }
+            }
+            sink.flush()?;
+            Ok((tally, next))
+        });
+        let mut number = 0u64;
+        let mut input_error = None;
+        // Stops early only when the writer has stopped (an output error).
+        while let Ok((mut chunk, out)) = free_rx.recv() {
+            chunk.clear();
+            let read = source.fill(&mut chunk);
+            progress(source.bytes());
+            if work_tx.send(Job { number, chunk, out }).is_err() {
+                break;
+            }
+            number += 1;
+            match read {
+                Ok(Filled::More) => {}
+                Ok(Filled::End) => break,
+                Err(e) => {
+                    input_error = Some(e);
+                    break;
+                }
+            }
+        }
+        drop(work_tx);
+        let written = match writer.join() {
+            Ok(written) => written,
+            Err(panic) => std::panic::resume_unwind(panic),
+        };
+        let (tally, chunks) = written.map_err(BatchError::Output)?;
+        if let Some(e) = input_error {
+            return Err(BatchError::Input(e));
+        }
+        // Every chunk read was written: none was lost on the way.
+        if chunks != number {
+            return Err(BatchError::Output(std::io::Error::other(
+                "a chunk of results was lost between the threads",
+            )));
+        }
+        Ok(tally)
+    })
+}
+
+/// Why a worker could not screen a chunk.
+enum Failure {
+    Io(std::io::Error),
+    Panic(Box<dyn std::any::Any + Send>),
+}
+
+/// The final output: the CSV header, then each chunk's results as they are.
+struct Sink<W: Write> {
+    output: W,
 }
 
 impl<W: Write> Sink<W> {
-    fn new(output: W, format: OutputFormat) -> std::io::Result<Sink<W>> {
-        Ok(match format {
-            OutputFormat::JsonLines => Sink::Json(output),
-            OutputFormat::Csv => {
-                let mut writer = csv::Writer::from_writer(output);
-                writer.write_record(["line", "id", "outcome", "rules", "error"])?;
-                Sink::Csv(Box::new(writer))
+    fn new(mut output: W, format: OutputFormat) -> std::io::Result<Sink<W>> {
+        if format == OutputFormat::Csv {
+            let mut header = csv::Writer::from_writer(Vec::new());
+            header.write_record(["line", "id", "outcome", "rules", "error"])?;
+            header.flush()?;
+            output.write_all(header.get_ref())?;
+        }
+        Ok(Sink { output })
+    }
+
+    fn write(&mut self, results: &[u8]) -> std::io::Result<()> {
+        self.output.write_all(results)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.output.flush()
+    }
+}
+
+/// Records read but not yet screened: a run of the input cut at record
+/// boundaries (so a quoted CSV field over several lines is never cut).
+#[derive(Debug, Default)]
+struct Chunk {
+    /// JSON Lines: each line as read, line end included. CSV: each
+    /// record's field bytes, one field after another.
+    bytes: Vec<u8>,
+    /// CSV: each record's field ends, relative to its first field byte.
+    ends: Vec<usize>,
+    items: Vec<Item>,
+}
+
+impl Chunk {
+    fn clear(&mut self) {
+        self.bytes.clear();
+        self.ends.clear();
+        self.items.clear();
+    }
+
+    fn is_full(&self, records: usize) -> bool {
+        self.items.len() >= records
+            || self.bytes.len() + self.ends.len() * std::mem::size_of::<usize>() >= CHUNK_BYTES
+    }
+
+    fn push_record(&mut self, line: u64, bytes: &[u8], ends: &[usize]) {
+        let at = (self.bytes.len(), self.ends.len());
+        self.bytes.extend_from_slice(bytes);
+        self.ends.extend_from_slice(ends);
+        self.items.push(Item {
+            line,
+            kind: ItemKind::Record {
+                bytes: at.0..self.bytes.len(),
+                ends: at.1..self.ends.len(),
+            },
+        });
+    }
+}
+
+/// One record in a chunk, with the line it starts on.
+#[derive(Debug)]
+struct Item {
+    line: u64,
+    kind: ItemKind,
+}
+
+#[derive(Debug)]
+enum ItemKind {
+    /// Its bytes (and CSV field ends) in the chunk.
+    Record {
+        bytes: std::ops::Range<usize>,
+        ends: std::ops::Range<usize>,
+    },
+    /// Over [`MAX_RECORD_BYTES`]: skipped, not kept. Names what it was
+    /// ("line", "record", "header row").
+    TooLong(&'static str),
+}
+
+/// Whether the input has more after a chunk.
+enum Filled {
+    More,
+    End,
+}
+
+/// The input, read into chunks of at most `records` records.
+struct Source<R> {
+    records: usize,
+    format: SourceFormat<R>,
+}
+
+enum SourceFormat<R> {
+    JsonLines {
+        input: R,
+        line_buf: Vec<u8>,
+        line: u64,
+        bytes: u64,
+    },
+    Csv {
+        reader: Box<CsvReader<R>>,
+        /// The header row's own error record, written before any other.
+        header_error: Option<Item>,
+    },
+}
+
+impl<R: BufRead> Source<R> {
+    fn new(input: R, chunking: Chunking) -> Self {
+        let format = match chunking.input {
+            InputFormat::JsonLines => SourceFormat::JsonLines {
+                input,
+                line_buf: Vec::new(),
+                line: 0,
+                bytes: 0,
+            },
+            InputFormat::Csv => SourceFormat::Csv {
+                reader: Box::new(CsvReader::new(input)),
+                header_error: None,
+            },
+        };
+        Source {
+            records: chunking.records.max(1),
+            format,
+        }
+    }
+
+    /// Reads the CSV header row (blank lines before it skipped): what each
+    /// column holds. `None` for JSON Lines, and for CSV with no rows.
+    fn start(&mut self, rules: &RuleSet) -> std::io::Result<Option<Columns>> {
+        let SourceFormat::Csv {
+            reader,
+            header_error,
+        } = &mut self.format
+        else {
+            return Ok(None);
+        };
+        loop {
+            return Ok(Some(match reader.next()? {
+                CsvRead::End => return Ok(None),
+                CsvRead::Record(_) if reader.record().is_blank() => continue,
+                CsvRead::Record(_) => Columns::new(rules, &reader.record()),
+                // A header too long to read is reported (so even an input
+                // that is all one endless line fails), and makes every
+                // record after it invalid.
+                CsvRead::TooLong(line) => {
+                    *header_error = Some(Item {
+                        line,
+                        kind: ItemKind::TooLong("header row"),
+                    });
+                    Columns::invalid(too_long("header row"))
+                }
+            }));
+        }
+    }
+
+    /// Bytes consumed so far.
+    fn bytes(&self) -> u64 {
+        match &self.format {
+            SourceFormat::JsonLines { bytes, .. } => *bytes,
+            SourceFormat::Csv { reader, .. } => reader.bytes,
+        }
+    }
+
+    /// Reads records into `chunk` until it is full or the input ends. On
+    /// an error the records read before it are in `chunk`.
+    fn fill(&mut self, chunk: &mut Chunk) -> std::io::Result<Filled> {
+        let records = self.records;
+        match &mut self.format {
+            SourceFormat::JsonLines {
+                input,
+                line_buf,
+                line,
+                bytes,
+            } => {
+                while !chunk.is_full(records) {
+                    match limits::read_line(input, line_buf, MAX_RECORD_BYTES)? {
+                        Line::End => return Ok(Filled::End),
+                        Line::Read(read) => {
+                            *bytes += read as u64;
+                            *line += 1;
+                            chunk.push_record(*line, line_buf, &[]);
+                        }
+                        Line::TooLong(read) => {
+                            *bytes += read;
+                            *line += 1;
+                            chunk.items.push(Item {
+                                line: *line,
+                                kind: ItemKind::TooLong("line"),
+                            });
+                        }
+                    }
+                }
             }
-        })
+            SourceFormat::Csv {
+                reader,
+                header_error,
+            } => {
+                chunk.items.extend(header_error.take());
+                while !chunk.is_full(records) {
+                    match reader.next()? {
+                        CsvRead::End => return Ok(Filled::End),
+                        CsvRead::Record(_) if reader.record().is_blank() => {}
+                        CsvRead::Record(line) => {
+                            let record = reader.record();
+                            chunk.push_record(line, record.bytes, record.ends);
+                        }
+                        CsvRead::TooLong(line) => chunk.items.push(Item {
+                            line,
+                            kind: ItemKind::TooLong("record"),
+                        }),
+                    }
+                }
+            }
+        }
+        Ok(Filled::More)
+    }
+}
+
+/// What every worker shares: the rules, the CSV columns, the output format.
+struct Screener<'r> {
+    rules: &'r RuleSet,
+    /// CSV input's columns (`None` for JSON Lines).
+    columns: Option<&'r Columns>,
+    output: OutputFormat,
+}
+
+/// One thread's screening state, reused from record to record.
+struct Worker<'s, 'r> {
+    screener: &'s Screener<'r>,
+    buffers: Buffers<'r>,
+    answers: Answers,
+    /// CSV results are written through this; its buffer becomes the
+    /// chunk's results, and the chunk's last buffer its next.
+    csv: Option<csv::Writer<Vec<u8>>>,
+}
+
+impl<'s, 'r> Worker<'s, 'r> {
+    fn new(screener: &'s Screener<'r>) -> Self {
+        Worker {
+            screener,
+            buffers: Buffers::new(),
+            answers: Answers::new(screener.rules),
+            csv: Some(csv::Writer::from_writer(Vec::new())),
+        }
+    }
+
+    /// Screens every record of `chunk`, writing one result per record to
+    /// `out`, in order.
+    fn screen(&mut self, chunk: &Chunk, out: &mut Vec<u8>) -> std::io::Result<Tally> {
+        let rules = self.screener.rules;
+        let mut tally = Tally::default();
+        for item in &chunk.items {
+            let (id, result) = match &item.kind {
+                ItemKind::TooLong(what) => (Id::None, Err(too_long(what))),
+                ItemKind::Record { bytes, ends } => {
+                    let bytes = chunk.bytes.get(bytes.clone()).unwrap_or_default();
+                    match self.screener.columns {
+                        Some(columns) => {
+                            let record = CsvRecord {
+                                bytes,
+                                ends: chunk.ends.get(ends.clone()).unwrap_or_default(),
+                            };
+                            columns.record(rules, &record, &mut self.answers, &mut self.buffers)
+                        }
+                        None => match json_line(
+                            rules,
+                            item.line,
+                            bytes,
+                            &mut self.answers,
+                            &mut self.buffers,
+                        ) {
+                            Some(screened) => screened,
+                            // A byte order mark alone is an empty input,
+                            // not a line.
+                            None => continue,
+                        },
+                    }
+                }
+            };
+            tally.add(&result);
+            self.write(out, item.line, &id, &result)?;
+        }
+        if self.screener.output == OutputFormat::Csv
+            && let Some(csv) = self.csv.take()
+        {
+            let results = csv.into_inner().map_err(|e| e.into_error())?;
+            let mut spare = std::mem::replace(out, results);
+            spare.clear();
+            self.csv = Some(csv::Writer::from_writer(spare));
+        }
+        Ok(tally)
     }
 
     fn write(
         &mut self,
+        out: &mut Vec<u8>,
         line: u64,
         id: &Id<'_>,
         result: &Outcome,
-        fired: &[&Rule],
     ) -> std::io::Result<()> {
-        match self {
-            Sink::Json(out) => {
+        let fired = &self.buffers.fired;
+        match self.screener.output {
+            OutputFormat::JsonLines => {
                 match result {
                     Ok(outcome) => crate::sanitize::write_json(
                         &mut *out,
@@ -237,28 +753,25 @@ impl<W: Write> Sink<W> {
                     }
                 }
                 .map_err(std::io::Error::from)?;
-                out.write_all(b"\n")
+                out.push(b'\n');
+                Ok(())
             }
-            Sink::Csv(writer) => {
+            OutputFormat::Csv => {
+                let Some(csv) = &mut self.csv else {
+                    return Err(std::io::Error::other("no CSV writer"));
+                };
                 let line = line.to_string();
                 let id = spreadsheet_safe(id);
                 match result {
                     Ok(outcome) => {
                         let rules: Vec<&str> = fired.iter().map(|r| r.id.as_str()).collect();
                         let rules = rules.join(";");
-                        writer.write_record([&line, &*id, outcome.id(), &sanitize(&rules), ""])
+                        csv.write_record([&line, &*id, outcome.id(), &sanitize(&rules), ""])
                     }
-                    Err(error) => writer.write_record([&line, &*id, "", "", &sanitize(error)]),
+                    Err(error) => csv.write_record([&line, &*id, "", "", &sanitize(error)]),
                 }
                 .map_err(std::io::Error::from)
             }
-        }
-    }
-
-    fn finish(self) -> std::io::Result<()> {
-        match self {
-            Sink::Json(mut out) => out.flush(),
-            Sink::Csv(mut writer) => writer.flush(),
         }
     }
 }
@@ -319,69 +832,38 @@ fn screen<'r>(
     }
 }
 
-fn json_lines<R: BufRead, W: Write>(
-    rules: &RuleSet,
-    mut input: R,
-    sink: &mut Sink<W>,
-    progress: &mut dyn FnMut(u64),
-) -> Result<Tally, BatchError> {
-    let mut tally = Tally::default();
-    let mut buf = Vec::new();
-    let mut buffers = Buffers::new();
-    let mut spare = Answers::new(rules);
-    let mut bytes = 0u64;
-    let mut line = 0u64;
-    loop {
-        let read = match limits::read_line(&mut input, &mut buf, MAX_RECORD_BYTES)
-            .map_err(BatchError::Input)?
-        {
-            Line::End => break,
-            Line::Read(read) => read as u64,
-            Line::TooLong(read) => {
-                bytes += read;
-                line += 1;
-                let result = Err(too_long("line"));
-                tally.add(&result);
-                sink.write(line, &Id::None, &result, &[])
-                    .map_err(BatchError::Output)?;
-                continue;
-            }
-        };
-        bytes += read;
-        line += 1;
-        let mut text: &[u8] = &buf;
-        if line == 1 {
-            text = text.strip_prefix(b"\xef\xbb\xbf").unwrap_or(text);
-            if text.is_empty() {
-                // A byte order mark alone is an empty input, not a line.
-                break;
-            }
-        }
-        let text = text.strip_suffix(b"\n").unwrap_or(text);
-        let text = text.strip_suffix(b"\r").unwrap_or(text);
-        let (id, result) = match std::str::from_utf8(text) {
-            Err(_) => (Id::None, Err("the line is not UTF-8 text".to_owned())),
-            Ok(text) if text.trim().is_empty() => (Id::None, Err("empty line".to_owned())),
-            Ok(text) => match parse_record(rules, text, &mut spare) {
-                Ok(record) => {
-                    let result = match record.error {
-                        Some(error) => Err(error),
-                        None => screen(rules, &spare, &mut buffers),
-                    };
-                    (record.id, result)
-                }
-                Err(error) => (Id::None, Err(error)),
-            },
-        };
-        tally.add(&result);
-        sink.write(line, &id, &result, &buffers.fired)
-            .map_err(BatchError::Output)?;
-        if line.is_multiple_of(4096) {
-            progress(bytes);
+/// Screens one JSON Lines line as read (line end included): its id and
+/// result, or `None` for a byte order mark alone (an empty input).
+fn json_line<'a, 'r>(
+    rules: &'r RuleSet,
+    line: u64,
+    bytes: &'a [u8],
+    answers: &mut Answers,
+    buffers: &mut Buffers<'r>,
+) -> Option<(Id<'a>, Outcome)> {
+    let mut text = bytes;
+    if line == 1 {
+        text = text.strip_prefix(b"\xef\xbb\xbf").unwrap_or(text);
+        if text.is_empty() {
+            return None;
         }
     }
-    progress(bytes);
-    Ok(tally)
+    let text = text.strip_suffix(b"\n").unwrap_or(text);
+    let text = text.strip_suffix(b"\r").unwrap_or(text);
+    Some(match std::str::from_utf8(text) {
+        Err(_) => (Id::None, Err("the line is not UTF-8 text".to_owned())),
+        Ok(text) if text.trim().is_empty() => (Id::None, Err("empty line".to_owned())),
+        Ok(text) => match parse_record(rules, text, answers) {
+            Ok(record) => {
+                let result = match record.error {
+                    Some(error) => Err(error),
+                    None => screen(rules, answers, buffers),
+                };
+                (record.id, result)
+            }
+            Err(error) => (Id::None, Err(error)),
+        },
+    })
 }
 
 /// The error of a record over [`MAX_RECORD_BYTES`].
@@ -766,56 +1248,6 @@ fn fill<R: BufRead>(input: &mut R) -> std::io::Result<&[u8]> {
     }
 }
 
-/// Screens CSV records, read by [`CsvReader`]; the first record is the
-/// header. Each record keeps the number of the line it starts on.
-fn csv_records<R: BufRead, W: Write>(
-    rules: &RuleSet,
-    input: R,
-    sink: &mut Sink<W>,
-    progress: &mut dyn FnMut(u64),
-) -> Result<Tally, BatchError> {
-    let mut tally = Tally::default();
-    let mut reader = CsvReader::new(input);
-    let mut buffers = Buffers::new();
-    let mut answers = Answers::new(rules);
-    let mut columns: Option<Columns> = None;
-    let mut count = 0u64;
-    loop {
-        let read = reader.next().map_err(BatchError::Input)?;
-        let line = match read {
-            CsvRead::End => break,
-            CsvRead::Record(_) if reader.record().is_blank() => continue,
-            CsvRead::Record(line) | CsvRead::TooLong(line) => line,
-        };
-        let (id, result) = match (read, &columns) {
-            (CsvRead::Record(_), None) => {
-                columns = Some(Columns::new(rules, &reader.record()));
-                continue;
-            }
-            // A header too long to read is reported (so even an input
-            // that is all one endless line fails), and makes every record
-            // after it invalid.
-            (_, None) => {
-                columns = Some(Columns::invalid(too_long("header row")));
-                (Id::None, Err(too_long("header row")))
-            }
-            (CsvRead::Record(_), Some(columns)) => {
-                columns.record(rules, &reader.record(), &mut answers, &mut buffers)
-            }
-            (_, Some(_)) => (Id::None, Err(too_long("record"))),
-        };
-        tally.add(&result);
-        sink.write(line, &id, &result, &buffers.fired)
-            .map_err(BatchError::Output)?;
-        count += 1;
-        if count.is_multiple_of(4096) {
-            progress(reader.bytes);
-        }
-    }
-    progress(reader.bytes);
-    Ok(tally)
-}
-
 /// What a CSV column holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Column {
@@ -925,6 +1357,8 @@ impl Columns {
 
 #[cfg(test)]
 mod tests {
+    use std::sync::Arc;
+
     use super::*;
 
     fn batch(input: &str, format: InputFormat, output: OutputFormat) -> (String, Tally) {
@@ -936,6 +1370,7 @@ mod tests {
             format,
             &mut out,
             output,
+            NonZeroUsize::MIN,
             &mut |_| {},
         )
         .unwrap();
@@ -1127,7 +1562,7 @@ mod tests {
     /// reader of the output would see if the process stopped there.
     struct Flushed {
         pending: Vec<u8>,
-        flushed: std::rc::Rc<std::cell::RefCell<Vec<u8>>>,
+        flushed: Arc<Mutex<Vec<u8>>>,
     }
 
     impl Write for Flushed {
@@ -1136,7 +1571,7 @@ mod tests {
             Ok(buf.len())
         }
         fn flush(&mut self) -> std::io::Result<()> {
-            self.flushed.borrow_mut().append(&mut self.pending);
+            self.flushed.lock().unwrap().append(&mut self.pending);
             Ok(())
         }
     }
@@ -1152,29 +1587,146 @@ mod tests {
     #[test]
     fn results_so_far_are_flushed_when_the_input_fails() {
         let rules = RuleSet::embedded().unwrap();
-        let flushed: std::rc::Rc<std::cell::RefCell<Vec<u8>>> = std::rc::Rc::default();
+        let flushed: Arc<Mutex<Vec<u8>>> = Arc::default();
         let line = format!("{KNEE}\n");
         for format in [OutputFormat::JsonLines, OutputFormat::Csv] {
-            flushed.borrow_mut().clear();
-            let output = Flushed {
-                pending: Vec::new(),
-                flushed: std::rc::Rc::clone(&flushed),
+            for jobs in [1, 2] {
+                flushed.lock().unwrap().clear();
+                let output = Flushed {
+                    pending: Vec::new(),
+                    flushed: Arc::clone(&flushed),
+                };
+                let input = std::io::BufReader::new(std::io::Read::chain(line.as_bytes(), Broken));
+                let err = run(
+                    &rules,
+                    input,
+                    InputFormat::JsonLines,
+                    output,
+                    format,
+                    NonZeroUsize::new(jobs).unwrap(),
+                    &mut |_| {},
+                );
+                assert!(matches!(err, Err(BatchError::Input(_))), "{err:?}");
+                let written = String::from_utf8(flushed.lock().unwrap().clone()).unwrap();
+                assert!(
+                    written.contains("may-be-suitable"),
+                    "{format:?}, {jobs} jobs: {written:?}"
+                );
+            }
+        }
+    }
+
+    /// JSON Lines pieces: valid, invalid and awkward records.
+    const JSON_LINES: [&str; 9] = [
+        KNEE,
+        r#"{"id": "=x", "warning_signs": ["none"], "condition": "knee-arthritis", "duration": "over-a-year", "severity": "moderate", "imaging": "moderate", "age": 54, "active_infection": "yes", "health": ["none"], "prior_treatments": ["rest"]}"#,
+        r#"{"id": 7, "condition": "other"}"#,
+        "[1, 2]",
+        "",
+        "   ",
+        "{\"id\": \"\u{1b}[2J\"",
+        "\u{feff}{}",
+        "TOO LONG",
+    ];
+
+    /// CSV pieces after the header: valid, invalid and awkward rows.
+    const CSV_ROWS: [&str; 8] = [
+        "p1,none,knee-arthritis,over-a-year,moderate,moderate,54,no,none,rest;physical-therapy",
+        "\"p\n2\",none,knee-arthritis,over-a-year,moderate,moderate,54,yes,none,\"rest;\nmedication\"",
+        "p3,none,knee-arthritis,over-a-year,,moderate,54,no,none,rest",
+        "p4,none,knee-arthritis",
+        "",
+        "-4,none,other,over-a-year,mild,,30,no,none,none",
+        "\"never closed,",
+        "TOO LONG",
+    ];
+
+    fn piece(piece: &str) -> String {
+        match piece {
+            "TOO LONG" => "y".repeat(MAX_RECORD_BYTES + 3),
+            piece => piece.to_owned(),
+        }
+    }
+
+    /// What a batch wrote (everything flushed), and how it ended.
+    fn outcome(
+        text: &[u8],
+        fails: bool,
+        chunking: Chunking,
+        format: OutputFormat,
+        jobs: usize,
+    ) -> (Vec<u8>, Result<Tally, String>) {
+        let rules = RuleSet::embedded().unwrap();
+        let flushed: Arc<Mutex<Vec<u8>>> = Arc::default();
+        let output = Flushed {
+            pending: Vec::new(),
+            flushed: Arc::clone(&flushed),
+        };
+        let tail: Box<dyn std::io::Read> = if fails {
+            Box::new(Broken)
+        } else {
+            Box::new(std::io::empty())
+        };
+        // A small buffer, so records cross many reads.
+        let input = std::io::BufReader::with_capacity(13, std::io::Read::chain(text, tail));
+        let jobs = NonZeroUsize::new(jobs).unwrap();
+        let result = run_chunked(&rules, input, chunking, output, format, jobs, &mut |_| {});
+        let written = flushed.lock().unwrap().clone();
+        (written, result.map_err(|e| format!("{e:?}")))
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+
+        /// Many jobs give what one job gives, byte for byte: the same
+        /// results in the same order, the same tally, the same error, for
+        /// any input, however it is cut into chunks, in both formats.
+        #[test]
+        fn every_number_of_jobs_writes_what_one_job_writes(
+            csv in proptest::prelude::any::<bool>(),
+            pieces in proptest::collection::vec(0usize..9, 0..40),
+            crlf in proptest::prelude::any::<bool>(),
+            cut in proptest::option::of(0usize..4000),
+            records in 1usize..4,
+            jobs in 2usize..5,
+            csv_out in proptest::prelude::any::<bool>(),
+        ) {
+            let end = if crlf { "\r\n" } else { "\n" };
+            let mut text = String::new();
+            let input = if csv {
+                text.push_str("id,warning_signs,condition,duration,severity,imaging,age,active_infection,health,prior_treatments");
+                text.push_str(end);
+                for &i in &pieces {
+                    text.push_str(&piece(CSV_ROWS[i % CSV_ROWS.len()]));
+                    text.push_str(end);
+                }
+                InputFormat::Csv
+            } else {
+                for &i in &pieces {
+                    text.push_str(&piece(JSON_LINES[i % JSON_LINES.len()]));
+                    text.push_str(end);
+                }
+                InputFormat::JsonLines
             };
-            let input = std::io::BufReader::new(std::io::Read::chain(line.as_bytes(), Broken));
-            let err = run(
-                &rules,
-                input,
-                InputFormat::JsonLines,
-                output,
-                format,
-                &mut |_| {},
-            );
-            assert!(matches!(err, Err(BatchError::Input(_))), "{err:?}");
-            let written = String::from_utf8(flushed.borrow().clone()).unwrap();
-            assert!(
-                written.contains("may-be-suitable"),
-                "{format:?}: {written:?}"
-            );
+            // The input fails after `cut` bytes, or ends there.
+            let bytes = text.as_bytes();
+            let (bytes, fails) = match cut {
+                Some(cut) if cut < bytes.len() => (&bytes[..cut], cut % 2 == 0),
+                _ => (bytes, false),
+            };
+            let format = if csv_out { OutputFormat::Csv } else { OutputFormat::JsonLines };
+            let one = Chunking { input, records: CHUNK_RECORDS };
+            let many = Chunking { input, records };
+            let expected = outcome(bytes, fails, one, format, 1);
+            proptest::prop_assert_eq!(&outcome(bytes, fails, many, format, 1), &expected);
+            proptest::prop_assert_eq!(&outcome(bytes, fails, many, format, jobs), &expected);
+            // Every record read has its result (none is lost in the threads).
+            if let Ok(tally) = &expected.1 {
+                let results = expected.0.iter().filter(|&&b| b == b'\n').count();
+                let header = usize::from(csv_out);
+                // A CSV result may hold a quoted line break of its own.
+                proptest::prop_assert!(results >= tally.records() + header);
+            }
         }
     }
 

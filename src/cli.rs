@@ -1,6 +1,7 @@
 //! The command line, as clap derive structs. The `///` comments are the
 //! help text. Only [`crate::app`] reads these structs.
 
+use std::num::NonZeroUsize;
 use std::path::{Path, PathBuf};
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -139,6 +140,21 @@ pub struct BatchArgs {
     /// Use the rule files in DIR instead of the built-in rule set
     #[arg(long, value_name = "DIR")]
     pub rules: Option<PathBuf>,
+
+    /// Screen on N threads (default: the cores available); the results are
+    /// the same, in the same order, whatever N is
+    #[arg(short = 'j', long, value_name = "N", value_parser = jobs)]
+    pub jobs: Option<NonZeroUsize>,
+}
+
+/// The most `--jobs`: more threads than this would only wait.
+pub const MAX_JOBS: usize = 256;
+
+fn jobs(value: &str) -> Result<NonZeroUsize, String> {
+    match value.trim().parse::<usize>() {
+        Ok(n @ 1..=MAX_JOBS) => NonZeroUsize::new(n).ok_or_else(|| "must be at least 1".to_owned()),
+        _ => Err(format!("must be a whole number from 1 to {MAX_JOBS}")),
+    }
 }
 
 /// Shells that completions are printed for.

@@ -226,6 +226,7 @@ mod tests {
             crate::batch::InputFormat::JsonLines,
             &mut out,
             crate::batch::OutputFormat::JsonLines,
+            std::num::NonZeroUsize::MIN,
             &mut |_| {},
         )
         .unwrap();

@@ -336,3 +336,70 @@ impl View {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::evaluate::evaluate;
+    use crate::render::knee_answers;
+    use crate::ruleset::RuleSet;
+
+    /// The details (Markdown, the handout's closed part, the FHIR
+    /// narrative) quote every urgent sign, disagreement, answer and source;
+    /// the short summary names them only through its reasons and one
+    /// "From" line each.
+    #[test]
+    fn the_details_hold_every_urgent_sign_disagreement_answer_and_source_the_short_view_none() {
+        let rules = RuleSet::embedded().unwrap();
+        let urgent = knee_answers(&rules, &[("warning_signs", "fever,hot-swollen-joint")]);
+        let severe = knee_answers(&rules, &[("imaging", "severe")]);
+        // A fallback (here, as if no rule had matched) is a reason too.
+        let mut fallback = evaluate(&rules, &severe);
+        fallback.fallback = Some(crate::evaluate::Fallback::NoRuleMatched);
+        let cases = [
+            (&urgent, evaluate(&rules, &urgent)),
+            (&severe, evaluate(&rules, &severe)),
+            (&severe, fallback),
+        ];
+        for (answers, assessment) in &cases {
+            let short = Report::for_test(&rules, answers, assessment);
+            let long = Report {
+                details: true,
+                ..Report::for_test(&rules, answers, assessment)
+            };
+            let (brief, details) = (View::new(&short), View::new(&long));
+            let signs = assessment
+                .findings
+                .iter()
+                .filter(|r| r.level == Level::UrgentCare)
+                .count();
+            assert_eq!(details.urgent.len(), signs);
+            let therapy = long.about_therapy();
+            let conflicts = assessment.conflicts().filter(|_| therapy).count();
+            assert_eq!(details.conflicts.len(), conflicts);
+            let given = answers.values().iter().filter(|v| v.is_given()).count();
+            assert_eq!(details.answers.len(), given);
+            assert_eq!(details.sources.len(), long.cited_sources().len());
+            assert!(details.reasons.is_empty() && details.reasons_from.is_none());
+            assert!(details.details_hint.is_none());
+            let fallback = long.fallback_lines();
+            assert_eq!(details.fallback.is_some(), !fallback.is_empty());
+            assert!(brief.fallback.is_none());
+
+            assert!(brief.urgent.is_empty() && brief.conflicts.is_empty());
+            assert!(brief.answers.is_empty() && brief.sources.is_empty());
+            assert!(!brief.reasons.is_empty());
+            let from = brief.reasons_from.as_deref().unwrap_or_default();
+            assert!(
+                rules.sources.iter().any(|s| from.contains(s.name.as_str())),
+                "{from}"
+            );
+            assert!(brief.details_hint.is_some());
+        }
+        // The cases are what they are meant to be.
+        assert!(cases[0].1.outcome == Level::UrgentCare);
+        assert!(cases[1].1.conflicts().count() > 0);
+        let report = Report::for_test(&rules, &severe, &cases[2].1);
+        assert!(!report.fallback_lines().is_empty());
+    }
+}

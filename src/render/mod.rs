@@ -604,6 +604,32 @@ mod mutation_tests {
     }
 
     #[test]
+    fn as_many_reasons_as_the_most_shown_are_all_shown_one_more_is_counted() {
+        with_report(
+            &[("active_infection", "yes"), ("health", "blood-thinner")],
+            Audience::Patient,
+            false,
+            |report| {
+                let all = report.reasons(None).lines;
+                let total = all.len();
+                assert!(total >= 2, "{all:?}");
+                // Exactly as many as may be shown: every one, no count.
+                assert_eq!(report.reasons(Some(total)).lines, all);
+                assert_eq!(report.reasons(Some(total + 1)).lines, all);
+                // One fewer: all but the last two, then "And 2 more".
+                let fewer = report.reasons(Some(total - 1)).lines;
+                assert_eq!(fewer.len(), (total - 2).max(1) + 1, "{fewer:?}");
+                assert_eq!(fewer[..fewer.len() - 1], all[..fewer.len() - 1]);
+                let more = fill(
+                    &report.rules.text.more_reasons,
+                    &[("count", &(total - (fewer.len() - 1)).to_string())],
+                );
+                assert_eq!(fewer.last(), Some(&more));
+            },
+        );
+    }
+
+    #[test]
     fn the_reasons_are_the_findings_that_decide_the_outcome() {
         // Urgent: the warning signs alone.
         with_report(

@@ -646,9 +646,20 @@ mod tests {
             ("You are eligib1e", "eligible"),
             ("A good cand1date", "candidate"),
             ("It is appr0ved", "approved"),
+            ("A cur3 for it", "cure"),
+            ("A good c4ndidate", "candidate"),
+            ("It cure5 knees", "cures"),
+            ("A good candida7e", "candidate"),
             ("A ﬁne cure", "cure"),
         ] {
             assert_eq!(first(text), Some(word), "{text}");
+        }
+        // Digits stand in for letters only in a word with a letter in it:
+        // a number stays a number.
+        for one in ['l', 'i'] {
+            assert_eq!(folded("2018-1990", one), "2018-1990");
+            assert_eq!(folded("0134 57", one), "0134 57");
+            assert_eq!(folded("x0134 57", one), format!("xo{one}ea st"));
         }
         // Digits alone, and words that only look alike, are not words.
         for text in ["In 2018 and 1990", "A curve, a secure cut", "NCT03130335"] {

@@ -942,9 +942,21 @@ mod mutation_tests {
                 "{empty}: {found}"
             );
         }
-        // A whole message belongs in `message`.
+        // A whole message belongs in `message`: 200 characters at most.
         let long = format!("\"{}\"", "Word ".repeat(60));
         let found = first(errors(None, &rule("clinician-review", &long)));
+        assert!(
+            found.starts_with("rule `r`: a `reason` is one short line"),
+            "{found}"
+        );
+        let longest = format!("\"{}.\"", "Word ".repeat(40).trim_end());
+        assert_eq!(longest.chars().count(), 200 + 2);
+        assert_eq!(
+            errors(None, &rule("clinician-review", &longest)),
+            Vec::<String>::new()
+        );
+        let over = format!("\"{}.\"", "Word ".repeat(40));
+        let found = first(errors(None, &rule("clinician-review", &over)));
         assert!(
             found.starts_with("rule `r`: a `reason` is one short line"),
             "{found}"
@@ -957,6 +969,19 @@ mod mutation_tests {
             found.starts_with("rule `r`: a `reason` is one short line"),
             "{found}"
         );
+        // "approved" only where the rule cites the regulator, as in every
+        // other part of a rule.
+        let approved = "\"The FDA has not approved this use.\"";
+        let found = first(errors(None, &rule("clinician-review", approved)));
+        assert!(
+            found.starts_with("rule `r` reason uses “approved”"),
+            "{found}"
+        );
+        let cites_fda = rule("clinician-review", approved).replace(
+            "cite = [",
+            "cite = [{ source = \"fda-stem-cell-consumer-info\", quote = \"FDA\" }, ",
+        );
+        assert_eq!(errors(None, &cites_fda), Vec::<String>::new());
         // Read like every other sentence a person reads.
         let found = errors(None, &rule("clinician-review", "\"You are eligible.\""));
         assert!(

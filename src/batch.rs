@@ -668,7 +668,7 @@ struct Worker<'s, 'r> {
     answers: Answers,
     /// CSV results are written through this; its buffer becomes the
     /// chunk's results, and the chunk's last buffer its next.
-    csv: Option<csv::Writer<Vec<u8>>>,
+    csv: csv::Writer<Vec<u8>>,
 }
 
 impl<'s, 'r> Worker<'s, 'r> {
@@ -677,7 +677,7 @@ impl<'s, 'r> Worker<'s, 'r> {
             screener,
             buffers: Buffers::new(),
             answers: Answers::new(screener.rules),
-            csv: Some(csv::Writer::from_writer(Vec::new())),
+            csv: csv::Writer::from_writer(Vec::new()),
         }
     }
 
@@ -717,13 +717,11 @@ impl<'s, 'r> Worker<'s, 'r> {
             tally.add(&result);
             self.write(out, item.line, &id, &result)?;
         }
-        if self.screener.output == OutputFormat::Csv
-            && let Some(csv) = self.csv.take()
-        {
-            let results = csv.into_inner().map_err(|e| e.into_error())?;
-            let mut spare = std::mem::replace(out, results);
-            spare.clear();
-            self.csv = Some(csv::Writer::from_writer(spare));
+        if self.screener.output == OutputFormat::Csv {
+            // `out` is empty here (CSV results are all in the writer).
+            let next = csv::Writer::from_writer(std::mem::take(out));
+            let written = std::mem::replace(&mut self.csv, next);
+            *out = written.into_inner().map_err(|e| e.into_error())?;
         }
         Ok(tally)
     }
@@ -757,9 +755,7 @@ impl<'s, 'r> Worker<'s, 'r> {
                 Ok(())
             }
             OutputFormat::Csv => {
-                let Some(csv) = &mut self.csv else {
-                    return Err(std::io::Error::other("no CSV writer"));
-                };
+                let csv = &mut self.csv;
                 let line = line.to_string();
                 let id = spreadsheet_safe(id);
                 match result {
